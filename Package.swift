@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "EdgeOfStability",
+    products: [
+        .executable(name: "eos", targets: ["eos"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Engine: LinearAlgebra → NeuralNetwork → Curvature → Dynamics; Datasets reads files.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "LinearAlgebra", dependencies: [
+            "CBLAS", .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+        .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra"]),
+        .target(name: "Curvature", dependencies: ["LinearAlgebra", "NeuralNetwork"]),
+        .target(name: "Dynamics", dependencies: ["LinearAlgebra", "Curvature"]),
+        .target(name: "Datasets", dependencies: ["LinearAlgebra", "CZlib"],
+                resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-LICENSE.md")]),
+        // Bridge
+        .target(name: "Configuration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Experiment", dependencies: [
+            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration",
+        ]),
+        // Sweep
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .target(name: "ZeroMQTransport", dependencies: ["CZeroMQ"]),
+        .target(name: "SweepProtocol"),
+        .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SweepCoordinator", dependencies: [
+            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
+        ]),
+        .target(name: "SweepWorker", dependencies: ["SweepProtocol", "ZeroMQTransport", "Experiment"]),
+        .target(name: "SweepReports", dependencies: ["SweepJournal"]),
+        // CLI
+        .executableTarget(name: "eos", dependencies: [
+            "Experiment", "Configuration", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Tests
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "LinearAlgebra"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NeuralNetwork", "LinearAlgebra"]),
+        .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Curvature", "NeuralNetwork", "LinearAlgebra"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Configuration", "Datasets"]),
+        .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
+        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
+        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
+        .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal"]),
+        .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker"]),
+        .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

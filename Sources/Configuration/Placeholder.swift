@@ -1,0 +1,1 @@
+// Placeholder until the Configuration module lands; replaced by its first real file.

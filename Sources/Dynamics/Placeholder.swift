@@ -1,0 +1,1 @@
+// Placeholder until the Dynamics module lands; replaced by its first real file.

@@ -1,0 +1,1 @@
+// Placeholder until the Experiment module lands; replaced by its first real file.

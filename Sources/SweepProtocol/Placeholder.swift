@@ -1,0 +1,1 @@
+// Placeholder until the SweepProtocol module lands; replaced by its first real file.

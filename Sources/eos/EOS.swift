@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct EOS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eos",
+        abstract: "Gradient descent at the edge of stability: runs, sweeps and reports.",
+        subcommands: [])
+}

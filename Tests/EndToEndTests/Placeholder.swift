@@ -1,0 +1,1 @@
+// Placeholder until end-to-end tests land.

@@ -1,0 +1,1 @@
+// Placeholder until the SweepReports tests land.

@@ -1,0 +1,1 @@
+// Placeholder until the SweepWorker tests land.

@@ -1,0 +1,1 @@
+// Placeholder until the ZeroMQTransport tests land.
