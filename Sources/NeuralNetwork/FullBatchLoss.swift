@@ -1,0 +1,319 @@
+import LinearAlgebra
+
+/// The full-batch training loss L(θ) = (1/n) Σᵢ ℓ(f_θ(xᵢ), yᵢ) of a `MultilayerPerceptron`, with
+/// exact derivatives up to third order (THEORY.md §7):
+/// - ∇L by backpropagation;
+/// - ∇²L·v and ∇³L[u, u] by one forward-mode (Taylor) pass over the backward pass: with
+///   θ(ε) = θ + εu every quantity becomes x(ε) = x₀ + εx₁ + (ε²/2)x₂, and the gradient of the
+///   pass, ∇L(θ + εu) = g₀ + εg₁ + (ε²/2)g₂, gives g₁ = ∇²L·u and g₂ = ∇³L[u, u].
+///
+/// Shape letters: n examples, d inputs, k outputs, layer l maps [n, inₗ] → [n, outₗ]; L layers.
+/// Per layer: Z = A Wᵀ + 1bᵀ, A' = σ(Z) (no σ on the last layer); F = Z_L.
+/// Products of Taylor series follow Leibniz: (ab)₁ = a₁b + ab₁, (ab)₂ = a₂b + 2a₁b₁ + ab₂,
+/// and σ(Z)₁ = σ'Z₁, σ(Z)₂ = σ''Z₁² + σ'Z₂.
+///
+/// The work done at the last θ (forward pass, backward pass) is cached: repeated
+/// Hessian-vector products at one point (an eigen-solve) only run the first-order pass.
+/// Not thread-safe: one instance per thread.
+public final class FullBatchLoss<T: BLASScalar> {
+    public let network: MultilayerPerceptron
+    public let lossFunction: LossFunction
+    /// n, the number of examples.
+    public let count: Int
+    private let inputs: [T]   // X [n, d]
+    private let targets: [T]  // Y [n, k]
+
+    private var theta: [T] = []
+    private var forwardIsCurrent = false
+    private var backwardIsCurrent = false
+    private var lossAtOutputs: LossAtOutputs<T>?
+
+    // Order 0, per layer l: Z [n, outₗ]; for hidden layers A = σ(Z), σ'(Z), σ''(Z), σ'''(Z)
+    // and ∂L/∂A; δ = ∂L/∂Z for every layer.
+    private let z0: [Workspace<T>], a0: [Workspace<T>]
+    private let sigma1: [Workspace<T>], sigma2: [Workspace<T>], sigma3: [Workspace<T>]
+    private let delta0: [Workspace<T>], gradA0: [Workspace<T>]
+    private let gradient0: Workspace<T>
+    // Orders 1 and 2 of the directional pass.
+    private let z1: [Workspace<T>], a1: [Workspace<T>], delta1: [Workspace<T>], gradA1: [Workspace<T>]
+    private let z2: [Workspace<T>], a2: [Workspace<T>], delta2: [Workspace<T>], gradA2: [Workspace<T>]
+
+    /// - Parameters:
+    ///   - inputs: X, [n, d] with d = `network.inputDimension`.
+    ///   - targets: Y, [n, k] with k = `network.outputDimension` (one-hot, or ±1 for logistic).
+    public init(network: MultilayerPerceptron, loss: LossFunction, inputs: Matrix<T>, targets: Matrix<T>) {
+        precondition(inputs.columns == network.inputDimension,
+                     "inputs are [\(inputs.rows), \(inputs.columns)], the network takes \(network.inputDimension) features")
+        precondition(targets.rows == inputs.rows && targets.columns == network.outputDimension,
+                     "targets are [\(targets.rows), \(targets.columns)], expected [\(inputs.rows), \(network.outputDimension)]")
+        precondition(loss != .logistic || network.outputDimension == 1, "logistic loss needs one output")
+        precondition(inputs.rows >= 1, "the batch is empty")
+        self.network = network
+        self.lossFunction = loss
+        self.count = inputs.rows
+        self.inputs = inputs.storage
+        self.targets = targets.storage
+        let n = inputs.rows
+        let layers = network.layout.layers
+        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] {
+            layers.map { l in Workspace(count: (hiddenOnly && l.index == layers.count - 1) ? 0 : n * l.outputs) }
+        }
+        z0 = perLayer(false); a0 = perLayer(true)
+        sigma1 = perLayer(true); sigma2 = perLayer(true); sigma3 = perLayer(true)
+        delta0 = perLayer(false); gradA0 = perLayer(true)
+        gradient0 = Workspace(count: network.layout.count)
+        z1 = perLayer(false); a1 = perLayer(true); delta1 = perLayer(false); gradA1 = perLayer(true)
+        z2 = perLayer(false); a2 = perLayer(true); delta2 = perLayer(false); gradA2 = perLayer(true)
+    }
+
+    /// N, the number of parameters.
+    public var dimension: Int { network.layout.count }
+
+    /// L(θ)
+    public func loss(at theta: [T]) -> T {
+        prepareForward(theta)
+        return lossAtOutputs!.value
+    }
+
+    /// (L(θ), ∇L(θ))
+    public func lossAndGradient(at theta: [T]) -> (loss: T, gradient: [T]) {
+        prepareBackward(theta)
+        return (lossAtOutputs!.value, Array(gradient0.readOnly))
+    }
+
+    /// ∇²L(θ)·v
+    public func hessianVectorProduct(at theta: [T], _ v: [T]) -> [T] {
+        directionalDerivatives(at: theta, along: v, order: 1).hessianVector
+    }
+
+    /// ∇³L(θ)[u, u]
+    public func thirdDerivative(at theta: [T], _ u: [T]) -> [T] {
+        directionalDerivatives(at: theta, along: u, order: 2).thirdDerivative!
+    }
+
+    /// ∇²L(θ)·u and ∇³L(θ)[u, u] from one second-order pass.
+    public func hessianVectorProductAndThirdDerivative(at theta: [T], _ u: [T]) -> (hessianVector: [T], thirdDerivative: [T]) {
+        let r = directionalDerivatives(at: theta, along: u, order: 2)
+        return (r.hessianVector, r.thirdDerivative!)
+    }
+
+    /// The network outputs F = f_θ(X), [n, k].
+    public func outputs(at theta: [T]) -> Matrix<T> {
+        prepareForward(theta)
+        return Matrix(rows: count, columns: network.outputDimension, storage: Array(z0[z0.count - 1].readOnly))
+    }
+
+    /// Fraction of examples classified correctly: argmax f = argmax y, or sign f = sign y for one output.
+    public func accuracy(at theta: [T]) -> T {
+        prepareForward(theta)
+        let f = z0[z0.count - 1].readOnly
+        let k = network.outputDimension
+        var correct = 0
+        for i in 0..<count {
+            if k == 1 {
+                if f[i] * targets[i] > 0 { correct += 1 }
+            } else {
+                var best = 0, label = 0
+                for j in 1..<k {
+                    if f[i * k + j] > f[i * k + best] { best = j }
+                    if targets[i * k + j] > targets[i * k + label] { label = j }
+                }
+                if best == label { correct += 1 }
+            }
+        }
+        return T(correct) / T(count)
+    }
+
+    // MARK: - Order 0
+
+    private func prepareForward(_ theta: [T]) {
+        precondition(theta.count == dimension, "θ has \(theta.count) entries, the network \(dimension)")
+        if forwardIsCurrent && self.theta == theta { return }
+        self.theta = theta
+        forwardIsCurrent = false
+        backwardIsCurrent = false
+        let n = count
+        let layers = network.layout.layers
+        theta.withUnsafeBufferPointer { th in
+            inputs.withUnsafeBufferPointer { x in
+                for layer in layers {
+                    let l = layer.index
+                    let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                    let z = z0[l].pointer
+                    for i in 0..<n { (z + i * layer.outputs).update(from: th.baseAddress! + layer.biasOffset, count: layer.outputs) }
+                    T.gemm(transposeA: false, transposeB: true, m: n, n: layer.outputs, k: layer.inputs,
+                           alpha: 1, a: input, lda: layer.inputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
+                           beta: 1, c: z, ldc: layer.outputs)
+                    if l < layers.count - 1 {
+                        network.activation.evaluate(z0[l].readOnly, value: a0[l].buffer, first: sigma1[l].buffer,
+                                                    second: sigma2[l].buffer, third: sigma3[l].buffer)
+                    }
+                }
+            }
+        }
+        let last = layers.count - 1
+        lossAtOutputs = targets.withUnsafeBufferPointer { y in
+            LossAtOutputs(lossFunction, outputs: z0[last].readOnly, targets: y, n: n, k: network.outputDimension,
+                          gradient: delta0[last].buffer)
+        }
+        forwardIsCurrent = true
+    }
+
+    private func prepareBackward(_ theta: [T]) {
+        prepareForward(theta)
+        if backwardIsCurrent { return }
+        let n = count
+        let g = gradient0.pointer
+        theta.withUnsafeBufferPointer { th in
+            inputs.withUnsafeBufferPointer { x in
+                for layer in network.layout.layers.reversed() {
+                    let l = layer.index
+                    let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                    let delta = UnsafePointer(delta0[l].pointer)
+                    // ∂L/∂W = δᵀA, ∂L/∂b = δᵀ1
+                    T.gemm(transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
+                           alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
+                           beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
+                    columnSums(delta, rows: n, columns: layer.outputs, into: g + layer.biasOffset)
+                    if l > 0 {
+                        // ∂L/∂A = δW, then δ_{l−1} = ∂L/∂A ⊙ σ'(Z)
+                        T.gemm(transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
+                               alpha: 1, a: delta, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
+                               beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
+                        let ga = gradA0[l - 1].pointer, s1 = sigma1[l - 1].pointer, d = delta0[l - 1].pointer
+                        for i in 0..<(n * layer.inputs) { d[i] = ga[i] * s1[i] }
+                    }
+                }
+            }
+        }
+        backwardIsCurrent = true
+    }
+
+    // MARK: - Orders 1 and 2
+
+    /// The Taylor pass along u: g₁ = ∇²L·u and, for order 2, g₂ = ∇³L[u, u].
+    private func directionalDerivatives(at theta: [T], along u: [T], order: Int)
+        -> (hessianVector: [T], thirdDerivative: [T]?)
+    {
+        precondition(u.count == dimension, "direction has \(u.count) entries, the network \(dimension)")
+        prepareBackward(theta)
+        let n = count
+        let layers = network.layout.layers
+        let last = layers.count - 1
+        var g1 = [T](repeating: 0, count: dimension)
+        var g2 = [T](repeating: 0, count: order >= 2 ? dimension : 0)
+        theta.withUnsafeBufferPointer { th in
+        u.withUnsafeBufferPointer { uu in
+        inputs.withUnsafeBufferPointer { x in
+        g1.withUnsafeMutableBufferPointer { g1p in
+        g2.withUnsafeMutableBufferPointer { g2p in
+            let w = { (layer: ParameterLayout.Layer) in th.baseAddress! + layer.weightOffset }
+            let v = { (layer: ParameterLayout.Layer) in uu.baseAddress! + layer.weightOffset }
+            // Forward: Z₁ = A₁Wᵀ + A₀Vᵀ + 1cᵀ, Z₂ = A₂Wᵀ + 2A₁Vᵀ (the input X and θ's own
+            // second coefficient are constant, so layer 0 has A₁ = A₂ = 0 below it).
+            for layer in layers {
+                let l = layer.index, o = layer.outputs, i = layer.inputs
+                let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                let zz1 = z1[l].pointer
+                for r in 0..<n { (zz1 + r * o).update(from: uu.baseAddress! + layer.biasOffset, count: o) }
+                T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: input0, lda: i,
+                       b: v(layer), ldb: i, beta: 1, c: zz1, ldc: o)
+                if l > 0 {
+                    T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a1[l - 1].pointer, lda: i,
+                           b: w(layer), ldb: i, beta: 1, c: zz1, ldc: o)
+                }
+                if order >= 2 {
+                    let zz2 = z2[l].pointer
+                    if l == 0 {
+                        zz2.update(repeating: 0, count: n * o)
+                    } else {
+                        T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a2[l - 1].pointer, lda: i,
+                               b: w(layer), ldb: i, beta: 0, c: zz2, ldc: o)
+                        T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 2, a: a1[l - 1].pointer, lda: i,
+                               b: v(layer), ldb: i, beta: 1, c: zz2, ldc: o)
+                    }
+                }
+                if l < last {
+                    let s1 = sigma1[l].pointer, s2 = sigma2[l].pointer
+                    let aa1 = a1[l].pointer, zz2 = z2[l].pointer, aa2 = a2[l].pointer
+                    for e in 0..<(n * o) {
+                        aa1[e] = s1[e] * zz1[e]
+                        if order >= 2 { aa2[e] = s2[e] * zz1[e] * zz1[e] + s1[e] * zz2[e] }
+                    }
+                }
+            }
+            // Output: δ₁ = ∇²ℓ[F₁], δ₂ = ∇²ℓ[F₂] + ∇³ℓ[F₁, F₁].
+            lossAtOutputs!.directional(z1[last].readOnly, thirdOrderAlong: nil, into: delta1[last].buffer)
+            if order >= 2 {
+                lossAtOutputs!.directional(z2[last].readOnly, thirdOrderAlong: z1[last].readOnly, into: delta2[last].buffer)
+            }
+            // Backward.
+            for layer in layers.reversed() {
+                let l = layer.index, o = layer.outputs, i = layer.inputs
+                let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                let d0 = UnsafePointer(delta0[l].pointer), d1 = UnsafePointer(delta1[l].pointer)
+                let gw1 = g1p.baseAddress! + layer.weightOffset
+                // (∂L/∂W)₁ = δ₁ᵀA₀ + δ₀ᵀA₁
+                T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d1, lda: o,
+                       b: input0, ldb: i, beta: 0, c: gw1, ldc: i)
+                if l > 0 {
+                    T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
+                           b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw1, ldc: i)
+                }
+                columnSums(d1, rows: n, columns: o, into: g1p.baseAddress! + layer.biasOffset)
+                if order >= 2 {
+                    // (∂L/∂W)₂ = δ₂ᵀA₀ + 2δ₁ᵀA₁ + δ₀ᵀA₂
+                    let d2 = UnsafePointer(delta2[l].pointer)
+                    let gw2 = g2p.baseAddress! + layer.weightOffset
+                    T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d2, lda: o,
+                           b: input0, ldb: i, beta: 0, c: gw2, ldc: i)
+                    if l > 0 {
+                        T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 2, a: d1, lda: o,
+                               b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
+                        T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
+                               b: a2[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
+                    }
+                    columnSums(d2, rows: n, columns: o, into: g2p.baseAddress! + layer.biasOffset)
+                }
+                guard l > 0 else { continue }
+                // (∂L/∂A)₁ = δ₁W + δ₀V;  (∂L/∂A)₂ = δ₂W + 2δ₁V
+                let ga1 = gradA1[l - 1].pointer
+                T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d1, lda: o,
+                       b: w(layer), ldb: i, beta: 0, c: ga1, ldc: i)
+                T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d0, lda: o,
+                       b: v(layer), ldb: i, beta: 1, c: ga1, ldc: i)
+                let ga2 = gradA2[l - 1].pointer
+                if order >= 2 {
+                    T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: delta2[l].pointer, lda: o,
+                           b: w(layer), ldb: i, beta: 0, c: ga2, ldc: i)
+                    T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 2, a: d1, lda: o,
+                           b: v(layer), ldb: i, beta: 1, c: ga2, ldc: i)
+                }
+                // δ = ∂L/∂A ⊙ σ'(Z) with σ'(Z)₁ = σ''Z₁ and σ'(Z)₂ = σ'''Z₁² + σ''Z₂.
+                let ga0 = gradA0[l - 1].pointer
+                let s1 = sigma1[l - 1].pointer, s2 = sigma2[l - 1].pointer, s3 = sigma3[l - 1].pointer
+                let zz1 = z1[l - 1].pointer, zz2 = z2[l - 1].pointer
+                let dd1 = delta1[l - 1].pointer, dd2 = delta2[l - 1].pointer
+                for e in 0..<(n * i) {
+                    let sp1 = s2[e] * zz1[e]
+                    dd1[e] = ga1[e] * s1[e] + ga0[e] * sp1
+                    if order >= 2 {
+                        let sp2 = s3[e] * zz1[e] * zz1[e] + s2[e] * zz2[e]
+                        dd2[e] = ga2[e] * s1[e] + 2 * ga1[e] * sp1 + ga0[e] * sp2
+                    }
+                }
+            }
+        }}}}}
+        return (g1, order >= 2 ? g2 : nil)
+    }
+}
+
+/// out[j] ← Σᵢ m[i, j] for row-major m: [rows, columns] (the bias gradient δᵀ1).
+@inline(__always)
+private func columnSums<T: BLASScalar>(_ m: UnsafePointer<T>, rows: Int, columns: Int, into out: UnsafeMutablePointer<T>) {
+    out.update(repeating: 0, count: columns)
+    for i in 0..<rows {
+        let row = m + i * columns
+        for j in 0..<columns { out[j] += row[j] }
+    }
+}
