@@ -19,6 +19,8 @@ public protocol Objective<Scalar>: AnyObject {
     /// ∇³L(θ)[u, u], the vector with i-th entry Σⱼₖ ∂ᵢ∂ⱼ∂ₖL uⱼuₖ (= ∇S when u is the top unit
     /// eigenvector, THEORY.md §2).
     func thirdDerivative(at theta: [Scalar], _ u: [Scalar]) -> [Scalar]
+    /// The fraction of examples classified correctly at θ (NaN when the objective is no classifier).
+    func accuracy(at theta: [Scalar]) -> Scalar
 }
 
 /// The Hessian ∇²L(θ) of an objective at a fixed θ, as a symmetric operator.
@@ -34,4 +36,9 @@ public struct HessianOperator<O: Objective>: SymmetricOperator {
     public mutating func apply(_ v: [O.Scalar], into result: inout [O.Scalar]) {
         result = objective.hessianVectorProduct(at: theta, v)
     }
+}
+
+extension Objective {
+    /// Classification accuracy at θ; NaN for objectives that are not classifiers (toy losses).
+    public func accuracy(at theta: [Scalar]) -> Scalar { .nan }
 }

@@ -1,0 +1,112 @@
+import LinearAlgebra
+import Curvature
+
+/// What a plain GD run does (CONTRACT.md [train] and [sharpness]).
+public struct GradientDescentSettings: Sendable, Equatable {
+    /// η > 0
+    public var learningRate: Double
+    /// T, the number of GD updates; the trace has rows 0 … T.
+    public var steps: Int
+    /// Measure the sharpness every this many steps and always at steps 0 and T; 0 = never.
+    public var sharpnessEvery: Int
+    /// k, the number of top eigenvalues measured.
+    public var eigenvalueCount: Int
+    public var sharpnessAt: SharpnessLocation
+    /// Relative residual tolerance of the eigen-solver.
+    public var tolerance: Double
+    /// Diverged when L(θ_t) is not finite or exceeds `divergeFactor` × L(θ₀).
+    public var divergeFactor: Double
+    /// Seed of the eigen-solver's random start vectors.
+    public var eigensolverSeed: UInt64
+
+    public init(learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
+                sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
+                eigensolverSeed: UInt64 = 0) {
+        precondition(learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
+                     "invalid gradient descent settings")
+        self.learningRate = learningRate
+        self.steps = steps
+        self.sharpnessEvery = sharpnessEvery
+        self.eigenvalueCount = eigenvalueCount
+        self.sharpnessAt = sharpnessAt
+        self.tolerance = tolerance
+        self.divergeFactor = divergeFactor
+        self.eigensolverSeed = eigensolverSeed
+    }
+
+    /// Whether the sharpness is measured at step t.
+    public func measuresSharpness(at t: Int) -> Bool {
+        sharpnessEvery > 0 && (t % sharpnessEvery == 0 || t == steps)
+    }
+}
+
+/// Everything needed to continue a GD run exactly where it stopped (a checkpoint).
+public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable {
+    /// t: the next trace row describes θ_t.
+    public var step: Int
+    /// θ_t
+    public var theta: [T]
+    /// L(θ₀), the reference for divergence; nil before step 0 is evaluated.
+    public var initialLoss: T?
+    /// The eigenvectors of the last sharpness measurement (the next one's warm start).
+    public var warmStart: [[T]]
+
+    public init(theta: [T]) {
+        step = 0
+        self.theta = theta
+        initialLoss = nil
+        warmStart = []
+    }
+}
+
+/// Full-batch gradient descent θ_{t+1} = θ_t − η∇L(θ_t) with sharpness measurements and
+/// divergence detection. Emits one `TraceRecord` per iterate to `observe`; no I/O, no clock.
+public struct GradientDescent<O: Objective> {
+    public enum Control { case proceed, stop }
+
+    public let objective: O
+    public let settings: GradientDescentSettings
+
+    public init(objective: O, settings: GradientDescentSettings) {
+        self.objective = objective
+        self.settings = settings
+    }
+
+    /// Runs from `state` until step T, divergence, or `observe` says stop (then `.signal`).
+    /// On return `state` is where the run ended: θ_t of the last recorded row.
+    ///
+    /// - Parameter observe: called with each row and the state it describes (before update t),
+    ///   so the caller can write the row, report progress and checkpoint.
+    public func run<Clock: PhaseClock>(
+        from state: inout GradientDescentState<O.Scalar>, clock: inout Clock,
+        observe: (TraceRecord, GradientDescentState<O.Scalar>) -> Control
+    ) -> StopReason {
+        var meter = SharpnessMeter<O>(count: settings.eigenvalueCount, tolerance: settings.tolerance,
+                                      location: settings.sharpnessAt, seed: settings.eigensolverSeed,
+                                      warmStart: state.warmStart)
+        let eta = O.Scalar(settings.learningRate)
+        while true {
+            let t = state.step
+            let (loss, gradient) = clock.time(.gd) { objective.lossAndGradient(at: state.theta) }
+            if state.initialLoss == nil { state.initialLoss = loss }
+            let diverged = !loss.isFinite || (state.initialLoss! > 0 && loss > O.Scalar(settings.divergeFactor) * state.initialLoss!)
+            var sharpness: [Double] = []
+            if !diverged && settings.measuresSharpness(at: t) {
+                let pairs = clock.time(.eigen) {
+                    meter.measure(objective, at: state.theta, gradient: gradient, learningRate: settings.learningRate)
+                }
+                sharpness = pairs.eigenvalues.map { Double($0) }
+                state.warmStart = meter.warmStart
+            }
+            let record = TraceRecord(
+                step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: state.theta)),
+                gradientNorm: Double(norm(gradient)), sharpness: sharpness,
+                sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt)
+            if observe(record, state) == .stop { return .signal }
+            if diverged { return .diverged }
+            if t >= settings.steps { return .steps }
+            clock.time(.gd) { axpy(-eta, gradient, &state.theta) }
+            state.step = t + 1
+        }
+    }
+}

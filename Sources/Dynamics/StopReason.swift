@@ -1,0 +1,25 @@
+/// Why a run ended (CONTRACT.md "Status and stop reasons").
+public enum StopReason: String, Sendable, Codable {
+    /// The step budget ran out (status completed).
+    case steps
+    /// λ₂ > 1.9/η at θ† during tracking (status completed).
+    case lambda2
+    /// Tracking was asked for but GD never became unstable (status completed).
+    case noInstability = "no_instability"
+    /// The loss became non-finite or exceeded diverge_factor × the initial loss (status diverged).
+    case diverged
+    /// Stopped from outside: SIGTERM, preemption (status stopped).
+    case signal
+    /// An error ended the run (status failed).
+    case error
+
+    /// The run status this reason implies: completed | diverged | stopped | failed.
+    public var status: String {
+        switch self {
+        case .steps, .lambda2, .noInstability: return "completed"
+        case .diverged: return "diverged"
+        case .signal: return "stopped"
+        case .error: return "failed"
+        }
+    }
+}
