@@ -122,13 +122,13 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
             last = (Array(values.prefix(count)), residuals)
             if ws.size == n || residuals.allSatisfy({ $0 <= tau * scale }) { return finish(.converged) }
 
+            let width = restartNow ? p : Swift.min(source.count, m - ws.size)
+            if applications + width > maxOperatorApplications { return finish(.applicationBudgetExhausted) }
             if restartNow {
                 ws.restart(keeping: kept, values: values)
                 source = 0..<p
                 restarts += 1
             }
-            let width = Swift.min(source.count, m - ws.size)
-            if applications + width > maxOperatorApplications { return finish(.applicationBudgetExhausted) }
             let start = ws.size
             for s in source.prefix(width) {
                 // A·v already in span V (an invariant subspace): continue with a fresh direction.
