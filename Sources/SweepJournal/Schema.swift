@@ -1,0 +1,82 @@
+/// The journal's SQL schema, version ``Schema/version`` (stored in `PRAGMA user_version`).
+///
+/// Every table is STRICT. Times are unix seconds (REAL). A task's files (the CSVs of its run
+/// directory: `trace.csv`, `track.csv`, `beta.csv`, `track-slow.csv`, `profile.csv`, header
+/// included) live in ONE table, `run_file`, keyed by (task key, file name): a new CSV in a
+/// later version needs no schema change, and `SELECT content FROM run_file WHERE name =
+/// 'trace.csv'` reads as well as a table per file would.
+///
+/// `task.attempts` counts the attempts that have ended: failed, expired, or completed under
+/// the current lease. A stale task keeps the state it had before in `stale_from`.
+enum Schema {
+    /// Bumped on every change of ``sql``; a journal of another version is refused on open.
+    static let version = 1
+
+    static let sql = """
+        CREATE TABLE sweep (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            spec_text TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        ) STRICT;
+
+        CREATE TABLE task (
+            key TEXT PRIMARY KEY
+                CHECK (length(key) = 64 AND key NOT GLOB '*[^0-9a-f]*'),
+            config_json TEXT NOT NULL,
+            grid_json TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'leased', 'done', 'failed', 'stale')),
+            stale_from TEXT
+                CHECK (stale_from IN ('queued', 'leased', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            lease_id TEXT,
+            lease_deadline REAL,
+            worker TEXT,
+            last_error TEXT,
+            started REAL,
+            finished REAL,
+            added REAL NOT NULL,
+            CHECK ((state = 'leased') = (lease_id IS NOT NULL)),
+            CHECK ((state = 'stale') = (stale_from IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX task_by_state ON task (state, ordinal);
+        CREATE UNIQUE INDEX task_by_lease ON task (lease_id) WHERE lease_id IS NOT NULL;
+
+        CREATE TABLE result (
+            task_key TEXT PRIMARY KEY REFERENCES task (key),
+            summary_json TEXT NOT NULL,
+            received REAL NOT NULL,
+            resumed_from_checkpoint INTEGER NOT NULL CHECK (resumed_from_checkpoint IN (0, 1)),
+            lease_id TEXT
+        ) STRICT;
+
+        CREATE TABLE run_file (
+            task_key TEXT NOT NULL REFERENCES task (key),
+            name TEXT NOT NULL,
+            content TEXT NOT NULL,
+            PRIMARY KEY (task_key, name)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time REAL NOT NULL,
+            kind TEXT NOT NULL,
+            task_key TEXT,
+            worker TEXT,
+            detail TEXT
+        ) STRICT;
+        CREATE INDEX event_by_task ON event (task_key);
+
+        CREATE TABLE coordinator_lock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started REAL NOT NULL,
+            heartbeat REAL NOT NULL
+        ) STRICT;
+        """
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+
+/// Leases, goqite style: each state change is one transaction whose `UPDATE … RETURNING` both
+/// checks and changes the task, so a task is never handed out twice and an old lease holder
+/// can never touch a newer lease. `attempts` counts ended attempts: a FAIL or an expired lease
+/// counts one, a result under the current lease counts one, a voluntary give-back none.
+extension SweepJournal {
+    /// Leases the queued task with the lowest ordinal to `worker` until `now + leaseDuration`
+    /// (seconds), under a new random lease id; nil when nothing is queued.
+    public func lease(worker: String, now: Double, leaseDuration: Double) throws(JournalError) -> Lease? {
+        let leaseID = Self.newLeaseID()
+        let deadline = now + leaseDuration
+        return try write { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
+                        worker = :worker, started = :now, finished = NULL
+                    WHERE key = (SELECT key FROM task WHERE state = 'queued' ORDER BY ordinal, key LIMIT 1)
+                    RETURNING key, config_json, attempts
+                    """,
+                arguments: ["lease": leaseID, "deadline": deadline, "worker": worker, "now": now])
+            else { return nil }
+            let lease = Lease(taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
+                              attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker)
+            try Self.insert(JournalEvent(time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
+                                         detail: "lease \(leaseID), attempt \(lease.attempt)"), db)
+            return lease
+        }
+    }
+
+    /// Moves the deadline of a current lease to `now + leaseDuration` (the heartbeat); false
+    /// when the lease is no longer current (expired and taken back, task stale or finished),
+    /// which tells the worker to abandon the task. Not logged.
+    public func renew(leaseID: String, now: Double, leaseDuration: Double) throws(JournalError) -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
+                arguments: [now + leaseDuration, leaseID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
+    /// "trace.csv" → the CSV with its header) and the state change, in one transaction.
+    ///
+    /// Accepted whenever the task has no result yet, even from an expired or foreign lease
+    /// (logged as `late_result`); a stale task keeps its state but keeps the result too.
+    /// A second result for the same task is ignored (`.duplicate`).
+    public func complete(
+        taskKey: String, leaseID: String, summaryJSON: String, files: [String: String],
+        resumed: Bool, now: Double
+    ) throws(JournalError) -> CompletionOutcome {
+        try write { db in
+            guard let task = try Row.fetchOne(
+                db, sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
+            else {
+                try Self.insert(JournalEvent(time: now, kind: .unknownResult, taskKey: taskKey,
+                                             detail: "lease \(leaseID): no such task"), db)
+                return .unknownTask
+            }
+            let hasResult = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
+            if hasResult {
+                try Self.insert(JournalEvent(time: now, kind: .duplicateResult, taskKey: taskKey,
+                                             detail: "lease \(leaseID): the task already has a result"), db)
+                return .duplicate
+            }
+            let state: String = task["state"]
+            let currentLease: String? = task["lease_id"]
+            let isCurrent = state == TaskState.leased.rawValue && currentLease == leaseID
+            try db.execute(
+                sql: """
+                    INSERT INTO result (task_key, summary_json, received, resumed_from_checkpoint, lease_id)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
+            for name in files.keys.sorted() {
+                try db.execute(
+                    sql: "INSERT INTO run_file (task_key, name, content) VALUES (?, ?, ?)",
+                    arguments: [taskKey, name, files[name]])
+            }
+            if state == TaskState.stale.rawValue {
+                try db.execute(sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
+                               arguments: [now, taskKey])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE task SET state = 'done', lease_id = NULL, lease_deadline = NULL, finished = :now,
+                            last_error = NULL, attempts = attempts + :counted
+                        WHERE key = :key
+                        """,
+                    arguments: ["now": now, "counted": isCurrent ? 1 : 0, "key": taskKey])
+            }
+            let detail = isCurrent
+                ? "lease \(leaseID)\(resumed ? ", resumed from a checkpoint" : "")"
+                : "lease \(leaseID) is not current (task was \(state)\(currentLease.map { ", lease \($0)" } ?? ""))"
+            try Self.insert(JournalEvent(time: now, kind: isCurrent ? .taskCompleted : .lateResult, taskKey: taskKey,
+                                         worker: isCurrent ? task["worker"] : nil, detail: detail), db)
+            return isCurrent ? .accepted : .acceptedLate
+        }
+    }
+
+    /// Records a failed attempt under the current lease: counts it, stores `error` as the last
+    /// error, and requeues the task, or marks it failed when attempts reach `maxAttempts`.
+    /// A lease id that is not current is ignored (and logged).
+    public func fail(
+        taskKey: String, leaseID: String, error: String, maxAttempts: Int, now: Double
+    ) throws(JournalError) -> FailureOutcome {
+        try write { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE task SET attempts = attempts + 1,
+                        state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
+                        finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
+                        last_error = :error, lease_id = NULL, lease_deadline = NULL
+                    WHERE key = :key AND state = 'leased' AND lease_id = :lease
+                    RETURNING state, attempts, worker
+                    """,
+                arguments: ["max": maxAttempts, "now": now, "error": error, "key": taskKey, "lease": leaseID])
+            else {
+                try Self.insert(JournalEvent(time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
+                                             detail: "FAIL under lease \(leaseID), not current: \(error)"), db)
+                return .ignored
+            }
+            let attempts: Int = row["attempts"]
+            let failed = (row["state"] as String) == TaskState.failed.rawValue
+            try Self.insert(JournalEvent(time: now, kind: failed ? .taskFailed : .attemptFailed, taskKey: taskKey,
+                                         worker: row["worker"], detail: "attempt \(attempts): \(error)"), db)
+            return failed ? .failed(attempts: attempts) : .requeued(attempts: attempts)
+        }
+    }
+
+    /// Takes a task back from its current lease without counting an attempt (SIGTERM,
+    /// preemption, requeue); false, and logged, when the lease is not current.
+    public func giveBack(taskKey: String, leaseID: String, reason: String, now: Double) throws(JournalError) -> Bool {
+        try write { db in
+            guard let worker = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE task SET state = 'queued', lease_id = NULL, lease_deadline = NULL, started = NULL
+                    WHERE key = ? AND state = 'leased' AND lease_id = ?
+                    RETURNING worker
+                    """,
+                arguments: [taskKey, leaseID])
+            else {
+                try Self.insert(JournalEvent(time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
+                                             detail: "give-back under lease \(leaseID), not current: \(reason)"), db)
+                return false
+            }
+            try Self.insert(JournalEvent(time: now, kind: .taskGivenBack, taskKey: taskKey,
+                                         worker: worker["worker"], detail: reason), db)
+            return true
+        }
+    }
+
+    /// Takes back every lease whose deadline is before `now`, counting an attempt each:
+    /// requeued, or failed when attempts reach `maxAttempts`. Returns their keys in grid order.
+    public func expireLeases(now: Double, maxAttempts: Int) throws(JournalError) -> [String] {
+        try write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE task SET attempts = attempts + 1,
+                        state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
+                        finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
+                        last_error = 'lease expired: worker ' || coalesce(worker, '?')
+                            || ' sent no heartbeat before its deadline',
+                        lease_id = NULL, lease_deadline = NULL
+                    WHERE state = 'leased' AND lease_deadline < :now
+                    RETURNING key, ordinal, state, attempts, worker, last_error
+                    """,
+                arguments: ["max": maxAttempts, "now": now])
+                .sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
+            for row in rows {
+                let failed = (row["state"] as String) == TaskState.failed.rawValue
+                try Self.insert(JournalEvent(
+                    time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
+                    detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
+            }
+            return rows.map { $0["key"] }
+        }
+    }
+
+    /// 32 hex digits from the system's random source.
+    static func newLeaseID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let word = generator.next() as UInt64
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}

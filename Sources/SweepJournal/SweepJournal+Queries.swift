@@ -1,0 +1,109 @@
+import GRDB
+
+/// Reads for `eos status`, `export` and `report`; each is one consistent snapshot and works
+/// on a read-only journal while the coordinator writes.
+extension SweepJournal {
+    /// The sweep the journal holds; nil before the first `synchronize`.
+    public func sweep() throws(JournalError) -> SweepRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT name, spec_text, tool_version, created, updated FROM sweep WHERE id = 1")
+                .map { SweepRecord(name: $0["name"], specText: $0["spec_text"], toolVersion: $0["tool_version"],
+                                   created: $0["created"], updated: $0["updated"]) }
+        }
+    }
+
+    /// The owner row of the coordinator holding (or last holding) the journal.
+    public func owner() throws(JournalError) -> CoordinatorOwner? {
+        try read { db in try Self.ownerRow(db) }
+    }
+
+    public func counts() throws(JournalError) -> StateCounts {
+        try read { db in
+            var counts = StateCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM task GROUP BY state") {
+                let n: Int = row["n"]
+                switch TaskState(rawValue: row["state"]) {
+                case .queued?: counts.queued = n
+                case .leased?: counts.leased = n
+                case .done?: counts.done = n
+                case .failed?: counts.failed = n
+                case .stale?: counts.stale = n
+                case nil: break
+                }
+            }
+            return counts
+        }
+    }
+
+    /// True when no task is queued or leased (stale tasks do not count).
+    public func isFinished() throws(JournalError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM task WHERE state IN ('queued', 'leased'))")
+                ?? true
+        }
+    }
+
+    /// Every task: the grid's in grid order, then the stale ones.
+    public func tasks() throws(JournalError) -> [TaskRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.taskQuery + " ORDER BY t.state = 'stale', t.ordinal, t.key")
+                .map(Self.taskRecord)
+        }
+    }
+
+    public func task(key: String) throws(JournalError) -> TaskRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
+        }
+    }
+
+    /// The run files stored with a task's result: file name → text (empty without result).
+    public func files(taskKey: String) throws(JournalError) -> [String: String] {
+        try read { db in
+            var files: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, content FROM run_file WHERE task_key = ?",
+                                        arguments: [taskKey]) {
+                files[row["name"]] = row["content"]
+            }
+            return files
+        }
+    }
+
+    /// One run file of a task, e.g. `file(taskKey: k, name: "trace.csv")`; nil when absent.
+    public func file(taskKey: String, name: String) throws(JournalError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT content FROM run_file WHERE task_key = ? AND name = ?",
+                                arguments: [taskKey, name])
+        }
+    }
+
+    /// Average duration of done tasks and the ETA of the remaining ones with `activeWorkers`.
+    public func progress(activeWorkers: Int) throws(JournalError) -> Progress {
+        try read { db in
+            let average = try Double.fetchOne(
+                db, sql: """
+                    SELECT avg(finished - started) FROM task
+                    WHERE state = 'done' AND started IS NOT NULL AND finished IS NOT NULL
+                    """)
+            let remaining = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM task WHERE state IN ('queued', 'leased')") ?? 0
+            return Progress(averageTaskDuration: average, remaining: remaining, activeWorkers: activeWorkers)
+        }
+    }
+
+    private static let taskQuery = """
+        SELECT t.key, t.ordinal, t.state, t.stale_from, t.attempts, t.worker, t.last_error, t.config_json,
+               t.grid_json, r.summary_json, r.resumed_from_checkpoint, t.lease_deadline, t.started, t.finished
+        FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key
+        """
+
+    private static func taskRecord(_ row: Row) -> TaskRecord {
+        TaskRecord(
+            key: row["key"], ordinal: row["ordinal"], state: TaskState(rawValue: row["state"]) ?? .stale,
+            staleFrom: (row["stale_from"] as String?).flatMap(TaskState.init(rawValue:)),
+            attempts: row["attempts"], worker: row["worker"], lastError: row["last_error"],
+            configJSON: row["config_json"], gridJSON: row["grid_json"], summaryJSON: row["summary_json"],
+            resumedFromCheckpoint: (row["resumed_from_checkpoint"] as Int?).map { $0 != 0 },
+            leaseDeadline: row["lease_deadline"], started: row["started"], finished: row["finished"])
+    }
+}

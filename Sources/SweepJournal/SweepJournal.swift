@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+
+/// The SQLite journal of a sweep: tasks, leases, attempts, results, run files and an audit
+/// log, in one file that Python's `sqlite3` opens as it is (schema: ``Schema``).
+///
+/// One writer: ``openAsCoordinator(path:now:)`` takes an exclusive OS lock on `<path>.lock`
+/// and records its owner row; every change is one transaction in WAL mode with
+/// `synchronous = FULL`, so a kill -9 at any instant loses nothing that was committed.
+/// ``openReadOnly(path:)`` serves `eos status`, `export` and `report` while a coordinator
+/// runs: WAL readers never block the writer, and this connection cannot write.
+/// Times are unix seconds (`Double`) passed in by the caller, so tests can use a fake clock.
+public final class SweepJournal: Sendable {
+    /// The journal file.
+    public let path: String
+    /// True for a journal from ``openReadOnly(path:)``: every change throws ``JournalError/readOnly(path:)``.
+    public let isReadOnly: Bool
+    let database: DatabaseQueue
+    private let lock: CoordinatorLock?
+
+    private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?) {
+        self.path = path
+        self.isReadOnly = lock == nil
+        self.database = database
+        self.lock = lock
+    }
+
+    /// Opens (creating if needed) the journal as its only coordinator.
+    ///
+    /// Refused with ``JournalError/inUse(path:pid:host:)`` while another coordinator, in this
+    /// process or another, holds `<path>.lock`. An owner row left by a coordinator that died
+    /// (its OS lock is free) is taken over and logged as `coordinator_takeover`. The file is
+    /// checked with `PRAGMA quick_check` before use.
+    public static func openAsCoordinator(
+        path: String, now: Double = Date().timeIntervalSince1970
+    ) throws(JournalError) -> SweepJournal {
+        guard let lock = try CoordinatorLock.acquire(path: path + ".lock") else {
+            let holder = try? openReadOnly(path: path).owner()
+            throw .inUse(path: path, pid: holder?.pid, host: holder?.host)
+        }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(5)
+        configuration.label = "SweepJournal coordinator"
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw mapped(error, path: path)
+        }
+        let journal = SweepJournal(path: path, database: database, lock: lock)
+        do {
+            // GRDB's WAL setup chooses NORMAL; FULL also survives a power cut, not only a kill.
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw mapped(error, path: path)
+        }
+        try journal.prepareSchema()
+        try journal.checkIntegrity()
+        try journal.write { db in
+            let previous = try ownerRow(db)
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO coordinator_lock (id, pid, host, started, heartbeat)
+                    VALUES (1, ?, ?, ?, ?)
+                    """,
+                arguments: [Int(getpid()), ProcessInfo.processInfo.hostName, now, now])
+            if let previous {
+                try insert(JournalEvent(
+                    time: now, kind: .coordinatorTakeover,
+                    detail: "previous coordinator pid \(previous.pid) on host \(previous.host) "
+                        + "(last heartbeat at \(previous.heartbeat)) holds no lock: it died"), db)
+            } else {
+                try insert(JournalEvent(time: now, kind: .coordinatorStarted,
+                                        detail: "pid \(getpid()) on host \(ProcessInfo.processInfo.hostName)"), db)
+            }
+        }
+        return journal
+    }
+
+    /// Opens an existing journal for reading only; never writes, never takes the lock.
+    public static func openReadOnly(path: String) throws(JournalError) -> SweepJournal {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "SweepJournal reader"
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw mapped(error, path: path)
+        }
+        let journal = SweepJournal(path: path, database: database, lock: nil)
+        let version = try journal.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        guard version != 0 else { throw .notAJournal(path: path, reason: "it has no journal schema") }
+        guard version == Schema.version else {
+            throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
+        }
+        return journal
+    }
+
+    /// Refreshes the owner row's heartbeat, so `eos status` can tell a live coordinator.
+    public func heartbeat(now: Double) throws(JournalError) {
+        try write { db in
+            try db.execute(sql: "UPDATE coordinator_lock SET heartbeat = ? WHERE id = 1", arguments: [now])
+        }
+    }
+
+    /// Ends ownership: deletes the owner row, logs `coordinator_stopped`, closes the database
+    /// and releases the OS lock. The journal cannot be used afterwards.
+    public func close(now: Double) throws(JournalError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM coordinator_lock WHERE id = 1")
+            try Self.insert(JournalEvent(time: now, kind: .coordinatorStopped), db)
+        }
+        do {
+            try database.close()
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+        lock?.release()
+    }
+
+    /// `PRAGMA integrity_check` (a full check, slow on large journals): empty when sound,
+    /// else SQLite's list of problems.
+    public func integrityProblems() throws(JournalError) -> [String] {
+        let report = try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        return report == ["ok"] ? [] : report
+    }
+
+    // MARK: - Schema
+
+    /// Creates the tables in an empty file; refuses a file that has other tables or another version.
+    private func prepareSchema() throws(JournalError) {
+        try write { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if version == Schema.version { return }
+            guard version == 0 else {
+                throw JournalError.unsupportedVersion(path: path, found: version, supported: Schema.version)
+            }
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            guard tables == 0 else {
+                throw JournalError.notAJournal(path: path, reason: "an SQLite file with other tables")
+            }
+            try db.execute(sql: Schema.sql)
+            try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    private func checkIntegrity() throws(JournalError) {
+        let report = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        guard report == ["ok"] else {
+            throw .damaged(path: path, problem: report.prefix(3).joined(separator: "; "))
+        }
+    }
+
+    // MARK: - Access
+
+    /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
+    func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        guard !isReadOnly else { throw .readOnly(path: path) }
+        do {
+            return try database.writeWithoutTransaction { db in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try body(db)
+                    return .commit
+                }
+                return value!  // set: inTransaction ran the closure or threw
+            }
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    static func mapped(_ error: any Error, path: String) -> JournalError {
+        if let error = error as? JournalError { return error }
+        guard let error = error as? DatabaseError else {
+            return .database(path: path, message: String(describing: error))
+        }
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .notAJournal(path: path, reason: message)
+        case .SQLITE_CORRUPT: return .damaged(path: path, problem: message)
+        default: return .database(path: path, message: message)
+        }
+    }
+
+    static func ownerRow(_ db: Database) throws -> CoordinatorOwner? {
+        try Row.fetchOne(db, sql: "SELECT pid, host, started, heartbeat FROM coordinator_lock WHERE id = 1")
+            .map { CoordinatorOwner(pid: $0["pid"], host: $0["host"], started: $0["started"], heartbeat: $0["heartbeat"]) }
+    }
+
+    static func insert(_ event: JournalEvent, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO event (time, kind, task_key, worker, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [event.time, event.kind.rawValue, event.taskKey, event.worker, event.detail])
+    }
+}
