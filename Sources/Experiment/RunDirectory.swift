@@ -1,0 +1,55 @@
+import Foundation
+
+/// The folder one run writes (CONTRACT.md "A run directory"). Every file is written to a
+/// temporary name and renamed into place, so a reader never sees half a file and a killed run
+/// leaves whole files only.
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    /// Opens `path` for a new run: creates it if needed; refuses a non-empty folder unless `force`,
+    /// in which case the previous run's files are removed first.
+    public init(path: String, force: Bool) throws(ExperimentError) {
+        url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .outputNotADirectory(path: path) }
+            let contents = (try? fm.contentsOfDirectory(atPath: url.path)) ?? []
+            if !contents.isEmpty {
+                guard force else { throw .outputNotEmpty(path: path) }
+                for name in contents { try? fm.removeItem(at: url.appendingPathComponent(name)) }
+            }
+        } else {
+            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) }
+            catch { throw .cannotWrite(path: path, reason: error.localizedDescription) }
+        }
+    }
+
+    /// Opens an existing run folder as it is (a resumed task keeps its checkpoint).
+    public init(existing path: String) {
+        url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `bytes` as `name` atomically.
+    public func write(_ name: String, bytes: [UInt8]) throws(ExperimentError) {
+        let target = url.appendingPathComponent(name)
+        let temporary = url.appendingPathComponent(".\(name).partial")
+        do {
+            try Data(bytes).write(to: temporary)
+            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+            try FileManager.default.moveItem(at: temporary, to: target)
+        } catch {
+            throw .cannotWrite(path: target.path, reason: error.localizedDescription)
+        }
+    }
+
+    public func write(_ name: String, text: String) throws(ExperimentError) {
+        try write(name, bytes: Array(text.utf8))
+    }
+
+    public func read(_ name: String) -> String? {
+        try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
+    }
+}
