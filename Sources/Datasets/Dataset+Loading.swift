@@ -42,7 +42,7 @@ extension Dataset {
                 labels.append(label)
             }
         }
-        if let absent = selection.classIDs.first(where: { !present.contains($0) }) {
+        if source.isWholeTrainingSet, let absent = options.classSubset.first(where: { !present.contains($0) }) {
             throw .classNotPresent(classID: absent, source: source.name, available: "no example of it among its \(source.count) training examples")
         }
         if options.count > rows.count {

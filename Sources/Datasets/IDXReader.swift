@@ -48,14 +48,14 @@ enum IDXReader {
     /// Checks the magic number and returns the `dimensions` big-endian UInt32 sizes after it.
     static func header(_ bytes: [UInt8], path: String, magic: UInt32, dimensions: Int) throws(DatasetError) -> [Int] {
         let headerBytes = 4 * (1 + dimensions)
-        guard bytes.count >= headerBytes else {
-            throw .truncatedFile(path: path, expected: "at least \(headerBytes) header bytes", actualBytes: bytes.count)
-        }
         func word(_ k: Int) -> UInt32 {
             (0..<4).reduce(0) { ($0 << 8) | UInt32(bytes[4 * k + $1]) }
         }
-        guard word(0) == magic else {
+        if bytes.count >= 4, word(0) != magic {
             throw .badFormat(path: path, found: "magic number \(word(0)), an IDX file with \(dimensions) dimension\(dimensions == 1 ? "" : "s") starts with \(magic)")
+        }
+        guard bytes.count >= headerBytes else {
+            throw .truncatedFile(path: path, expected: "at least \(headerBytes) header bytes", actualBytes: bytes.count)
         }
         return (1...dimensions).map { Int(word($0)) }
     }

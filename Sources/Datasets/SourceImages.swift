@@ -27,6 +27,9 @@ struct SourceImages<Pixel: PixelValue>: Sendable {
     /// Name of each class id of the source (index = class id); their count is the source's
     /// number of classes, whether or not each occurs in `labels`.
     var classNames: [String]
+    /// False for the synthetic source, which generates only the prefix it needs: a listed
+    /// class that does not occur in it is not missing, just not reached.
+    var isWholeTrainingSet = true
 
     var count: Int { labels.count }
     var featureCount: Int { shape.featureCount }

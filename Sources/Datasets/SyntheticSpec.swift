@@ -54,6 +54,6 @@ public struct SyntheticSpec: Equatable, Hashable, Sendable {
         }
         return SourceImages(
             name: "synthetic", shape: InputShape(channels: 1, height: 1, width: dimension),
-            pixels: pixels, scale: 1, labels: labels, classNames: (0..<classes).map(String.init))
+            pixels: pixels, scale: 1, labels: labels, classNames: (0..<classes).map(String.init), isWholeTrainingSet: false)
     }
 }
