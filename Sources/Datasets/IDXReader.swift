@@ -22,8 +22,8 @@ enum IDXReader {
 
         let imageHeader = try header(images.bytes, path: images.path, magic: imagesMagic, dimensions: 3)
         let (n, rows, columns) = (imageHeader[0], imageHeader[1], imageHeader[2])
-        guard rows > 0, columns > 0 else {
-            throw .badFormat(path: images.path, found: "image size \(rows)×\(columns)")
+        guard n > 0, rows > 0, columns > 0 else {
+            throw .badFormat(path: images.path, found: "\(n) images of \(rows)×\(columns) pixels")
         }
         let imageBytes = 16 + n * rows * columns
         guard images.bytes.count >= imageBytes else {

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// A set of named tensors in the safetensors format (the files of a run directory:
 /// data.safetensors, params-*.safetensors).
@@ -45,6 +46,16 @@ public struct Safetensors: Equatable, Sendable {
 
         public init(_ values: [Int64], shape: [Int]) {
             self.init(checking: values.count, shape: shape, dtype: .i64, bytes: Self.littleEndianBytes(values.map { UInt64(bitPattern: $0) }))
+        }
+
+        /// A row-major matrix as an F64 tensor of shape [rows, columns].
+        public init(_ matrix: Matrix<Double>) {
+            self.init(matrix.storage, shape: [matrix.rows, matrix.columns])
+        }
+
+        /// A row-major matrix as an F32 tensor of shape [rows, columns].
+        public init(_ matrix: Matrix<Float>) {
+            self.init(matrix.storage, shape: [matrix.rows, matrix.columns])
         }
 
         init(checking count: Int, shape: [Int], dtype: DType, bytes: [UInt8]) {

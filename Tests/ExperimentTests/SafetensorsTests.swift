@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 @testable import Experiment
 
@@ -62,6 +63,14 @@ private let pythonHasSafetensors: Bool = {
         #expect(read.tensors["labels"]?.doubles == nil)
         #expect(read.tensors["empty"]?.elementCount == 0)
         #expect((try Data(contentsOf: url)).count % 8 == 0)
+    }
+
+    @Test func matricesBecomeRowMajorTensors() {
+        let m = Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+        let tensor = Safetensors.Tensor(m)
+        #expect(tensor.dtype == .f64 && tensor.shape == [2, 3] && tensor.doubles == [1, 2, 3, 4, 5, 6])
+        let single = Safetensors.Tensor(m.converted(to: Float.self))
+        #expect(single.dtype == .f32 && single.bytes.count == 24 && single.floats == [1, 2, 3, 4, 5, 6])
     }
 
     @Test func sameTensorsGiveSameBytesWhateverTheInsertionOrder() {
