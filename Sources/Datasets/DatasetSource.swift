@@ -1,0 +1,34 @@
+/// Where the training examples come from (`data.name`, `data.path` and the synthetic keys).
+public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
+    /// The bundled UCI digits (1797 images, 1×8×8, pixels 0…16 scaled by 1/16, classes 0…9).
+    case digits
+    /// CIFAR-10 binary batches: `folder` holds data_batch_1.bin … data_batch_5.bin (the
+    /// cifar-10-batches-bin folder itself); 3×32×32, bytes scaled by 1/255.
+    case cifar10(folder: String)
+    /// MNIST IDX files in `folder`: train-images-idx3-ubyte and train-labels-idx1-ubyte, each raw
+    /// or `.gz`; bytes scaled by 1/255.
+    case mnist(folder: String)
+    /// Fashion-MNIST, same IDX files and layout as MNIST.
+    case fashionMNIST(folder: String)
+    /// Gaussian class clusters generated from their own seed (see `SyntheticSpec`).
+    case synthetic(SyntheticSpec)
+
+    /// The `data.name` spelling: digits | cifar10 | mnist | fashion-mnist | synthetic.
+    public var name: String {
+        switch self {
+        case .digits: "digits"
+        case .cifar10: "cifar10"
+        case .mnist: "mnist"
+        case .fashionMNIST: "fashion-mnist"
+        case .synthetic: "synthetic"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .digits: "digits"
+        case let .cifar10(folder), let .mnist(folder), let .fashionMNIST(folder): "\(name) (\(folder))"
+        case let .synthetic(spec): "synthetic (dim \(spec.dimension), \(spec.classes) classes, seed \(spec.seed))"
+        }
+    }
+}
