@@ -67,7 +67,8 @@ public struct SweepSpecification: Equatable, Sendable {
         let gridTable = sweep.removeValue(forKey: "grid") ?? .object([:])
         let known = sweepRules.map(\.key) + ["sweep.grid"]
         var settings: [String: JSONValue] = [:]
-        for (key, value) in sweep.sorted(by: { $0.key < $1.key }) {
+        let lineOf = { (key: String) in document.keyLines.order(of: "sweep." + key) ?? .max }
+        for (key, value) in sweep.sorted(by: { (lineOf($0.key), $0.key) < (lineOf($1.key), $1.key) }) {
             let path = "sweep." + key
             let location = document.location(of: path)
             guard let rule = sweepRules.first(where: { $0.key == path }) else {
