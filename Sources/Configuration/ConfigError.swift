@@ -82,3 +82,9 @@ extension ConfigError.Problem {
         }
     }
 }
+
+/// Where a configuration value came from: a file and line, or `--set`.
+struct ConfigLocation: Sendable, Equatable {
+    var file: String
+    var line: Int?
+}

@@ -62,22 +62,6 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         try JSONDecoder().decode(type, from: JSONEncoder().encode(self))
     }
 
-    /// The value of a number (integer or float) as a `Double`, else nil.
-    public var doubleValue: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .number(let value): value
-        default: nil
-        }
-    }
-
-    /// The value at `path` (object keys, outermost first), or nil where a key is missing.
-    public subscript(path path: [String]) -> JSONValue? {
-        guard let first = path.first else { return self }
-        guard case .object(let members) = self, let member = members[first] else { return nil }
-        return member[path: Array(path.dropFirst())]
-    }
-
     /// The leaves of a nested object as dotted keys (`["train.lr": 0.25, …]`); arrays are leaves.
     public var dottedLeaves: [String: JSONValue] {
         var leaves: [String: JSONValue] = [:]

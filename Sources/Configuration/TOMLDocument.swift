@@ -55,9 +55,3 @@ struct TOMLDocument: Sendable {
         }
     }
 }
-
-/// Where a configuration value came from: a file and line, or `--set`.
-struct ConfigLocation: Sendable, Equatable {
-    var file: String
-    var line: Int?
-}
