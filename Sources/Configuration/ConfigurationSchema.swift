@@ -1,0 +1,170 @@
+/// The rule a value of one configuration key must satisfy.
+struct KeyRule: Sendable {
+    enum Kind: Sendable {
+        /// A finite float (an integer is accepted and converted) greater than `above`, if given.
+        case float(above: Double?)
+        /// An integer at least `atLeast`.
+        case integer(atLeast: Int)
+        case string
+        case bool
+        /// One of the listed strings.
+        case choice([String])
+        /// A list of integers, each at least `atLeast`.
+        case integerList(atLeast: Int)
+    }
+
+    let key: String
+    let kind: Kind
+
+    /// Checks `value` for this key and returns it in normal form (an integer given for a float
+    /// becomes a float). `name` is how the value is named in a message (the key, or a grid item).
+    func check(_ value: JSONValue, name: String? = nil) throws(ConfigError.Problem) -> JSONValue {
+        let name = name ?? key
+        switch (kind, value) {
+        case (.float(let above), .integer(let n)):
+            return try KeyRule.checkFloat(Double(n), above: above, name: name, original: value)
+        case (.float(let above), .number(let x)):
+            guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
+            return try KeyRule.checkFloat(x, above: above, name: name, original: value)
+        case (.float, _):
+            throw .wrongType(key: name, expected: "a float", got: value)
+        case (.integer(let minimum), .integer(let n)):
+            guard n >= minimum else { throw .outOfRange(key: name, value: value, requirement: ">= \(minimum)") }
+            return value
+        case (.integer, _):
+            throw .wrongType(key: name, expected: "an integer", got: value)
+        case (.string, .string), (.bool, .bool):
+            return value
+        case (.string, _):
+            throw .wrongType(key: name, expected: "a string", got: value)
+        case (.bool, _):
+            throw .wrongType(key: name, expected: "a boolean (true or false)", got: value)
+        case (.choice(let allowed), .string(let s)):
+            guard allowed.contains(s) else {
+                throw .unknownChoice(key: name, value: s, allowed: allowed,
+                                     suggestion: Suggestion.closest(to: s, among: allowed))
+            }
+            return value
+        case (.choice, _):
+            throw .wrongType(key: name, expected: "a string", got: value)
+        case (.integerList(let minimum), .array(let items)):
+            for item in items {
+                guard case .integer(let n) = item else {
+                    throw .wrongType(key: name, expected: "a list of integers", got: value)
+                }
+                guard n >= minimum else {
+                    throw .outOfRange(key: name, value: value, requirement: "a list of integers >= \(minimum)")
+                }
+            }
+            return value
+        case (.integerList, _):
+            throw .wrongType(key: name, expected: "a list of integers", got: value)
+        }
+    }
+
+    private static func checkFloat(_ x: Double, above: Double?, name: String,
+                                   original: JSONValue) throws(ConfigError.Problem) -> JSONValue {
+        if let above, !(x > above) {
+            throw .outOfRange(key: name, value: original, requirement: "> \(CanonicalJSON.format(number: above))")
+        }
+        return .number(x)
+    }
+}
+
+/// Every key of a run configuration with its rule (types, ranges, choices), and the checks
+/// that involve several keys.
+enum ConfigurationSchema {
+    /// The rules, in the order of CONTRACT.md.
+    static let rules: [KeyRule] = {
+        typealias C = RunConfiguration
+        func choice<E: CaseIterable & RawRepresentable<String>>(_ key: String, _: E.Type) -> KeyRule {
+            KeyRule(key: key, kind: .choice(E.allCases.map(\.rawValue)))
+        }
+        return [
+            choice("data.name", C.DatasetName.self),
+            KeyRule(key: "data.n", kind: .integer(atLeast: 0)),
+            KeyRule(key: "data.path", kind: .string),
+            KeyRule(key: "data.classes_subset", kind: .integerList(atLeast: 0)),
+            choice("data.standardize", C.Standardization.self),
+            choice("data.standardize_from", C.StandardizationSource.self),
+            KeyRule(key: "data.dim", kind: .integer(atLeast: 1)),
+            KeyRule(key: "data.classes", kind: .integer(atLeast: 2)),
+            KeyRule(key: "data.seed", kind: .integer(atLeast: 0)),
+            choice("model.arch", C.Architecture.self),
+            KeyRule(key: "model.depth", kind: .integer(atLeast: 0)),
+            KeyRule(key: "model.width", kind: .integer(atLeast: 1)),
+            choice("model.activation", C.Activation.self),
+            choice("model.init", C.Initialization.self),
+            KeyRule(key: "model.seed", kind: .integer(atLeast: 0)),
+            choice("loss.name", C.LossName.self),
+            KeyRule(key: "train.lr", kind: .float(above: 0)),
+            KeyRule(key: "train.steps", kind: .integer(atLeast: 0)),
+            choice("train.precision", C.Precision.self),
+            KeyRule(key: "train.diverge_factor", kind: .float(above: 1)),
+            KeyRule(key: "sharpness.every", kind: .integer(atLeast: 0)),
+            KeyRule(key: "sharpness.k", kind: .integer(atLeast: 1)),
+            choice("sharpness.at", C.SharpnessPoint.self),
+            KeyRule(key: "sharpness.tol", kind: .float(above: 0)),
+            KeyRule(key: "track.enabled", kind: .bool),
+            KeyRule(key: "track.steps", kind: .integer(atLeast: 0)),
+            choice("track.projection", C.Projection.self),
+            KeyRule(key: "track.projection_steps", kind: .integer(atLeast: 1)),
+            KeyRule(key: "track.projection_tol", kind: .float(above: 0)),
+            KeyRule(key: "track.generalized", kind: .bool),
+            KeyRule(key: "track.gradient_flow", kind: .bool),
+        ]
+    }()
+
+    static let rulesByKey: [String: KeyRule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.key, $0) })
+
+    /// All dotted keys, in the order of CONTRACT.md.
+    static let keys: [String] = rules.map(\.key)
+
+    /// The tables (`data`, `model`, …) and every key: what a misspelling may be close to.
+    static let names: [String] = {
+        var tables: [String] = []
+        for key in keys {
+            let table = String(key.split(separator: ".")[0])
+            if !tables.contains(table) { tables.append(table) }
+        }
+        return tables + keys
+    }()
+
+    /// Whether `path` is a table that holds configuration keys ("" is the root).
+    static func isTable(_ path: String) -> Bool {
+        path.isEmpty || keys.contains { $0.hasPrefix(path + ".") }
+    }
+
+    /// Checks that involve several keys: the class subset against the dataset and the loss.
+    /// The problem names the key to point the user at.
+    static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
+        let data = configuration.data
+        let subset = data.classesSubset
+        let classCount = data.name == .synthetic ? data.classes : 10
+        var seen: Set<Int> = []
+        for c in subset {
+            guard c < classCount else {
+                throw .invalid(key: "data.classes_subset",
+                               message: "class \(c) does not exist: \(data.name.rawValue) has classes 0…\(classCount - 1)")
+            }
+            guard seen.insert(c).inserted else {
+                throw .invalid(key: "data.classes_subset", message: "class \(c) is listed twice: list each class once")
+            }
+        }
+        if subset.count == 1 {
+            throw .invalid(key: "data.classes_subset",
+                           message: "one class is not a task: list two classes (binary) or more, or [] for all")
+        }
+        let binary = subset.count == 2
+        switch configuration.loss.name {
+        case .logistic where !binary:
+            throw .invalid(key: "loss.name",
+                           message: "logistic needs a binary task: set data.classes_subset to two classes, e.g. [4, 9]")
+        case .ce where binary:
+            throw .invalid(key: "loss.name",
+                           message: "ce is refused with the binary data.classes_subset \(subset): use \"logistic\"")
+        default:
+            break
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the Configuration module lands; replaced by its first real file.

@@ -1,0 +1,186 @@
+/// A sweep specification (CONTRACT.md): a run configuration (the base of every task), a `[sweep]`
+/// table, and a `[sweep.grid]` whose keys are dotted configuration keys, each with a non-empty
+/// list of values. The tasks are the Cartesian product of the grid over the base, grid keys in
+/// file order, the last key varying fastest.
+///
+/// ```toml
+/// [sweep]
+/// name = "quickstart"
+/// [sweep.grid]
+/// "train.lr"    = [0.1, 0.25, 0.5]
+/// "model.width" = [32, 64]
+/// ```
+public struct SweepSpecification: Equatable, Sendable {
+    /// The sweep's name: a safe folder name (letters, digits, `.`, `_`, `-`; not starting with `.`).
+    public var name: String
+    /// Attempts (FAILs and expired leases) after which a task is marked failed.
+    public var maxAttempts = 3
+    /// Seconds between task checkpoints.
+    public var checkpointEvery = 300.0
+    /// Seconds between heartbeats.
+    public var heartbeatInterval = 1.0
+    /// Missed heartbeats before a worker's lease is given up.
+    public var liveness = 3
+    /// The configuration every task starts from (the spec without `[sweep]`).
+    public var base: RunConfiguration
+    /// The grid axes in file order.
+    public var grid: [GridAxis]
+    /// The tasks, in expansion order (first axis slowest, last axis fastest).
+    public var tasks: [SweepTask]
+
+    /// One axis of the grid: a dotted configuration key and its values (in normal form: an
+    /// integer given for a float key is a float).
+    public struct GridAxis: Equatable, Sendable {
+        public var key: String
+        public var values: [JSONValue]
+    }
+
+    /// The dotted keys of the grid axes, in file order (the export's grid columns).
+    public var gridKeys: [String] { grid.map(\.key) }
+
+    /// The keys of `[sweep]` other than `grid`, with their rules.
+    static let sweepRules: [KeyRule] = [
+        KeyRule(key: "sweep.name", kind: .string),
+        KeyRule(key: "sweep.max_attempts", kind: .integer(atLeast: 1)),
+        KeyRule(key: "sweep.checkpoint_every", kind: .float(above: 0)),
+        KeyRule(key: "sweep.heartbeat_interval", kind: .float(above: 0)),
+        KeyRule(key: "sweep.liveness", kind: .integer(atLeast: 1)),
+    ]
+
+    /// Parses and validates a sweep specification, every task included; `file` names the text
+    /// in error messages.
+    public static func load(tomlText: String, file: String) throws(ConfigError) -> SweepSpecification {
+        let document = try TOMLDocument(text: tomlText, file: file)
+        guard case .object(var members) = document.root, let sweepTable = members.removeValue(forKey: "sweep") else {
+            throw ConfigError(file: file, line: nil, problem: .missingKey(
+                "sweep.name", hint: "add a [sweep] table with name = \"…\" and a [sweep.grid]"))
+        }
+        var builder = ConfigurationBuilder()
+        try builder.apply(.object(members), locate: document.location(of:))
+        let defaultLocation = ConfigLocation(file: file, line: nil)
+        let base = try builder.build(defaultLocation: defaultLocation)
+
+        guard case .object(var sweep) = sweepTable else {
+            throw ConfigError(location: document.location(of: "sweep"),
+                              problem: .wrongType(key: "sweep", expected: "a table", got: sweepTable))
+        }
+        let gridTable = sweep.removeValue(forKey: "grid") ?? .object([:])
+        let known = sweepRules.map(\.key) + ["sweep.grid"]
+        var settings: [String: JSONValue] = [:]
+        let lineOf = { (key: String) in document.keyLines.order(of: "sweep." + key) ?? .max }
+        for (key, value) in sweep.sorted(by: { (lineOf($0.key), $0.key) < (lineOf($1.key), $1.key) }) {
+            let path = "sweep." + key
+            let location = document.location(of: path)
+            guard let rule = sweepRules.first(where: { $0.key == path }) else {
+                let suggestion = Suggestion.closest(to: path, among: known + ConfigurationSchema.names)
+                throw ConfigError(location: location, problem: .unknownKey(path, suggestion: suggestion))
+            }
+            do {
+                settings[path] = try rule.check(value)
+            } catch {
+                throw ConfigError(location: location, problem: error)
+            }
+        }
+        guard case .string(let name)? = settings["sweep.name"] else {
+            throw ConfigError(location: document.location(of: "sweep"), problem: .missingKey(
+                "sweep.name", hint: "add name = \"…\" (a folder name) under [sweep]"))
+        }
+        guard isSafeFolderName(name) else {
+            throw ConfigError(location: document.location(of: "sweep.name"), problem: .invalid(
+                key: "sweep.name", message: "\"\(name)\" is not a safe folder name: use letters, digits, '.', '_' "
+                    + "and '-' (not first '.'), at most 100 characters"))
+        }
+
+        let grid = try parseGrid(gridTable, document: document)
+        var spec = SweepSpecification(name: name, base: base, grid: grid, tasks: [])
+        if case .integer(let n)? = settings["sweep.max_attempts"] { spec.maxAttempts = n }
+        if case .number(let x)? = settings["sweep.checkpoint_every"] { spec.checkpointEvery = x }
+        if case .number(let x)? = settings["sweep.heartbeat_interval"] { spec.heartbeatInterval = x }
+        if case .integer(let n)? = settings["sweep.liveness"] { spec.liveness = n }
+        spec.tasks = try expand(grid, over: builder, document: document, defaultLocation: defaultLocation)
+        return spec
+    }
+
+    /// Loads the sweep specification at `path` (named by `path` in error messages).
+    public static func load(path: String) throws(ConfigError) -> SweepSpecification {
+        try load(tomlText: readConfigurationFile(path), file: path)
+    }
+
+    /// Letters, digits, `.`, `_`, `-`, not starting with `.`, 1…100 characters.
+    static func isSafeFolderName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 100, !name.hasPrefix(".") else { return false }
+        return name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || $0 == "." || $0 == "_" || $0 == "-"
+        }
+    }
+
+    /// The axes of `[sweep.grid]` (quoted dotted keys or nested tables), each key and value
+    /// checked, in file order (keys of an inline grid table, which have no line, sorted last).
+    private static func parseGrid(_ table: JSONValue, document: TOMLDocument) throws(ConfigError) -> [GridAxis] {
+        guard case .object = table else {
+            throw ConfigError(location: document.location(of: "sweep.grid"),
+                              problem: .wrongType(key: "sweep.grid", expected: "a table", got: table))
+        }
+        var axes: [GridAxis] = []
+        let entries = table.dottedLeaves.sorted {
+            (document.keyLines.order(of: "sweep.grid." + $0.key) ?? .max, $0.key)
+                < (document.keyLines.order(of: "sweep.grid." + $1.key) ?? .max, $1.key)
+        }
+        for (key, list) in entries {
+            let location = document.location(of: "sweep.grid." + key)
+            guard let rule = ConfigurationSchema.rulesByKey[key] else {
+                let suggestion = Suggestion.closest(to: key, among: ConfigurationSchema.keys)
+                throw ConfigError(location: location, problem: .unknownKey(key, suggestion: suggestion))
+            }
+            guard case .array(let items) = list, !items.isEmpty else {
+                throw ConfigError(location: location, problem: .wrongType(
+                    key: "sweep.grid.\(key)", expected: "a non-empty list of values", got: list))
+            }
+            var values: [JSONValue] = []
+            for (index, item) in items.enumerated() {
+                let value: JSONValue
+                do {
+                    value = try rule.check(item, name: "sweep.grid.\(key)[\(index)]")
+                } catch {
+                    throw ConfigError(location: location, problem: error)
+                }
+                guard !values.contains(value) else {
+                    throw ConfigError(location: location, problem: .invalid(
+                        key: "sweep.grid.\(key)[\(index)]",
+                        message: "\(CanonicalJSON.serialize(item)) is listed twice: list each value once"))
+                }
+                values.append(value)
+            }
+            axes.append(GridAxis(key: key, values: values))
+        }
+        return axes
+    }
+
+    /// The Cartesian product of the grid over the base configuration; a combination that breaks
+    /// a multi-key check (e.g. ce with a binary subset) is reported at its grid key's line.
+    private static func expand(_ grid: [GridAxis], over base: ConfigurationBuilder, document: TOMLDocument,
+                               defaultLocation: ConfigLocation) throws(ConfigError) -> [SweepTask] {
+        var tasks: [SweepTask] = []
+        var choice = [Int](repeating: 0, count: grid.count)
+        while true {
+            var builder = base
+            var gridValues: [SweepTask.GridValue] = []
+            for (axis, index) in zip(grid, choice) {
+                let value = axis.values[index]
+                try builder.apply(value, prefix: axis.key, locate: { _ in document.location(of: "sweep.grid." + axis.key) })
+                gridValues.append(SweepTask.GridValue(key: axis.key, value: value))
+            }
+            let configuration = try builder.build(defaultLocation: defaultLocation)
+            tasks.append(SweepTask(key: configuration.taskKey, configuration: configuration, gridValues: gridValues))
+            var axis = grid.count - 1
+            while axis >= 0 {
+                choice[axis] += 1
+                if choice[axis] < grid[axis].values.count { break }
+                choice[axis] = 0
+                axis -= 1
+            }
+            if axis < 0 { return tasks }
+        }
+    }
+}

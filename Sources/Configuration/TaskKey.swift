@@ -1,0 +1,18 @@
+/// The task key of a configuration: the lowercase 64-hex SHA-256 of the RFC 8785 canonical JSON
+/// of its nested resolved configuration with default-valued leaves removed, then tables left
+/// empty removed (CONTRACT.md). So the all-defaults configuration has the key SHA-256("{}"),
+/// and a key added later with a default changes no existing key.
+public func taskKey(_ configuration: RunConfiguration) -> String {
+    SHA256.hexDigest(canonicalJSON(configuration.nonDefaultJSON).utf8)
+}
+
+extension RunConfiguration {
+    /// The sweep task key of this configuration (see `taskKey(_:)`).
+    public var taskKey: String { Configuration.taskKey(self) }
+
+    /// The nested object of the keys whose value differs from the default (no empty tables).
+    public var nonDefaultJSON: JSONValue {
+        let defaults = ConfigurationBuilder.defaultLeaves
+        return JSONValue(dottedLeaves: jsonValue.dottedLeaves.filter { defaults[$0.key] != $0.value })
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the Configuration tests land.
