@@ -132,3 +132,23 @@ import Testing
         #expect(error?.code == EHOSTUNREACH)
     }
 }
+
+@Suite struct ZMQSocketOptionTests {
+    /// libzmq checks each option's value size (int vs int64_t) and range, so a wrong encoding fails with EINVAL.
+    @Test func libzmqAcceptsEveryOption() throws {
+        let context = try ZMQContext()
+        let router = try ZMQSocket(.router, context: context)
+        let options: [ZMQSocketOption] = [
+            .linger(milliseconds: 0), .sendHighWaterMark(messages: 100), .receiveHighWaterMark(messages: 100),
+            .maxMessageSize(bytes: 64 << 20), .receiveTimeout(milliseconds: 10), .sendTimeout(milliseconds: 10),
+            .routingID(Data("coordinator".utf8)), .routerMandatory(true), .immediate(true),
+            .reconnectInterval(milliseconds: 1000), .reconnectIntervalMax(milliseconds: 32000),
+            .heartbeatInterval(milliseconds: 1000), .heartbeatTTL(milliseconds: 3000),
+            .heartbeatTimeout(milliseconds: 3000), .handshakeInterval(milliseconds: 5000),
+        ]
+        for option in options { try router.set(option) }
+        let tooLong = #expect(throws: ZMQError.self) { try router.set(.routingID(Data(count: 256))) }
+        #expect(tooLong?.code == EINVAL)
+        #expect(tooLong?.operation == "zmq_setsockopt(ZMQ_ROUTING_ID)")
+    }
+}
