@@ -1,1 +1,0 @@
-// Placeholder until the SweepProtocol module lands; replaced by its first real file.

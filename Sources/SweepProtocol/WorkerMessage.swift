@@ -1,0 +1,226 @@
+import Foundation
+
+/// A message from a worker (DEALER) to the coordinator (ROUTER).
+///
+/// Workers pull: READY → TASK → (HEARTBEAT with progress)* → RESULT | FAIL | RETURN → READY.
+/// JSON bodies (frame 2), with their snake_case keys:
+/// - `READY` `{"worker", "host", "pid", "threads", "held_results": [task key]}`
+/// - `HEARTBEAT` `{"progress": {"task_key", "lease_id", "step", "total_steps", "phase"}}`, or `{}` when idle
+/// - `RESULT` `{"lease_id", "task_key", "attempt", "summary": JSON text, "files": {name: CSV text},
+///   "resumed_from_checkpoint"}`
+/// - `FAIL` `{"lease_id", "task_key", "error"}`
+/// - `RETURN` `{"lease_id", "task_key", "reason"}`
+/// - `DISCONNECT` `{}`
+public enum WorkerMessage: Equatable, Sendable {
+    /// The worker is idle and asks for a task; it also lists finished results it still holds
+    /// (e.g. after its coordinator restarted), which the coordinator may ask for by not ACKing.
+    case ready(Ready)
+    /// Liveness, with the progress of the current lease when there is one.
+    case heartbeat(Progress?)
+    /// A finished task (completed or diverged: a diverged run is a result, not a failure).
+    case result(TaskResult)
+    /// The task failed with an error; counts as an attempt.
+    case fail(TaskFailure)
+    /// The worker gives a lease back (SIGTERM, preemption, requeue); does not count as an attempt.
+    case `return`(TaskReturn)
+    /// The worker is leaving.
+    case disconnect
+
+    public struct Ready: Codable, Equatable, Sendable {
+        /// The worker's name (unique per process, e.g. host-pid), not empty.
+        public var worker: String
+        /// Host name, not empty.
+        public var host: String
+        /// Process id, ≥ 1.
+        public var pid: Int
+        /// Compute threads, ≥ 1.
+        public var threads: Int
+        /// Task keys of finished results the worker holds and has not had ACKed.
+        public var heldResults: [String]
+
+        public init(worker: String, host: String, pid: Int, threads: Int, heldResults: [String]) {
+            self.worker = worker
+            self.host = host
+            self.pid = pid
+            self.threads = threads
+            self.heldResults = heldResults
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case worker, host, pid, threads
+            case heldResults = "held_results"
+        }
+    }
+
+    /// Where the worker is in its current lease.
+    public struct Progress: Codable, Equatable, Sendable {
+        public var taskKey: String
+        /// ≥ 0.
+        public var leaseID: Int64
+        /// GD steps done, ≥ 0.
+        public var step: Int
+        /// GD steps planned, ≥ 0.
+        public var totalSteps: Int
+        /// What the run is doing, e.g. `gd` or `tracking`; not empty.
+        public var phase: String
+
+        public init(taskKey: String, leaseID: Int64, step: Int, totalSteps: Int, phase: String) {
+            self.taskKey = taskKey
+            self.leaseID = leaseID
+            self.step = step
+            self.totalSteps = totalSteps
+            self.phase = phase
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case taskKey = "task_key", leaseID = "lease_id", step, totalSteps = "total_steps", phase
+        }
+    }
+
+    public struct TaskResult: Codable, Equatable, Sendable {
+        public var leaseID: Int64
+        public var taskKey: String
+        /// The attempt this result belongs to, ≥ 1.
+        public var attempt: Int
+        /// The run's `summary.json`, as JSON text of an object.
+        public var summary: String
+        /// The run directory's CSV files: plain file name (`trace.csv`, …) → its text.
+        public var files: [String: String]
+        /// Whether the run continued from a checkpoint of an earlier attempt.
+        public var resumedFromCheckpoint: Bool
+
+        public init(leaseID: Int64, taskKey: String, attempt: Int, summary: String, files: [String: String],
+                    resumedFromCheckpoint: Bool)
+        {
+            self.leaseID = leaseID
+            self.taskKey = taskKey
+            self.attempt = attempt
+            self.summary = summary
+            self.files = files
+            self.resumedFromCheckpoint = resumedFromCheckpoint
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case leaseID = "lease_id", taskKey = "task_key", attempt, summary, files
+            case resumedFromCheckpoint = "resumed_from_checkpoint"
+        }
+    }
+
+    public struct TaskFailure: Codable, Equatable, Sendable {
+        public var leaseID: Int64
+        public var taskKey: String
+        /// The error's one-line description, not empty.
+        public var error: String
+
+        public init(leaseID: Int64, taskKey: String, error: String) {
+            self.leaseID = leaseID
+            self.taskKey = taskKey
+            self.error = error
+        }
+
+        enum CodingKeys: String, CodingKey { case leaseID = "lease_id", taskKey = "task_key", error }
+    }
+
+    public struct TaskReturn: Codable, Equatable, Sendable {
+        public var leaseID: Int64
+        public var taskKey: String
+        /// Why, e.g. `SIGTERM`; not empty.
+        public var reason: String
+
+        public init(leaseID: Int64, taskKey: String, reason: String) {
+            self.leaseID = leaseID
+            self.taskKey = taskKey
+            self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey { case leaseID = "lease_id", taskKey = "task_key", reason }
+    }
+
+    /// The body of HEARTBEAT: `progress` is absent (or null) when the worker holds no lease.
+    struct HeartbeatBody: Codable {
+        var progress: Progress?
+    }
+
+    /// The command names of frame 1 that a coordinator accepts.
+    public enum Command: String, CaseIterable, Sendable {
+        case ready = "READY", heartbeat = "HEARTBEAT", result = "RESULT", fail = "FAIL", `return` = "RETURN"
+        case disconnect = "DISCONNECT"
+    }
+
+    /// The command of frame 1.
+    public var command: Command {
+        switch self {
+        case .ready: .ready
+        case .heartbeat: .heartbeat
+        case .result: .result
+        case .fail: .fail
+        case .return: .return
+        case .disconnect: .disconnect
+        }
+    }
+
+    /// The frames to send after the routing id: version, command, JSON body. The receiver drops a
+    /// frame over `ProtocolConstants.maxFrameBytes`, so a worker checks `frames[2].count` of a large
+    /// RESULT and reports a FAIL instead.
+    public static func encode(_ message: WorkerMessage) -> [Data] {
+        let command = message.command.rawValue
+        return switch message {
+        case .ready(let body): MessageFraming.frames(command: command, body: body)
+        case .heartbeat(let progress): MessageFraming.frames(command: command, body: HeartbeatBody(progress: progress))
+        case .result(let body): MessageFraming.frames(command: command, body: body)
+        case .fail(let body): MessageFraming.frames(command: command, body: body)
+        case .return(let body): MessageFraming.frames(command: command, body: body)
+        case .disconnect: MessageFraming.frames(command: command, body: MessageFraming.EmptyBody())
+        }
+    }
+
+    /// Parses and validates the frames after the routing id.
+    public static func decode(frames: [Data]) throws(ProtocolError) -> WorkerMessage {
+        let (parsed, json) = try MessageFraming.split(frames, as: Command.self)
+        let command = parsed.rawValue
+        let rules = FieldRules(command: command)
+        switch parsed {
+        case .ready:
+            let body = try MessageFraming.body(Ready.self, command: command, from: json)
+            try rules.nonEmpty(body.worker, "worker")
+            try rules.nonEmpty(body.host, "host")
+            try rules.atLeast(body.pid, 1, "pid")
+            try rules.atLeast(body.threads, 1, "threads")
+            for (index, key) in body.heldResults.enumerated() { try rules.taskKey(key, "held_results[\(index)]") }
+            return .ready(body)
+        case .heartbeat:
+            let body = try MessageFraming.body(HeartbeatBody.self, command: command, from: json)
+            if let progress = body.progress {
+                try rules.taskKey(progress.taskKey, "progress.task_key")
+                try rules.atLeast(progress.leaseID, 0, "progress.lease_id")
+                try rules.atLeast(progress.step, 0, "progress.step")
+                try rules.atLeast(progress.totalSteps, 0, "progress.total_steps")
+                try rules.nonEmpty(progress.phase, "progress.phase")
+            }
+            return .heartbeat(body.progress)
+        case .result:
+            let body = try MessageFraming.body(TaskResult.self, command: command, from: json)
+            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.taskKey(body.taskKey, "task_key")
+            try rules.atLeast(body.attempt, 1, "attempt")
+            try rules.jsonObject(body.summary, "summary")
+            for name in body.files.keys.sorted() { try rules.fileName(name, "files") }
+            return .result(body)
+        case .fail:
+            let body = try MessageFraming.body(TaskFailure.self, command: command, from: json)
+            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.taskKey(body.taskKey, "task_key")
+            try rules.nonEmpty(body.error, "error")
+            return .fail(body)
+        case .return:
+            let body = try MessageFraming.body(TaskReturn.self, command: command, from: json)
+            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.taskKey(body.taskKey, "task_key")
+            try rules.nonEmpty(body.reason, "reason")
+            return .return(body)
+        case .disconnect:
+            _ = try MessageFraming.body(MessageFraming.EmptyBody.self, command: command, from: json)
+            return .disconnect
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+@testable import SweepProtocol
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a seeded generator for the fuzz cases, so every run
+/// checks the same inputs.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> Data {
+        Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &self) })
+    }
+}
+
+let keyA = String(repeating: "0123456789abcdef", count: 4)
+let keyB = String(repeating: "fedcba9876543210", count: 4)
+
+/// One value of every worker message, with non-trivial text (unicode, quotes, newlines, slashes).
+let everyWorkerMessage: [WorkerMessage] = [
+    .ready(.init(worker: "node7-4242", host: "node7.cluster", pid: 4242, threads: 2, heldResults: [keyA, keyB])),
+    .ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [])),
+    .heartbeat(nil),
+    .heartbeat(.init(taskKey: keyA, leaseID: 17, step: 250, totalSteps: 1500, phase: "gd")),
+    .result(.init(leaseID: 17, taskKey: keyA, attempt: 2,
+                  summary: #"{"status":"completed","two_over_eta":8.0,"eos_step":null}"#,
+                  files: ["trace.csv": "step,loss\n0,1.5\n1,nan\n", "track.csv": "step,x\n\"a,b\",η/2\n"],
+                  resumedFromCheckpoint: true)),
+    .fail(.init(leaseID: 0, taskKey: keyB, error: "data.path \"/x\" leaves the data root; use a path inside --data-root")),
+    .return(.init(leaseID: 3, taskKey: keyA, reason: "SIGTERM")),
+    .disconnect,
+]
+
+/// One value of every coordinator message.
+let everyCoordinatorMessage: [CoordinatorMessage] = [
+    .welcome(.init(heartbeatInterval: 0.5, liveness: 3, checkpointEvery: 300)),
+    .task(.init(leaseID: 9, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
+                checkpointEvery: 120.5)),
+    .noTask(retryAfter: 2.5),
+    .noTask(retryAfter: 0),
+    .ack(taskKey: keyB),
+    .heartbeat,
+    .shutdown(.finished),
+    .shutdown(.stopping),
+]
+
+/// The three frames of a message written by hand: the wire format as documented.
+func wire(_ command: String, _ json: String) -> [Data] {
+    [Data("EOS-SWEEP/1".utf8), Data(command.utf8), Data(json.utf8)]
+}
+
+/// Decodes a worker message and returns its error (nil when it decoded).
+func workerError(_ frames: [Data]) -> ProtocolError? {
+    do {
+        _ = try WorkerMessage.decode(frames: frames)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Decodes a coordinator message and returns its error (nil when it decoded).
+func coordinatorError(_ frames: [Data]) -> ProtocolError? {
+    do {
+        _ = try CoordinatorMessage.decode(frames: frames)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// The error for frames sent to either side: worker commands go to `WorkerMessage.decode`.
+func decodeError(_ frames: [Data]) -> ProtocolError? {
+    let command = String(decoding: frames.count > 1 ? frames[1] : Data(), as: UTF8.self)
+    return WorkerMessage.Command(rawValue: command) != nil ? workerError(frames) : coordinatorError(frames)
+}
+
+/// The JSON body of frames as a mutable object.
+func bodyObject(_ frames: [Data]) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: frames[2]) as? [String: Any] ?? [:]
+}
+
+/// Frames with the body replaced by `object`.
+func replacingBody(_ frames: [Data], with object: [String: Any]) throws -> [Data] {
+    [frames[0], frames[1], try JSONSerialization.data(withJSONObject: object)]
+}
