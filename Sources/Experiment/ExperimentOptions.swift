@@ -1,0 +1,55 @@
+/// How `Experiment.run` is hosted: by `eos run` in the foreground, or by a sweep worker.
+public struct ExperimentOptions: Sendable {
+    /// A relative `data.path` is resolved against this folder (default: the working folder);
+    /// when `confineToDataRoot`, a path that leaves it is refused (a worker's `--data-root`).
+    public var dataRoot: String?
+    public var confineToDataRoot: Bool
+    /// When set, the training set is written once per content hash as
+    /// `<datasetCache>/<hash>.safetensors` and `data.safetensors` links to it (sweeps).
+    public var datasetCache: String?
+    /// Seconds between checkpoints of the run's state into its folder; nil = never.
+    public var checkpointInterval: Double?
+    /// Called after every trace row (cheap; the caller throttles its display).
+    public var progress: (@Sendable (RunProgress) -> Void)?
+    /// Polled after every trace row; true stops the run with status `stopped` (SIGTERM).
+    public var shouldStop: (@Sendable () -> Bool)?
+
+    public init(dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
+                checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
+                shouldStop: (@Sendable () -> Bool)? = nil) {
+        self.dataRoot = dataRoot
+        self.confineToDataRoot = confineToDataRoot
+        self.datasetCache = datasetCache
+        self.checkpointInterval = checkpointInterval
+        self.progress = progress
+        self.shouldStop = shouldStop
+    }
+}
+
+/// Where a run is, for progress bars and worker heartbeats.
+public struct RunProgress: Sendable, Equatable {
+    /// The trace row just written (absolute GD step).
+    public let step: Int
+    /// The last row the run will write if nothing stops it early.
+    public let totalSteps: Int
+    /// "gd", "find-instability" or "track".
+    public let phase: String
+    public let loss: Double
+    /// The latest measured sharpness, if any.
+    public let sharpness: Double?
+}
+
+/// What a finished (or stopped) run hands back: everything a sweep stores in its journal.
+public struct RunOutcome: Sendable, Equatable {
+    /// completed | diverged | stopped | failed
+    public let status: String
+    /// steps | lambda2 | no_instability | diverged | signal | error
+    public let stopReason: String
+    public let stepsDone: Int
+    /// The text of `summary.json`.
+    public let summaryJSON: String
+    /// The run directory's CSV files by name (`trace.csv`, and with tracking `track.csv`, …).
+    public let files: [String: String]
+    /// True when the run continued from a checkpoint found in its folder.
+    public let resumedFromCheckpoint: Bool
+}
