@@ -181,7 +181,7 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
                 return (track, beta, slow, profile)
             }
 
-            let step = TrackingStep(trace: trace, track: track, beta: beta, lambda2: slow, profile: profile)
+            let step = TrackingStep(trace: t == state.startStep ? nil : trace, track: track, beta: beta, lambda2: slow, profile: profile)
             if observe(step, state) == .stop { return .signal }
             if diverged { return .diverged }
             if let slow, slow.lambda2 > settings.lambda2Limit / eta { return .lambda2 }

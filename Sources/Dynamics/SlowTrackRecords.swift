@@ -20,8 +20,10 @@ public struct ProfilePoint: Sendable, Equatable {
 
 /// Everything phase B produces at one step t, for the run-directory writer.
 public struct TrackingStep: Sendable, Equatable {
-    /// The `trace.csv` row of GD θ_t (sharpness at the iterate).
-    public let trace: TraceRecord
+    /// The `trace.csv` row of GD θ_t (sharpness at the iterate); nil at t0, whose row phase A
+    /// already emitted with the midpoint check that made it t0 (so trace.csv has each iterate once
+    /// and eos_step = track_start_step; GD's iterate sharpness at t0 is in `track.gdSharpness`).
+    public let trace: TraceRecord?
     public let track: TrackRecord
     /// One row per active β tracker.
     public let beta: [BetaRecord]
