@@ -24,11 +24,15 @@ public enum Experiment {
         let configJSON = configuration.resolvedJSON()
         try directory.write("config.json", text: configJSON)
         try writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
-        switch configuration.train.precision {
-        case .float32:
+        switch (configuration.train.precision, configuration.track.enabled) {
+        case (.float32, false):
             return try GradientDescentRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case .float64:
+        case (.float64, false):
             return try GradientDescentRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case (.float32, true):
+            return try TrackedRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case (.float64, true):
+            return try TrackedRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
         }
     }
 
@@ -77,9 +81,7 @@ struct GradientDescentRun<T: BLASScalar> {
     init(_ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
          _ options: ExperimentOptions) {
         self.configuration = configuration
-        let network = configuration.network(inputs: dataset.inputDimension, outputs: dataset.outputDimension)
-        objective = FullBatchLoss(network: network, loss: configuration.lossFunction,
-                                  inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
+        objective = configuration.objective(for: dataset)
         self.configJSON = configJSON
         self.directory = directory
         self.options = options
@@ -129,11 +131,10 @@ struct GradientDescentRun<T: BLASScalar> {
 
         try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, layout: layout))
         try directory.write("trace.csv", text: trace.text)
-        let gd = clock.seconds[.gd] ?? 0, eigen = clock.seconds[.eigen] ?? 0
         let summary = RunSummary(
             stopReason: reason, stepsDone: state.step,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
-            timings: ["total": clock.total, "gd": gd, "eigen": eigen, "tracking": 0],
+            timings: clock.timings,
             error: nil, resumedFromCheckpoint: resumed)
         let text = summary.text
         try directory.write("summary.json", text: text)

@@ -3,6 +3,7 @@ import Configuration
 import Datasets
 import NeuralNetwork
 import Dynamics
+import LinearAlgebra
 
 /// The translation of a run configuration into the engine's and the datasets' own types: the
 /// one place where configuration names meet engine names.
@@ -45,6 +46,12 @@ extension RunConfiguration {
     func network(inputs: Int, outputs: Int) -> MultilayerPerceptron {
         MultilayerPerceptron(inputDimension: inputs, depth: model.depth, width: model.width, outputDimension: outputs,
                              activation: NeuralNetwork.Activation(rawValue: model.activation.rawValue)!)
+    }
+
+    /// The full-batch loss of `[model]` and `[loss]` on `dataset`, in precision T.
+    func objective<T: BLASScalar>(for dataset: Dataset) -> FullBatchLoss<T> {
+        FullBatchLoss(network: network(inputs: dataset.inputDimension, outputs: dataset.outputDimension),
+                      loss: lossFunction, inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
     }
 
     var initialization: MultilayerPerceptron.Initialization {

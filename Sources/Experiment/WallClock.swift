@@ -15,4 +15,11 @@ struct WallClock: PhaseClock {
     }
 
     var total: Double { WallClock.now() - start }
+
+    /// `summary.json`'s `timings`: total and per phase, seconds.
+    var timings: [String: Double] {
+        var t = ["total": total]
+        for phase in RunPhase.allCases { t[phase.rawValue] = seconds[phase] ?? 0 }
+        return t
+    }
 }
