@@ -147,3 +147,9 @@ enum CanonicalJSON {
         return sign + body
     }
 }
+
+/// Indented JSON with JCS key order and number forms (`summary.json`, `config.json`); a
+/// non-finite number must be mapped to `.null` by the caller first.
+public func prettyJSON(_ value: JSONValue) -> String {
+    CanonicalJSON.prettyPrinted(value)
+}

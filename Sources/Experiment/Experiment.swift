@@ -1,0 +1,143 @@
+import Foundation
+import Configuration
+import Datasets
+import LinearAlgebra
+import NeuralNetwork
+import Dynamics
+
+/// One run configuration → one engine run → one run directory (CONTRACT.md "A run directory").
+/// `eos run` calls this, and so does every sweep worker: a sweep task and `eos run` on the same
+/// configuration are the same computation.
+public enum Experiment {
+    /// Runs `configuration`, writing `config.json`, `data.safetensors`, `params-init.safetensors`,
+    /// `trace.csv`, `params-final.safetensors` and `summary.json` into `directory`. A checkpoint
+    /// left in `directory` by a stopped run of the same configuration is resumed.
+    ///
+    /// Throws for bad input (dataset files, data path) and unwritable output; a run that
+    /// diverges or is stopped is an outcome, not an error.
+    public static func run(_ configuration: RunConfiguration, in directory: RunDirectory,
+                           options: ExperimentOptions = ExperimentOptions()) throws(ExperimentError) -> RunOutcome {
+        var clock = WallClock()
+        let datasetOptions = try configuration.datasetOptions(dataRoot: options.dataRoot, confine: options.confineToDataRoot)
+        let dataset: Dataset
+        do { dataset = try Dataset(loading: datasetOptions) } catch { throw .dataset(error.description) }
+        let configJSON = configuration.resolvedJSON()
+        try directory.write("config.json", text: configJSON)
+        try writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
+        switch configuration.train.precision {
+        case .float32:
+            return try GradientDescentRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case .float64:
+            return try GradientDescentRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
+        }
+    }
+
+    /// `data.safetensors`: x [n, d], y [n, k], labels [n] (int64); F64 when any phase is Float64.
+    /// With a cache folder the bytes are stored once per SHA-256 as `<cache>/<hash>.safetensors`
+    /// and hard-linked (copied where links fail) into the run directory.
+    static func writeData(_ d: Dataset, float64: Bool, to directory: RunDirectory, cache: String?) throws(ExperimentError) {
+        let x: Safetensors.Tensor = float64 ? .init(d.x) : .init(d.x.converted(to: Float.self))
+        let y: Safetensors.Tensor = float64 ? .init(d.y) : .init(d.y.converted(to: Float.self))
+        let file = Safetensors(tensors: ["x": x, "y": y, "labels": .init(d.labels.map { Int64($0) }, shape: [d.count])])
+        let bytes = file.serialized()
+        guard let cache else { return try directory.write("data.safetensors", bytes: bytes) }
+        let fm = FileManager.default
+        let cacheDirectory = RunDirectory(existing: cache)
+        let name = SHA256.hexDigest(bytes) + ".safetensors"
+        do {
+            try fm.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            if !fm.fileExists(atPath: cacheDirectory.path(name)) { try cacheDirectory.write(name, bytes: bytes) }
+            let target = directory.path("data.safetensors")
+            if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
+            do { try fm.linkItem(atPath: cacheDirectory.path(name), toPath: target) }
+            catch { try fm.copyItem(atPath: cacheDirectory.path(name), toPath: target) }
+        } catch let error as ExperimentError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: cache, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// Parameters θ as `params-*.safetensors`: `layers.{i}.weight` [out, in] and `layers.{i}.bias` [out].
+func parameterFile<T: BLASScalar>(_ theta: [T], layout: ParameterLayout) -> [UInt8] {
+    var tensors: [String: Safetensors.Tensor] = [:]
+    for slice in layout.slices { tensors[slice.name] = tensor(Array(theta[slice.range]), shape: slice.shape) }
+    return Safetensors(tensors: tensors).serialized()
+}
+
+/// A plain GD run in precision T (no tracking).
+struct GradientDescentRun<T: BLASScalar> {
+    let configuration: RunConfiguration
+    let objective: FullBatchLoss<T>
+    let configJSON: String
+    let directory: RunDirectory
+    let options: ExperimentOptions
+
+    init(_ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
+         _ options: ExperimentOptions) {
+        self.configuration = configuration
+        let network = configuration.network(inputs: dataset.inputDimension, outputs: dataset.outputDimension)
+        objective = FullBatchLoss(network: network, loss: configuration.lossFunction,
+                                  inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
+        self.configJSON = configJSON
+        self.directory = directory
+        self.options = options
+    }
+
+    func run(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+        let layout = objective.network.layout
+        let settings = configuration.gradientDescentSettings
+        let theta0: [T] = objective.network.initialParameters(configuration.initialization, seed: UInt64(configuration.model.seed))
+        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, layout: layout))
+
+        var state = GradientDescentState(theta: theta0)
+        var trace = TraceTable(eigenvalueCount: settings.eigenvalueCount)
+        var resumed = false
+        if let checkpoint = try Checkpoint<T>.load(from: directory, configJSON: configJSON,
+                                                   eigenvalueCount: settings.eigenvalueCount) {
+            state = checkpoint.state
+            trace = checkpoint.trace
+            resumed = true
+        }
+        var lastCheckpoint = WallClock.now()
+        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
+        var stoppedState: GradientDescentState<T>?
+        let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
+            if let s = record.sharpness.first { latestSharpness = s }
+            if options.shouldStop?() == true {
+                stoppedState = current
+                return .stop
+            }
+            trace.append(record)
+            options.progress?(RunProgress(step: record.step, totalSteps: settings.steps, phase: "gd",
+                                          loss: record.loss, sharpness: latestSharpness))
+            if let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval {
+                var before = trace
+                before.truncate(before: current.step)
+                try? Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
+                lastCheckpoint = WallClock.now()
+            }
+            return .proceed
+        }
+        if let stoppedState {
+            // Keep where we are so the task resumes here (this row is recorded again then).
+            try Checkpoint(state: stoppedState, trace: trace, configJSON: configJSON).write(to: directory)
+        } else {
+            Checkpoint<T>.remove(from: directory)
+        }
+
+        try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, layout: layout))
+        try directory.write("trace.csv", text: trace.text)
+        let gd = clock.seconds[.gd] ?? 0, eigen = clock.seconds[.eigen] ?? 0
+        let summary = RunSummary(
+            stopReason: reason, stepsDone: state.step,
+            eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
+            timings: ["total": clock.total, "gd": gd, "eigen": eigen, "tracking": 0],
+            error: nil, resumedFromCheckpoint: resumed)
+        let text = summary.text
+        try directory.write("summary.json", text: text)
+        return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: state.step, summaryJSON: text,
+                          files: ["trace.csv": trace.text], resumedFromCheckpoint: resumed)
+    }
+}

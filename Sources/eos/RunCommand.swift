@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Configuration
+import Experiment
+import LinearAlgebra
+
+/// `eos run CONFIG.toml [--set KEY=VALUE]... --out DIR [--force] [--threads N]`
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one experiment in this process and write its run directory.")
+
+    @Argument(help: "The run configuration (TOML); every key has a default.")
+    var config: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key: --set train.lr=0.1 (TOML value; a bare word is a string).", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "The run directory to write (must be empty or new, unless --force).")
+    var out: String
+
+    @Flag(help: "Replace the contents of a non-empty --out.")
+    var force = false
+
+    @Option(help: "BLAS threads (default: OpenBLAS's own choice).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        let configuration: RunConfiguration
+        do { configuration = try RunConfiguration.load(path: config, overrides: overrides) }
+        catch { throw fail(error.description) }
+        if let threads { BLASThreads.set(threads) }
+        StopSignal.install()
+        let directory: RunDirectory
+        do { directory = try RunDirectory(path: out, force: force) } catch { throw fail(error.description) }
+        print("eos run: \(configuration.data.name.rawValue), mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue), loss \(RunCommand.lossConvention(configuration.loss.name)), lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)), \(configuration.train.precision.rawValue)")
+        fflush(stdout)
+        let bar = ProgressBar(label: "gd")
+        let options = ExperimentOptions(
+            progress: { p in
+                bar.update(done: p.step, total: p.totalSteps,
+                           detail: String(format: "loss %.4g S %@", p.loss, p.sharpness.map { String(format: "%.4g", $0) } ?? "-"))
+            },
+            shouldStop: { StopSignal.isRequested })
+        let outcome: RunOutcome
+        do { outcome = try Experiment.run(configuration, in: directory, options: options) }
+        catch { bar.finish(); throw fail(error.description) }
+        bar.finish()
+        print("status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))")
+        if outcome.status == "stopped" { throw ExitCode(143) }
+    }
+
+    /// Which MSE convention a run uses, printed with every run (THEORY.md §8).
+    static func lossConvention(_ name: RunConfiguration.LossName) -> String {
+        switch name {
+        case .mse: return "mse = ½·mean‖f−y‖² (Cohen et al.)"
+        case .catMSE: return "cat_mse = mean‖f−y‖² (Damian et al.; twice the sharpness of mse)"
+        case .ce: return "ce = mean −log softmax(f)[y]"
+        case .logistic: return "logistic = mean log(1 + e^(−y f))"
+        }
+    }
+}
