@@ -39,7 +39,7 @@ public final class CoordinatorLoop {
                 let handler = try ZAPHandler(context: context, allowedKeys: Set(allowedKeys.keys)) { decision in
                     let key = decision.publicKey?.z85 ?? "none"
                     if decision.accepted {
-                        log("accepted worker key \(allowedKeys[decision.publicKey!] ?? key) from \(decision.address)")
+                        log("accepted worker key \(decision.publicKey.flatMap { allowedKeys[$0] } ?? key) from \(decision.address)")
                     } else {
                         let line = "refused \(decision.mechanism) worker with key \(key) from \(decision.address): \(decision.reason)"
                         log(line)
