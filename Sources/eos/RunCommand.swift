@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
         let directory: RunDirectory
         do { directory = try RunDirectory(path: out, force: force) } catch { throw fail(error.description) }
         print("eos run: \(configuration.data.name.rawValue), mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue), loss \(RunCommand.lossConvention(configuration.loss.name)), lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)), \(configuration.train.precision.rawValue)")
-        fflush(stdout)
+        fflush(nil)  // the header before the progress bar on stderr
         let bar = ProgressBar(label: "gd")
         let options = ExperimentOptions(
             progress: { p in
