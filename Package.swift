@@ -56,9 +56,9 @@ let package = Package(
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
         .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal"]),
-        .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker"]),
+        .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,134 @@
+import Foundation
+import SweepJournal
+import SweepProtocol
+import ZeroMQTransport
+
+/// The coordinator's poll loop: owns the ROUTER socket (and its ZAP handler under CURVE), feeds
+/// received messages and clock ticks to a `CoordinatorStateMachine`, and carries out its actions.
+/// Create, run and close it on one thread.
+public final class CoordinatorLoop {
+    public let machine: CoordinatorStateMachine
+    public let endpoint: String
+    private let socket: ZMQSocket
+    private let authenticator: ZAPHandler?
+    private let log: @Sendable (String) -> Void
+
+    /// Poll timeout, in ms: how often the loop looks at the clock and the stop flag when idle.
+    static let pollMilliseconds = 50
+    /// Socket linger on close, in ms, so that the last SHUTDOWNs and ACKs leave.
+    static let lingerMilliseconds: Int32 = 1_000
+
+    /// Binds `endpoint`. A non-local endpoint (see `CoordinatorSecurity.isLocal`) needs `.curve`
+    /// security unless `insecure`; CURVE refusals are logged and journaled (`worker_refused`).
+    public init(machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
+                insecure: Bool = false, log: @escaping @Sendable (String) -> Void) throws(CoordinatorError)
+    {
+        self.machine = machine
+        self.endpoint = endpoint
+        self.log = log
+        if case .plain = security, !insecure, !CoordinatorSecurity.isLocal(endpoint) {
+            throw .insecureBind(endpoint: endpoint)
+        }
+        do {
+            let context = try ZMQContext()
+            let socket = try ZMQSocket(.router, context: context)
+            try socket.set(.maxMessageSize(bytes: Int64(ProtocolConstants.maxFrameBytes)))
+            try socket.set(.linger(milliseconds: Self.lingerMilliseconds))
+            if case .curve(let secretKey, let allowedKeys) = security {
+                let journal = machine.journal
+                let handler = try ZAPHandler(context: context, allowedKeys: Set(allowedKeys.keys)) { decision in
+                    let key = decision.publicKey?.z85 ?? "none"
+                    if decision.accepted {
+                        log("accepted worker key \(decision.publicKey.flatMap { allowedKeys[$0] } ?? key) from \(decision.address)")
+                    } else {
+                        let line = "refused \(decision.mechanism) worker with key \(key) from \(decision.address): \(decision.reason)"
+                        log(line)
+                        try? journal.record(event: JournalEvent(
+                            time: Date().timeIntervalSince1970, kind: JournalEvent.Kind(rawValue: "worker_refused"),
+                            detail: line))
+                    }
+                }
+                try socket.enableCurveServer(secretKey: secretKey, authenticator: handler)
+                authenticator = handler
+            } else {
+                authenticator = nil
+            }
+            try socket.bind(endpoint)
+            self.socket = socket
+        } catch {
+            throw .transport(endpoint: endpoint, error)
+        }
+    }
+
+    /// Runs until the sweep is finished (then lingers `grace` seconds answering late messages,
+    /// so that every worker hears SHUTDOWN) or `shouldStop` returns true (then workers are told
+    /// SHUTDOWN stopping). `onTick` is called after every clock tick (progress display).
+    /// - Returns: true when the sweep finished.
+    public func run(grace: Double? = nil, shouldStop: () -> Bool,
+                    onTick: (CoordinatorStateMachine) -> Void = { _ in }) throws(CoordinatorError) -> Bool
+    {
+        let grace = grace ?? machine.settings.heartbeatInterval * 2
+        let tickInterval = min(0.25, machine.settings.heartbeatInterval / 4)
+        var poller = ZMQPoller()
+        _ = poller.register(socket)
+        var lastTick = -Double.infinity
+        var finishedAt: Double?
+        while true {
+            if shouldStop() {
+                try perform(machine.stop(now: Self.now()))
+                return false
+            }
+            do {
+                _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
+                while let frames = try socket.tryReceive() {
+                    guard frames.count >= 1 else { continue }
+                    try perform(machine.receive(Array(frames.dropFirst()), from: frames[0], now: Self.now()))
+                }
+            } catch let error as ZMQError where error.kind == .interrupted {
+                continue
+            } catch let error as ZMQError {
+                throw .transport(endpoint: endpoint, error)
+            } catch let error as CoordinatorError {
+                throw error
+            } catch {
+                preconditionFailure("unexpected error \(error)")
+            }
+            let now = Self.now()
+            if now - lastTick >= tickInterval {
+                lastTick = now
+                try perform(machine.tick(now: now))
+                do { try machine.journal.heartbeat(now: now) } catch { throw .journal(error) }
+                onTick(machine)
+            }
+            if machine.isFinished {
+                if finishedAt == nil { finishedAt = now }
+                if let finishedAt, now - finishedAt >= grace { return true }
+            }
+        }
+    }
+
+    /// Closes the socket (after its linger) and stops the ZAP handler, in that order.
+    public func close() {
+        socket.close()
+        authenticator?.stop()
+    }
+
+    private func perform(_ produce: @autoclosure () throws(JournalError) -> [CoordinatorAction]) throws(CoordinatorError) {
+        let actions: [CoordinatorAction]
+        do { actions = try produce() } catch { throw .journal(error) }
+        for action in actions {
+            switch action {
+            case .log(let line):
+                log(line)
+            case .send(let routingID, let message):
+                do {
+                    _ = try socket.trySend([routingID] + CoordinatorMessage.encode(message))
+                } catch {
+                    log("could not send \(message.command.rawValue) to a worker: \(error.description)")
+                }
+            }
+        }
+    }
+
+    private static func now() -> Double { Date().timeIntervalSince1970 }
+}

@@ -1,0 +1,82 @@
+import Configuration
+import SweepJournal
+
+/// The table printed at the end of a sweep: one row per learning rate η (and per value of each
+/// grid axis other than `train.lr` and `model.width`, shown as extra leading columns), one column
+/// per width; each cell `sharpness_ratio_median / eos_step / final_loss` of the task, `diverged`
+/// appended for a diverged run, `FAILED` for a failed task, `-` for one without result.
+public enum SweepTable {
+    public static func render(_ tasks: [TaskRecord], gridKeys: [String]) -> String {
+        let extraKeys = gridKeys.filter { $0 != "train.lr" && $0 != "model.width" }
+        var cells: [String: String] = [:]
+        var rows: [(extras: [String], lr: Double, label: String)] = []
+        var widths: [Int] = []
+        for task in tasks where task.state != .stale {
+            guard let config = try? JSONValue(parsing: task.configJSON) else { continue }
+            let leaves = config.dottedLeaves
+            let lr = leaves["train.lr"].flatMap(Self.double) ?? .nan
+            let width = leaves["model.width"].flatMap(Self.int) ?? 0
+            let extras = extraKeys.map { leaves[$0].map(Self.text) ?? "" }
+            let label = (extras + [Self.text(.number(lr))]).joined(separator: "\u{1F}")
+            if !rows.contains(where: { $0.label == label }) { rows.append((extras, lr, label)) }
+            if !widths.contains(width) { widths.append(width) }
+            cells[label + "\u{1E}\(width)"] = cell(task)
+        }
+        rows.sort { ($0.extras.lexicographicallyPrecedes($1.extras)) || ($0.extras == $1.extras && $0.lr < $1.lr) }
+        widths.sort()
+        let header = extraKeys + ["lr \\ width"] + widths.map { "\($0)" }
+        var lines = [header]
+        for row in rows {
+            lines.append(row.extras + [Self.text(.number(row.lr))] + widths.map { cells[row.label + "\u{1E}\($0)"] ?? "" })
+        }
+        var columnWidths = [Int](repeating: 0, count: header.count)
+        for line in lines { for (i, field) in line.enumerated() { columnWidths[i] = max(columnWidths[i], field.count) } }
+        let text = lines.map { line in
+            line.enumerated().map { i, field in field.padding(toLength: columnWidths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        return (["cells: sharpness_ratio_median / eos_step / final_loss"] + text).joined(separator: "\n")
+    }
+
+    static func cell(_ task: TaskRecord) -> String {
+        if task.state == .failed { return "FAILED" }
+        guard let text = task.summaryJSON, let summary = try? JSONValue(parsing: text),
+              case .object(let fields) = summary
+        else { return "-" }
+        func show(_ key: String) -> String {
+            switch fields[key] {
+            case .number(let x)?: return String(format: "%.3g", x)
+            case .integer(let n)?: return "\(n)"
+            default: return "null"
+            }
+        }
+        let mark = fields["status"] == .string("diverged") ? " diverged" : ""
+        return "\(show("sharpness_ratio_median"))/\(show("eos_step"))/\(show("final_loss"))\(mark)"
+    }
+
+    static func double(_ value: JSONValue) -> Double? {
+        switch value {
+        case .number(let x): x
+        case .integer(let n): Double(n)
+        default: nil
+        }
+    }
+
+    static func int(_ value: JSONValue) -> Int? {
+        if case .integer(let n) = value { return n }
+        return nil
+    }
+
+    static func text(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return s }
+        return canonicalJSON(value)
+    }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// What the coordinator knows about one connected worker (one ROUTER routing id).
+struct WorkerSession {
+    /// The worker's name from READY (`host-pid`), or `worker-<routing id hex>` before it sent one.
+    var name: String
+    /// Unix seconds of the last valid message from it.
+    var lastHeard: Double
+    /// Unix seconds of the last HEARTBEAT sent to it.
+    var lastHeartbeatSent: Double
+    /// Whether the SHUTDOWN of a finished sweep was sent to it.
+    var toldToShutDown = false
+
+    /// A readable name for a routing id that has not introduced itself.
+    static func anonymousName(_ routingID: Data) -> String {
+        "worker-" + routingID.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}

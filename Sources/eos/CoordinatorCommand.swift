@@ -1,0 +1,137 @@
+import ArgumentParser
+import Configuration
+import Experiment
+import Foundation
+import SweepCoordinator
+import SweepJournal
+import ZeroMQTransport
+
+/// `eos coordinator SPEC.toml --bind ENDPOINT [--out DIR] [--journal FILE]
+/// [--curve-secret FILE --curve-allow DIR | --insecure]`
+struct CoordinatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the coordinator of a sweep alone, for workers on other machines (eos worker --connect).")
+
+    @Argument(help: "The sweep specification (TOML).")
+    var spec: String
+
+    @Option(help: "Endpoint to bind, e.g. tcp://0.0.0.0:5555 (non-loopback needs CURVE or --insecure).")
+    var bind: String
+
+    @Option(help: "Sweep folder (default: runs/<sweep.name>).")
+    var out: String?
+
+    @Option(help: "Journal file (default: <out>/journal.sqlite).")
+    var journal: String?
+
+    @Option(name: .customLong("curve-secret"), help: "The coordinator's CURVE secret key file (eos keys generate).")
+    var curveSecret: String?
+
+    @Option(name: .customLong("curve-allow"), help: "Folder of the allowed workers' .pub files.")
+    var curveAllow: String?
+
+    @Flag(help: "Bind a non-loopback endpoint without encryption (trusted networks only).")
+    var insecure = false
+
+    func validate() throws {
+        if (curveSecret == nil) != (curveAllow == nil) {
+            throw ValidationError("--curve-secret and --curve-allow go together")
+        }
+        if insecure && curveSecret != nil { throw ValidationError("--insecure contradicts --curve-secret") }
+    }
+
+    func run() throws {
+        let security: CoordinatorSecurity
+        if let curveSecret, let curveAllow {
+            do {
+                let pair = try CurveKeyFile.loadKeyPair(secretKeyFile: URL(fileURLWithPath: curveSecret))
+                let allowed = try CurveKeyFile.loadAllowedKeys(directory: URL(fileURLWithPath: curveAllow))
+                security = .curve(secretKey: pair.secretKey, allowedKeys: allowed)
+            } catch {
+                throw fail(error.description)
+            }
+        } else {
+            security = .plain
+        }
+        let opened = try OpenedSweep(specPath: spec, out: out, journal: journal)
+        StopSignal.install()
+        let loop: CoordinatorLoop
+        do {
+            loop = try CoordinatorLoop(machine: opened.machine, endpoint: bind, security: security, insecure: insecure,
+                                       log: { logLine($0) })
+        } catch {
+            opened.close()
+            throw fail(error.description)
+        }
+        logLine("coordinator of sweep \(opened.specification.name) on \(bind): \(opened.synchronizationLine)")
+        let finished: Bool
+        do {
+            finished = try loop.run(shouldStop: { StopSignal.isRequested })
+        } catch {
+            loop.close()
+            opened.close()
+            throw fail(error.description)
+        }
+        loop.close()
+        opened.printTable()
+        opened.close()
+        if !finished { throw ExitCode(143) }
+    }
+}
+
+/// A sweep specification loaded and its journal opened as coordinator and synchronized: what
+/// `eos coordinator` and `eos sweep` share.
+struct OpenedSweep {
+    let specification: SweepSpecification
+    let out: String
+    let journal: SweepJournal
+    let machine: CoordinatorStateMachine
+    let synchronizationLine: String
+
+    init(specPath: String, out: String?, journal journalPath: String?) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: specPath, encoding: .utf8)
+        } catch {
+            throw fail("\(specPath): cannot read the sweep specification (\(error.localizedDescription))")
+        }
+        do { specification = try SweepSpecification.load(tomlText: text, file: specPath) } catch { throw fail(error.description) }
+        self.out = URL(fileURLWithPath: out ?? "runs/\(specification.name)").standardizedFileURL.path
+        do {
+            try FileManager.default.createDirectory(atPath: self.out, withIntermediateDirectories: true)
+        } catch {
+            throw fail("\(self.out): cannot create the sweep folder (\(error.localizedDescription)); choose another --out")
+        }
+        let path = journalPath ?? self.out + "/journal.sqlite"
+        do {
+            journal = try SweepJournal.openAsCoordinator(path: path)
+            let counts = try journal.synchronize(specification, specText: text, toolVersion: ToolVersion.current,
+                                                 now: Date().timeIntervalSince1970)
+            synchronizationLine = "\(specification.tasks.count) tasks (added \(counts.added), kept \(counts.kept), "
+                + "stale \(counts.staled), revived \(counts.revived)); journal \(path)"
+        } catch {
+            throw fail(error.description)
+        }
+        machine = CoordinatorStateMachine(journal: journal, settings: CoordinatorSettings(specification))
+    }
+
+    func printTable() {
+        guard let tasks = try? journal.tasks() else { return }
+        print(SweepTable.render(tasks, gridKeys: specification.gridKeys))
+        if let counts = try? journal.counts() {
+            print("done \(counts.done), failed \(counts.failed), queued \(counts.queued), running \(counts.leased), stale \(counts.stale)")
+        }
+    }
+
+    func close() {
+        try? journal.close(now: Date().timeIntervalSince1970)
+    }
+}
+
+/// One timestamped line on standard error.
+func logLine(_ line: String) {
+    let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
+                                           formatOptions: [.withFullTime, .withColonSeparatorInTime])
+    FileHandle.standardError.write(Data("[\(time)] \(line)\n".utf8))
+}

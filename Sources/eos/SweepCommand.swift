@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import SweepCoordinator
+import SweepJournal
+
+/// `eos sweep SPEC.toml [--workers N] [--threads-per-worker N] [--out DIR] [--journal FILE]`:
+/// a coordinator in this process and N worker processes of this same binary, on
+/// `LocalEndpoint.endpoint(out:)`; the same command again resumes from the journal.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a sweep on this machine: a coordinator and N worker processes; run it again to resume.")
+
+    @Argument(help: "The sweep specification (TOML).")
+    var spec: String
+
+    @Option(help: "Worker processes (default: one per core).")
+    var workers: Int?
+
+    @Option(name: .customLong("threads-per-worker"), help: "BLAS threads of each worker (default: max(1, cores / workers)).")
+    var threadsPerWorker: Int?
+
+    @Option(help: "Sweep folder (default: runs/<sweep.name>).")
+    var out: String?
+
+    @Option(help: "Journal file (default: <out>/journal.sqlite).")
+    var journal: String?
+
+    /// Seconds a local worker waits for a vanished coordinator (e.g. a killed `eos sweep`) before it exits.
+    static let localSilenceTimeout = 30.0
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers)") }
+        if let threadsPerWorker, threadsPerWorker < 1 {
+            throw ValidationError("--threads-per-worker must be at least 1, got \(threadsPerWorker)")
+        }
+    }
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let workerCount = workers ?? cores
+        let threads = threadsPerWorker ?? max(1, cores / workerCount)
+        let opened = try OpenedSweep(specPath: spec, out: out, journal: journal)
+        StopSignal.install()
+        let endpoint = LocalEndpoint.endpoint(out: opened.out)
+        try? opened.journal.record(event: JournalEvent(
+            time: Date().timeIntervalSince1970, kind: JournalEvent.Kind(rawValue: "coordinator_endpoint"), detail: endpoint))
+        let loop: CoordinatorLoop
+        let sweepFolder = opened.out
+        do {
+            loop = try CoordinatorLoop(machine: opened.machine, endpoint: endpoint, security: .plain, log: { line in
+                SweepCommand.appendLog(line, out: sweepFolder)
+            })
+        } catch {
+            opened.close()
+            throw fail(error.description)
+        }
+        logLine("sweep \(opened.specification.name): \(opened.synchronizationLine)")
+        var children: [Process] = []
+        if !((try? opened.journal.isFinished()) ?? false) {
+            do {
+                children = try (0..<workerCount).map { index in
+                    try startWorker(index: index, endpoint: endpoint, threads: threads, out: opened.out)
+                }
+            } catch {
+                loop.close()
+                opened.close()
+                throw fail("cannot start worker processes (\(error.localizedDescription)); check that \(opened.out)/logs is writable")
+            }
+            logLine("\(workerCount) workers × \(threads) BLAS threads on \(endpoint); logs in \(opened.out)/logs")
+        }
+        let display = SweepProgressDisplay(total: opened.specification.tasks.count)
+        let finished: Bool
+        do {
+            finished = try loop.run(shouldStop: { StopSignal.isRequested }, onTick: { display.update($0) })
+        } catch {
+            display.finish()
+            loop.close()
+            SweepCommand.reap(children)
+            opened.close()
+            throw fail(error.description)
+        }
+        display.finish()
+        loop.close()
+        SweepCommand.reap(children)
+        opened.printTable()
+        opened.close()
+        if !finished { throw ExitCode(143) }
+    }
+
+    /// `eos worker` as a child process, its output in `<out>/logs/worker-<index>.log`.
+    private func startWorker(index: Int, endpoint: String, threads: Int, out: String) throws -> Process {
+        let logs = out + "/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let logPath = logs + "/worker-\(index).log"
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["worker", "--connect", endpoint, "--threads", "\(threads)", "--out", out,
+                             "--data-root", FileManager.default.currentDirectoryPath,
+                             "--silence-timeout", "\(Int(Self.localSilenceTimeout))", "--parent-pid", "\(getpid())"]
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits up to 5 s for the workers (told SHUTDOWN) to exit, then SIGTERMs, then SIGKILLs the rest.
+    static func reap(_ children: [Process]) {
+        func waitAll(_ seconds: Double) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while children.contains(where: \.isRunning) && Date() < deadline { usleep(20_000) }
+        }
+        waitAll(5)
+        for child in children where child.isRunning { kill(child.processIdentifier, SIGTERM) }
+        waitAll(5)
+        for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        waitAll(1)
+    }
+
+    /// The coordinator's log lines go to `<out>/logs/coordinator.log`, keeping the terminal for progress.
+    static func appendLog(_ line: String, out: String) {
+        let path = out + "/logs/coordinator.log"
+        try? FileManager.default.createDirectory(atPath: out + "/logs", withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data("[\(Date().timeIntervalSince1970)] \(line)\n".utf8))
+        try? handle.close()
+    }
+}
+
+/// The live line of `eos sweep`: done / running / failed / queued and ETA, redrawn in place on a
+/// terminal, a plain line on every change (at most one per second) otherwise.
+final class SweepProgressDisplay {
+    private let total: Int
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private var lastLine = ""
+    private var lastDraw = Date.distantPast
+
+    init(total: Int) { self.total = total }
+
+    func update(_ machine: CoordinatorStateMachine) {
+        guard Date().timeIntervalSince(lastDraw) >= 1, let counts = try? machine.journal.counts() else { return }
+        let progress = try? machine.journal.progress(activeWorkers: max(1, machine.workerCount))
+        let eta = progress?.estimatedTimeRemaining.map(ProgressBar.duration) ?? "--:--"
+        let line = "sweep: done \(counts.done)/\(total)  running \(counts.leased)  failed \(counts.failed)  "
+            + "queued \(counts.queued)  workers \(machine.workerCount)  ETA \(eta)"
+        lastDraw = Date()
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else if line != lastLine {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        lastLine = line
+    }
+
+    func finish() {
+        if isTerminal && !lastLine.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until end-to-end tests land.

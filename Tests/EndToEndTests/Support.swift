@@ -1,0 +1,135 @@
+import Foundation
+import SweepJournal
+
+/// The built `eos` binary: next to the test bundle (`.build/<config>/eos`).
+enum EOSBinary {
+    static let path: String? = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eos").path,
+            FileManager.default.currentDirectoryPath + "/.build/debug/eos",
+            FileManager.default.currentDirectoryPath + "/.build/release/eos",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+    static var isAvailable: Bool { path != nil }
+}
+
+/// A temporary folder removed at the end of a test.
+struct Scratch {
+    let path: String
+
+    init() throws {
+        // Short, so ipc:// paths inside stay under the socket path limit.
+        path = "/tmp/eos-e2e-" + UUID().uuidString.prefix(8).lowercased()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// An `eos` child process with its output in a log file; killed (SIGKILL) when the test ends.
+final class Child {
+    let process = Process()
+    let log: String
+
+    init(_ arguments: [String], in folder: String, log name: String) throws {
+        log = folder + "/" + name
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.executableURL = URL(fileURLWithPath: EOSBinary.path!)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the exit; its status, or nil on timeout.
+    func wait(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func kill9() { if process.isRunning { kill(pid, SIGKILL) } }
+
+    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    deinit { kill9() }
+}
+
+/// Runs `eos` to completion (at most `seconds`): exit status and output.
+func eos(_ arguments: [String], in folder: String, seconds: Double = 120) throws -> (status: Int32?, output: String) {
+    let child = try Child(arguments, in: folder, log: "eos-\(UUID().uuidString.prefix(6)).log")
+    let status = child.wait(seconds: seconds)
+    child.kill9()
+    return (status, child.output)
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`.
+func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
+}
+
+/// Pids whose parent is `parent` (from /proc).
+func children(of parent: Int32) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { Int32($0) }.filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 2 && Int32(fields[1]) == parent
+    }
+}
+
+/// A tiny digits run configuration (TOML) that takes about `steps` × 0.1 ms in a debug build.
+func configuration(steps: Int, n: Int = 64, width: Int = 8, every: Int = 5) -> String {
+    """
+    [data]
+    name = "digits"
+    n = \(n)
+    [model]
+    depth = 1
+    width = \(width)
+    [train]
+    steps = \(steps)
+    [sharpness]
+    every = \(every)
+
+    """
+}
+
+/// A sweep of `configuration` over `grid` (TOML lines of `[sweep.grid]`).
+func specification(_ configuration: String, name: String = "e2e", grid: [String], heartbeat: Double = 0.2) -> String {
+    configuration + """
+        [sweep]
+        name = "\(name)"
+        heartbeat_interval = \(heartbeat)
+        liveness = 3
+        [sweep.grid]
+
+        """ + grid.joined(separator: "\n") + "\n"
+}
+
+/// A summary.json without what legitimately differs between two runs of the same task.
+func comparable(_ summaryJSON: String?) -> NSDictionary? {
+    guard let data = summaryJSON?.data(using: .utf8),
+          var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+    object["timings"] = nil
+    object["resumed_from_checkpoint"] = nil
+    return object as NSDictionary
+}
+
+func openJournal(_ path: String) -> SweepJournal? { try? SweepJournal.openReadOnly(path: path) }

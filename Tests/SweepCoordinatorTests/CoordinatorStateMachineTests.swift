@@ -1,0 +1,217 @@
+import Foundation
+import SweepCoordinator
+import SweepJournal
+import SweepProtocol
+import Testing
+
+@Suite("Coordinator state machine with a fake clock, no sockets")
+struct CoordinatorStateMachineTests {
+    @Test("READY is answered by WELCOME with the sweep's timing, then TASKs in grid order, then NOTASK")
+    func readyHandsOutTasks() throws {
+        let h = try Harness(tasks: 2, settings: CoordinatorSettings(maxAttempts: 3, heartbeatInterval: 0.5, liveness: 4,
+                                                                     checkpointEvery: 7))
+        defer { h.remove() }
+        let a = try h.ready("a", at: 10)
+        #expect(messages(a, to: "a").first == .welcome(.init(heartbeatInterval: 0.5, liveness: 4, checkpointEvery: 7)))
+        let taskA = try #require(assignment(a, to: "a"))
+        #expect(taskA.taskKey == h.keys[0] && taskA.attempt == 1 && taskA.checkpointEvery == 7)
+        #expect(taskA.config == #"{"n":0}"#)
+        let leased = try #require(try h.journal.task(key: h.keys[0]))
+        #expect(leased.state == .leased && leased.worker == "a" && leased.leaseDeadline == 10 + 0.5 * 4)
+        let taskB = try #require(assignment(try h.ready("b", at: 11), to: "b"))
+        #expect(taskB.taskKey == h.keys[1] && taskB.leaseID != taskA.leaseID)
+        #expect(messages(try h.ready("c", at: 12), to: "c").last == .noTask(retryAfter: 0.5))
+    }
+
+    @Test("a lease without heartbeats expires after heartbeat_interval × liveness and the task goes to another worker")
+    func leaseExpiry() throws {
+        let h = try Harness(tasks: 1)
+        defer { h.remove() }
+        let first = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.tick(2.9)
+        #expect(try h.state(h.keys[0]) == .leased)
+        let actions = try h.tick(3.1)
+        #expect(logs(actions).contains { $0.contains("expired") })
+        let record = try #require(try h.journal.task(key: h.keys[0]))
+        #expect(record.state == .queued && record.attempts == 1)
+        let second = try #require(assignment(try h.ready("b", at: 3.2), to: "b"))
+        #expect(second.taskKey == first.taskKey && second.attempt == 2)
+    }
+
+    @Test("heartbeats from the worker keep its lease alive well past one lease duration")
+    func heartbeatsRenew() throws {
+        let h = try Harness(tasks: 1)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        for t in stride(from: 1.0, through: 20, by: 1) {
+            let progress = WorkerMessage.Progress(taskKey: task.taskKey, leaseID: task.leaseID, step: Int(t),
+                                                  totalSteps: 100, phase: "gd")
+            _ = try h.send(.heartbeat(progress), from: "a", at: t)
+            _ = try h.tick(t + 0.5)
+        }
+        #expect(try h.state(h.keys[0]) == .leased)
+        #expect(h.machine.running.first?.step == 20)
+        #expect(try h.journal.task(key: h.keys[0])?.attempts == 0)
+    }
+
+    @Test("FAILs count attempts up to max_attempts, then the task is failed with its last error and the sweep finishes")
+    func retriesToMaxAttempts() throws {
+        let h = try Harness(tasks: 1, settings: CoordinatorSettings(maxAttempts: 2, heartbeatInterval: 1, liveness: 3))
+        defer { h.remove() }
+        var now = 0.0
+        for attempt in 1...2 {
+            now += 1
+            let task = try #require(assignment(try h.ready("a", at: now), to: "a"))
+            #expect(task.attempt == attempt)
+            _ = try h.send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey, error: "boom \(attempt)")), from: "a", at: now)
+        }
+        let record = try #require(try h.journal.task(key: h.keys[0]))
+        #expect(record.state == .failed && record.attempts == 2 && record.lastError == "boom 2")
+        #expect(messages(try h.ready("a", at: now + 1), to: "a").last == .shutdown(.finished))
+        #expect(h.machine.isFinished)
+    }
+
+    @Test("expired leases also count toward max_attempts")
+    func expiryCountsAsAttempt() throws {
+        let h = try Harness(tasks: 1, settings: CoordinatorSettings(maxAttempts: 2, heartbeatInterval: 1, liveness: 1))
+        defer { h.remove() }
+        _ = try h.ready("a", at: 0)
+        _ = try h.tick(1.5)
+        _ = try h.ready("b", at: 2)
+        _ = try h.tick(3.5)
+        let record = try #require(try h.journal.task(key: h.keys[0]))
+        #expect(record.state == .failed && record.attempts == 2)
+        #expect(record.lastError?.contains("lease expired") == true)
+    }
+
+    @Test("RETURN gives the task back without counting an attempt")
+    func returnIsVoluntary() throws {
+        let h = try Harness(tasks: 1)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.send(.return(.init(leaseID: task.leaseID, taskKey: task.taskKey, reason: "SIGTERM")), from: "a", at: 1)
+        let record = try #require(try h.journal.task(key: h.keys[0]))
+        #expect(record.state == .queued && record.attempts == 0)
+        #expect(assignment(try h.ready("b", at: 2), to: "b")?.attempt == 1)
+    }
+
+    @Test("a RESULT is recorded once and every copy is ACKed; a late result after expiry wins, the re-run's is a duplicate")
+    func duplicateAndLateResults() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        let first = try h.send(h.result(task, summary: #"{"status":"completed","x":1}"#), from: "a", at: 1)
+        #expect(messages(first, to: "a") == [.ack(taskKey: task.taskKey)])
+        let again = try h.send(h.result(task, summary: #"{"status":"completed","x":2}"#), from: "a", at: 2)
+        #expect(messages(again, to: "a") == [.ack(taskKey: task.taskKey)])
+        #expect(try h.journal.task(key: task.taskKey)?.summaryJSON == #"{"status":"completed","x":1}"#)
+        #expect(try h.journal.events(taskKey: task.taskKey).filter { $0.kind == .duplicateResult }.count == 1)
+
+        // Task 2: a's lease expires, b re-runs it; a's late result is recorded, b's is a duplicate.
+        let old = try #require(assignment(try h.ready("a", at: 3), to: "a"))
+        _ = try h.tick(6.5)
+        let new = try #require(assignment(try h.ready("b", at: 7), to: "b"))
+        #expect(new.taskKey == old.taskKey && new.leaseID != old.leaseID)
+        // a was forgotten while silent: it is welcomed again, and its result ACKed.
+        #expect(messages(try h.send(h.result(old), from: "a", at: 8), to: "a").last == .ack(taskKey: old.taskKey))
+        #expect(try h.state(old.taskKey) == .done)
+        #expect(messages(try h.send(h.result(new), from: "b", at: 9), to: "b") == [.ack(taskKey: new.taskKey)])
+        let kinds = try h.journal.events(taskKey: old.taskKey).map(\.kind)
+        #expect(kinds.filter { $0 == .lateResult }.count == 1 && kinds.filter { $0 == .duplicateResult }.count == 1)
+        #expect(try h.journal.counts().done == 2)
+    }
+
+    @Test("a worker that hands in held results on READY: known ones are ACKed at once")
+    func heldResultsOnReady() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.send(h.result(task), from: "a", at: 1)
+        let actions = try h.ready("z", at: 2, held: [task.taskKey, h.keys[1]])
+        let sent = messages(actions, to: "z")
+        #expect(sent.contains(.ack(taskKey: task.taskKey)))
+        #expect(!sent.contains(.ack(taskKey: h.keys[1])))
+    }
+
+    @Test("random bytes, truncated messages, a wrong version and bad values are logged and journaled; the sender is ignored, others carry on")
+    func garbageFrames() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<200).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let ready = WorkerMessage.encode(.ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [])))
+        var wrongVersion = ready
+        wrongVersion[0] = Data("EOS-SWEEP/0".utf8)
+        var badValue = ready
+        badValue[2] = Data(#"{"worker":"","host":"h","pid":1,"threads":1,"held_results":[]}"#.utf8)
+        let garbage: [(String, [Data])] = [("noise", [noise]), ("truncated", Array(ready.prefix(2))),
+                                            ("version", wrongVersion), ("value", badValue),
+                                            ("json", [ready[0], ready[1], Data("{not json".utf8)])]
+        for (sender, frames) in garbage {
+            let actions = try h.machine.receive(frames, from: Data(sender.utf8), now: 1)
+            #expect(logs(actions).count == 1, "\(sender)")
+            #expect(messages(actions, to: sender).isEmpty, "\(sender)")
+            // The sender is ignored from now on, even when it sends a valid READY.
+            #expect(try h.ready(sender, at: 2).isEmpty, "\(sender)")
+        }
+        let events = try h.journal.events().filter { $0.kind == CoordinatorStateMachine.EventKind.protocolError }
+        #expect(events.count == garbage.count)
+        #expect(events.contains { $0.detail?.contains("EOS-SWEEP/0") == true })
+        #expect(assignment(try h.ready("good", at: 3), to: "good") != nil)
+    }
+
+    @Test("restart on the same journal: done tasks are never handed out again, the dead run's lease expires, a late result is ACKed")
+    func restartResumes() throws {
+        let h = try Harness(tasks: 3)
+        defer { h.remove() }
+        let done = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.send(h.result(done), from: "a", at: 1)
+        let running = try #require(assignment(try h.ready("b", at: 1), to: "b"))
+        try h.restart(now: 2)
+
+        // The new coordinator hands out the third task first; the second is still under b's lease.
+        let third = try #require(assignment(try h.ready("c", at: 2), to: "c"))
+        #expect(third.taskKey == h.keys[2])
+        _ = try h.tick(4.5)
+        let rerun = try #require(assignment(try h.ready("d", at: 5), to: "d"))
+        #expect(rerun.taskKey == running.taskKey && rerun.attempt == 2)
+        // b finishes under the old coordinator's lease: recorded late and ACKed; d's copy is a duplicate.
+        #expect(messages(try h.send(h.result(running), from: "b", at: 6), to: "b").contains(.ack(taskKey: running.taskKey)))
+        _ = try h.send(h.result(third), from: "c", at: 6)
+        _ = try h.send(h.result(rerun), from: "d", at: 7)
+        #expect(try h.journal.counts().done == 3)
+        #expect(try h.journal.events(taskKey: done.taskKey).filter { $0.kind == .taskLeased }.count == 1)
+        let shutdown = try h.tick(7.5)
+        for worker in ["c", "d"] { #expect(messages(shutdown, to: worker) == [.shutdown(.finished)]) }
+        #expect(h.machine.isFinished)
+    }
+
+    @Test("tick heartbeats live workers once per interval and forgets workers silent for a lease duration")
+    func tickHeartbeatsAndForgets() throws {
+        let h = try Harness(tasks: 5)
+        defer { h.remove() }
+        _ = try h.ready("a", at: 0)
+        _ = try h.ready("b", at: 0)
+        #expect(messages(try h.tick(0.5), to: "a").isEmpty)
+        #expect(messages(try h.tick(1.0), to: "a") == [.heartbeat])
+        _ = try h.send(.heartbeat(nil), from: "a", at: 2.5)
+        let actions = try h.tick(3.2)
+        #expect(messages(actions, to: "a") == [.heartbeat])
+        #expect(messages(actions, to: "b").isEmpty)
+        #expect(h.machine.workerCount == 1)
+    }
+
+    @Test("loopback and ipc endpoints are local; anything else needs CURVE or --insecure")
+    func localEndpoints() {
+        for endpoint in ["ipc:///tmp/x.ipc", "inproc://a", "tcp://127.0.0.1:5555", "tcp://localhost:1", "tcp://[::1]:9"] {
+            #expect(CoordinatorSecurity.isLocal(endpoint), "\(endpoint)")
+        }
+        for endpoint in ["tcp://0.0.0.0:5555", "tcp://*:5555", "tcp://10.0.0.1:1", "tcp://[::]:5", "tcp://128.0.0.1:1"] {
+            #expect(!CoordinatorSecurity.isLocal(endpoint), "\(endpoint)")
+        }
+    }
+}
+
+extension Harness {
+    func tick(_ now: Double) throws -> [CoordinatorAction] { try machine.tick(now: now) }
+}

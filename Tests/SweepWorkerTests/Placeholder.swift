@@ -1,1 +1,0 @@
-// Placeholder until the SweepWorker tests land.
