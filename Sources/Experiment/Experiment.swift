@@ -17,23 +17,16 @@ public enum Experiment {
     /// diverges or is stopped is an outcome, not an error.
     public static func run(_ configuration: RunConfiguration, in directory: RunDirectory,
                            options: ExperimentOptions = ExperimentOptions()) throws(ExperimentError) -> RunOutcome {
-        var clock = WallClock()
+        try prepare(configuration, options: options).run(in: directory)
+    }
+
+    /// Loads the dataset of `configuration` (the step that fails on bad input) without writing
+    /// anything, so a caller can create the run directory only once the input is known good.
+    public static func prepare(_ configuration: RunConfiguration,
+                               options: ExperimentOptions = ExperimentOptions()) throws(ExperimentError) -> PreparedRun {
         let datasetOptions = try configuration.datasetOptions(dataRoot: options.dataRoot, confine: options.confineToDataRoot)
-        let dataset: Dataset
-        do { dataset = try Dataset(loading: datasetOptions) } catch { throw .dataset(error.description) }
-        let configJSON = configuration.resolvedJSON()
-        try directory.write("config.json", text: configJSON)
-        try writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
-        switch (configuration.train.precision, configuration.track.enabled) {
-        case (.float32, false):
-            return try GradientDescentRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float64, false):
-            return try GradientDescentRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float32, true):
-            return try TrackedRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float64, true):
-            return try TrackedRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
-        }
+        do { return PreparedRun(configuration: configuration, dataset: try Dataset(loading: datasetOptions), options: options) }
+        catch { throw .dataset(error.description) }
     }
 
     /// `data.safetensors`: x [n, d], y [n, k], labels [n] (int64); F64 when any phase is Float64.
@@ -59,6 +52,33 @@ public enum Experiment {
             throw error
         } catch {
             throw .cannotWrite(path: cache, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// A configuration whose dataset is loaded: ready to run into a directory.
+public struct PreparedRun: Sendable {
+    public let configuration: RunConfiguration
+    let dataset: Dataset
+    let options: ExperimentOptions
+
+    /// One line describing the data, e.g. for a run's header.
+    public var datasetDescription: String { dataset.summary }
+
+    public func run(in directory: RunDirectory) throws(ExperimentError) -> RunOutcome {
+        var clock = WallClock()
+        let configJSON = configuration.resolvedJSON()
+        try directory.write("config.json", text: configJSON)
+        try Experiment.writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
+        switch (configuration.train.precision, configuration.track.enabled) {
+        case (.float32, false):
+            return try GradientDescentRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case (.float64, false):
+            return try GradientDescentRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case (.float32, true):
+            return try TrackedRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case (.float64, true):
+            return try TrackedRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
         }
     }
 }

@@ -35,10 +35,6 @@ struct RunCommand: ParsableCommand {
         catch { throw fail(error.description) }
         if let threads { BLASThreads.set(threads) }
         StopSignal.install()
-        let directory: RunDirectory
-        do { directory = try RunDirectory(path: out, force: force) } catch { throw fail(error.description) }
-        print("eos run: \(configuration.data.name.rawValue), mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue), loss \(RunCommand.lossConvention(configuration.loss.name)), lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)), \(configuration.train.precision.rawValue)")
-        fflush(nil)  // the header before the progress bar on stderr
         let bar = ProgressBar(label: "gd")
         let options = ExperimentOptions(
             progress: { p in
@@ -46,8 +42,17 @@ struct RunCommand: ParsableCommand {
                            detail: String(format: "loss %.4g S %@", p.loss, p.sharpness.map { String(format: "%.4g", $0) } ?? "-"))
             },
             shouldStop: { StopSignal.isRequested })
+        // Bad input fails here, before anything is created or replaced.
+        let prepared: PreparedRun
+        let directory: RunDirectory
+        do {
+            prepared = try Experiment.prepare(configuration, options: options)
+            directory = try RunDirectory(path: out, force: force)
+        } catch { throw fail(error.description) }
+        print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
+        fflush(nil)  // the header before the progress bar on stderr
         let outcome: RunOutcome
-        do { outcome = try Experiment.run(configuration, in: directory, options: options) }
+        do { outcome = try prepared.run(in: directory) }
         catch { bar.finish(); throw fail(error.description) }
         bar.finish()
         print("status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))")
