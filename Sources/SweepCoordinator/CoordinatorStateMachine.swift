@@ -167,6 +167,7 @@ public final class CoordinatorStateMachine {
     private func handleProgress(_ progress: WorkerMessage.Progress, from routingID: Data, now: Double)
         throws(JournalError)
     {
+        if leases[progress.leaseID] == nil { _ = try adoptLease(progress.leaseID, of: progress.taskKey, from: routingID) }
         guard var lease = leases[progress.leaseID], lease.taskKey == progress.taskKey else { return }
         lease.step = progress.step
         lease.totalSteps = progress.totalSteps
@@ -182,6 +183,7 @@ public final class CoordinatorStateMachine {
     private func handleResult(_ result: WorkerMessage.TaskResult, from routingID: Data, now: Double)
         throws(JournalError) -> [CoordinatorAction]
     {
+        if leases[result.leaseID] == nil { _ = try adoptLease(result.leaseID, of: result.taskKey, from: routingID) }
         let lease = leases.removeValue(forKey: result.leaseID)
         let journalLeaseID = lease?.journalLeaseID ?? "protocol-\(result.leaseID)"
         let outcome = try journal.complete(
@@ -223,6 +225,17 @@ public final class CoordinatorStateMachine {
         let back = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.journalLeaseID, reason: given.reason,
                                         now: now)
         return [.log("task \(given.taskKey.prefix(16)) \(back ? "given back (\(given.reason)), queued again" : "return ignored")")]
+    }
+
+    /// A lease of the journal that this process did not hand out (a previous coordinator on the
+    /// same journal did, and its worker reconnected to us): taken over while it is current, so the
+    /// task keeps running instead of expiring and running twice.
+    private func adoptLease(_ protocolID: Int64, of taskKey: String, from routingID: Data) throws(JournalError) -> ActiveLease? {
+        guard let task = try journal.task(key: taskKey), task.state == .leased, let journalLeaseID = task.leaseID,
+              ActiveLease.protocolID(journalLeaseID) == protocolID else { return nil }
+        let lease = ActiveLease(taskKey: taskKey, journalLeaseID: journalLeaseID, routingID: routingID)
+        leases[protocolID] = lease
+        return lease
     }
 
     /// Any valid message proves the worker alive: its leases last another lease duration.

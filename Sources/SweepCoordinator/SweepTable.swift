@@ -4,7 +4,8 @@ import SweepJournal
 /// The table printed at the end of a sweep: one row per learning rate η (and per value of each
 /// grid axis other than `train.lr` and `model.width`, shown as extra leading columns), one column
 /// per width; each cell `sharpness_ratio_median / eos_step / final_loss` of the task, `diverged`
-/// appended for a diverged run, `FAILED` for a failed task, `-` for one without result.
+/// appended for a diverged run, `FAILED` for a failed task, `-` for one without result; a
+/// missing field (no EoS reached: no eos_step, no ratio) is `—`.
 public enum SweepTable {
     public static func render(_ tasks: [TaskRecord], gridKeys: [String]) -> String {
         let extraKeys = gridKeys.filter { $0 != "train.lr" && $0 != "model.width" }
@@ -35,7 +36,8 @@ public enum SweepTable {
             line.enumerated().map { i, field in field.padding(toLength: columnWidths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        return (["cells: sharpness_ratio_median / eos_step / final_loss"] + text).joined(separator: "\n")
+        return (["cells: sharpness_ratio_median / eos_step / final_loss (— where S never reached 2/η)"] + text)
+            .joined(separator: "\n")
     }
 
     static func cell(_ task: TaskRecord) -> String {
@@ -47,7 +49,7 @@ public enum SweepTable {
             switch fields[key] {
             case .number(let x)?: return String(format: "%.3g", x)
             case .integer(let n)?: return "\(n)"
-            default: return "null"
+            default: return "—"
             }
         }
         let mark = fields["status"] == .string("diverged") ? " diverged" : ""

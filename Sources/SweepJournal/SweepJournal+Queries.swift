@@ -93,7 +93,7 @@ extension SweepJournal {
 
     private static let taskQuery = """
         SELECT t.key, t.ordinal, t.state, t.stale_from, t.attempts, t.worker, t.last_error, t.config_json,
-               t.grid_json, r.summary_json, r.resumed_from_checkpoint, t.lease_deadline, t.started, t.finished
+               t.grid_json, r.summary_json, r.resumed_from_checkpoint, t.lease_id, t.lease_deadline, t.started, t.finished
         FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key
         """
 
@@ -104,6 +104,6 @@ extension SweepJournal {
             attempts: row["attempts"], worker: row["worker"], lastError: row["last_error"],
             configJSON: row["config_json"], gridJSON: row["grid_json"], summaryJSON: row["summary_json"],
             resumedFromCheckpoint: (row["resumed_from_checkpoint"] as Int?).map { $0 != 0 },
-            leaseDeadline: row["lease_deadline"], started: row["started"], finished: row["finished"])
+            leaseID: row["lease_id"], leaseDeadline: row["lease_deadline"], started: row["started"], finished: row["finished"])
     }
 }

@@ -21,6 +21,8 @@ public struct TaskRecord: Equatable, Sendable {
     public var summaryJSON: String?
     /// Whether the run that produced the result resumed from a checkpoint; nil without result.
     public var resumedFromCheckpoint: Bool?
+    /// The current lease (32 hex digits) while the task is leased.
+    public var leaseID: String?
     public var leaseDeadline: Double?
     /// Start of the latest lease.
     public var started: Double?

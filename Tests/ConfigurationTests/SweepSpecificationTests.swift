@@ -123,4 +123,23 @@ import Testing
         expected.train.precision = .float64
         #expect(run == expected)
     }
+
+    /// Every spec under sweeps/ and every run configuration under sweeps/examples/ loads.
+    @Test func everyShippedSpecAndExampleLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let sweeps = root.appendingPathComponent("sweeps")
+        let specs = try FileManager.default.contentsOfDirectory(atPath: sweeps.path).filter { $0.hasSuffix(".toml") }
+        #expect(specs.count >= 3)
+        for name in specs {
+            let spec = try SweepSpecification.load(path: sweeps.appendingPathComponent(name).path)
+            #expect(!spec.tasks.isEmpty, "\(name)")
+        }
+        let examples = sweeps.appendingPathComponent("examples")
+        for name in try FileManager.default.contentsOfDirectory(atPath: examples.path) where name.hasSuffix(".toml") {
+            _ = try RunConfiguration.load(path: examples.appendingPathComponent(name).path)
+        }
+        let track = try SweepSpecification.load(path: sweeps.appendingPathComponent("cifar10-5k-track.toml").path)
+        #expect(track.tasks.count == 4 && track.tasks.allSatisfy { $0.configuration.track.enabled })
+    }
 }

@@ -186,6 +186,26 @@ struct CoordinatorStateMachineTests {
         #expect(h.machine.isFinished)
     }
 
+    @Test("restart: a worker still running under the previous coordinator's lease keeps it by heartbeating, and its task runs once")
+    func restartAdoptsRunningLeases() throws {
+        let h = try Harness(tasks: 1)
+        defer { h.remove() }
+        let running = try #require(assignment(try h.ready("b", at: 0), to: "b"))
+        try h.restart(now: 1)
+        // b reconnects to the new coordinator and keeps heartbeating past the old lease's deadline (3 s).
+        for t in stride(from: 1.5, through: 9.5, by: 1.0) {
+            _ = try h.send(.heartbeat(.init(taskKey: running.taskKey, leaseID: running.leaseID, step: Int(t), totalSteps: 10,
+                                            phase: "gd")), from: "b", at: t)
+            _ = try h.tick(t + 0.2)
+        }
+        #expect(try h.state(running.taskKey) == .leased)
+        #expect(assignment(try h.ready("c", at: 10), to: "c") == nil)
+        _ = try h.send(h.result(running), from: "b", at: 10.5)
+        let task = try #require(try h.journal.task(key: running.taskKey))
+        #expect(task.state == .done && task.attempts == 1)
+        #expect(try h.journal.events(taskKey: running.taskKey).filter { $0.kind == .taskLeased }.count == 1)
+    }
+
     @Test("tick heartbeats live workers once per interval and forgets workers silent for a lease duration")
     func tickHeartbeatsAndForgets() throws {
         let h = try Harness(tasks: 5)
