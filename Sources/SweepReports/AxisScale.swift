@@ -7,12 +7,13 @@ struct AxisScale: Equatable {
     enum Kind: Equatable, Sendable {
         case linear, logarithmic
 
-        /// Logarithmic when every value is positive and they span at least two decades
-        /// (max/min ≥ 100), else linear. Non-finite values are ignored.
+        /// Logarithmic when every value is positive and they span well over a decade
+        /// (max/min ≥ 20, so a loss falling from 0.6 to 0.02 gets a log axis), else linear.
+        /// Non-finite values are ignored.
         static func automatic(for values: [Double]) -> Kind {
             let finite = values.filter(\.isFinite)
             guard let low = finite.min(), let high = finite.max(), low > 0 else { return .linear }
-            return high / low >= 100 ? .logarithmic : .linear
+            return high / low >= 20 ? .logarithmic : .linear
         }
     }
 

@@ -69,7 +69,7 @@ enum GridHeatmapFigure {
             canvas.text(axes.second.map(GridAxes.name) ?? "", x: left - 50, y: top + Double(yValues.count) * cellHeight / 2,
                         anchor: "middle", rotate: -90)
         }
-        drawColorBar(into: &canvas, x: width - colorBarWidth + 20, y: titleHeight + 34,
+        drawColorBar(into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
                      height: max(120, Double(yValues.count) * cellHeight), low: low, high: high)
         let legendY = height - 16
         canvas.rect(80, legendY - 11, 22, 14, fill: "url(#\(hatch))", stroke: "#737373")

@@ -8,7 +8,8 @@ struct ReportInput {
     var kind: Kind
     /// The sweep's name, or the run directory's last path component.
     var name: String
-    /// The grid's axes (dotted keys) in the order they first appear in the tasks' grids.
+    /// The grid's axes (dotted keys): η and width first (``GridAxes``), then the others in the
+    /// order they first appear in the tasks' grids.
     var gridKeys: [String]
     /// The grid's runs in grid order (stale tasks, no longer in the grid, are left out).
     var runs: [ReportRun]
@@ -26,12 +27,17 @@ struct ReportInput {
         do {
             let journal = try SweepJournal.openReadOnly(path: path)
             let name = try journal.sweep()?.name ?? URL(fileURLWithPath: path).lastPathComponent
+            let tasks = try journal.tasks().filter { $0.state != .stale }
+            var keys: [String] = []
+            for task in tasks {
+                for key in Self.objectKeys(task.gridJSON) where !keys.contains(key) { keys.append(key) }
+            }
+            let axes = GridAxes(gridKeys: keys)
+            let gridKeys = [axes.first, axes.second].compactMap { $0 } + axes.facets
             var runs: [ReportRun] = []
-            var gridKeys: [String] = []
-            for task in try journal.tasks() where task.state != .stale {
+            for task in tasks {
                 let grid = try ReportValue.parse(task.gridJSON, name: "task \(task.key.prefix(12)) grid").dottedLeaves
-                let orderedKeys = try Self.objectKeys(task.gridJSON)
-                for key in orderedKeys where !gridKeys.contains(key) { gridKeys.append(key) }
+                let orderedKeys = gridKeys.filter { grid[$0] != nil }
                 let config = try ReportValue.parse(task.configJSON, name: "task \(task.key.prefix(12)) config")
                     .dottedLeaves
                 let summary = try task.summaryJSON.map { text throws(ReportError) in
@@ -92,7 +98,7 @@ struct ReportInput {
     }
 
     /// The keys of a flat JSON object in their textual order (JSONDecoder forgets it).
-    private static func objectKeys(_ json: String) throws(ReportError) -> [String] {
+    private static func objectKeys(_ json: String) -> [String] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             return []
         }

@@ -1,6 +1,6 @@
 /// The figure of Cohen et al. (2021): sharpness S(θ_t) vs step t for every η, each with its
 /// 2/η as a thin dashed line in the same colour, one panel per width, and the train loss
-/// L(θ_t) under each panel (log scale when it spans two decades or more).
+/// L(θ_t) under each panel (log scale when it spans a factor of 20 or more).
 enum SharpnessFigure {
     static let panelWidth = 380.0
     static let legendWidth = 150.0

@@ -2,7 +2,7 @@
 /// trajectory θ† and the prediction θ† + v⋆, from track.csv, in three panels over the step t —
 /// loss: L(θ_t), L(θ†_t) and L(θ†_t) + ½S(θ†_t)x_t² (= x²/η on M); sharpness: S(θ_t),
 /// S(θ†_t) + y_t and S(θ†_t) with 2/η dashed; distance: ‖θ_t−θ†_t‖, ‖v⋆_t‖ and, when run, the
-/// gradient-flow distance ‖θ_gf−θ†_t‖ (log scales where they span two decades).
+/// gradient-flow distance ‖θ_gf−θ†_t‖ (log scales where they span a factor of 20).
 enum TrackingFigure {
     static let width = 760.0
     static let panelHeight = 260.0

@@ -44,9 +44,9 @@ import Testing
         #expect(scale.ticks().map(\.value) == [1, 2, 5, 10, 20, 50, 100])
     }
 
-    @Test func automaticKindIsLogOnlyForPositiveDataSpanningTwoDecades() {
-        #expect(AxisScale.Kind.automatic(for: [0.01, 1]) == .logarithmic)
-        #expect(AxisScale.Kind.automatic(for: [0.02, 1]) == .linear)
+    @Test func automaticKindIsLogOnlyForPositiveDataSpanningATwentyfoldRange() {
+        #expect(AxisScale.Kind.automatic(for: [0.05, 1]) == .logarithmic)
+        #expect(AxisScale.Kind.automatic(for: [0.06, 1]) == .linear)
         #expect(AxisScale.Kind.automatic(for: [-1, 1000]) == .linear)
         #expect(AxisScale.Kind.automatic(for: [1, 1000, .infinity]) == .logarithmic)
     }
