@@ -24,6 +24,8 @@ struct AxisScale: Equatable {
     /// The pixels of `lower` and `upper` (an y axis runs from bottom to top: start > end).
     let start: Double
     let end: Double
+    /// The linear tick spacing (lower and upper are multiples of it); 1 on a log axis.
+    let step: Double
 
     /// The scale whose domain is the nice interval around the finite values (non-positive
     /// ones dropped when logarithmic); [0, 1] (or [1, 10]) when nothing is left.
@@ -40,10 +42,11 @@ struct AxisScale: Equatable {
                 low -= pad
                 high += pad
             }
-            let step = Self.niceStep((high - low) / 5)
+            step = Self.niceStep((high - low) / 5)
             lower = (low / step).rounded(.down) * step
             upper = (high / step).rounded(.up) * step
         case .logarithmic:
+            step = 1
             let low = usable.min() ?? 1, high = usable.max() ?? 10
             lower = SVGNumber.pow10(Int(low.log10Floor))
             var top = SVGNumber.pow10(Int(high.log10Floor))
@@ -72,10 +75,8 @@ struct AxisScale: Equatable {
     func ticks() -> [(value: Double, label: String)] {
         switch kind {
         case .linear:
-            let step = Self.niceStep((upper - lower) / 5)
             let decimals = max(0, -Int(step.log10Floor))
-            let count = Int(((upper - lower) / step).rounded())
-            let first = (lower / step).rounded()
+            let first = (lower / step).rounded(), count = Int(((upper - lower) / step).rounded())
             return (0...count).map { i in
                 let value = (first + Double(i)) * step
                 return (value, SVGNumber.fixed(value, decimals: decimals))

@@ -7,7 +7,7 @@ enum ConfigSummary {
             guard !excluding.contains(key), let value = config[key], value != .null else { return nil }
             return format(value.label)
         }
-        var data = [value("data.name"), value("data.n") { $0 == "0" ? "all" : "n=\($0)" }].compactMap { $0 }
+        var data = [value("data.name"), value("data.n") { $0 == "0" ? "n=all" : "n=\($0)" }].compactMap { $0 }
         if let subset = value("data.classes_subset"), subset != "[]" { data.append("classes \(subset)") }
         let model = [value("model.arch"), value("model.depth") { "depth \($0)" }, value("model.width") { "width \($0)" },
                      value("model.activation")].compactMap { $0 }

@@ -24,6 +24,13 @@ import Testing
         #expect(scale.ticks().map(\.label) == ["0.9", "0.95", "1", "1.05", "1.1"])
     }
 
+    /// 3.89 … 6.22 gives step 0.5 and the domain [3.5, 6.5]; every tick must lie in it.
+    @Test func ticksStayInsideTheDomain() {
+        let scale = AxisScale(kind: .linear, values: [3.89, 6.22], start: 0, end: 1)
+        #expect(scale.lower == 3.5 && scale.upper == 6.5)
+        #expect(scale.ticks().map(\.label) == ["3.5", "4", "4.5", "5", "5.5", "6", "6.5"])
+    }
+
     @Test func constantDataGetsAPaddedDomain() {
         let scale = AxisScale(kind: .linear, values: [4, 4], start: 0, end: 1)
         #expect(scale.lower < 4 && scale.upper > 4)
