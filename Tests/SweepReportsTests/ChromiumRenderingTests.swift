@@ -17,54 +17,54 @@ import Testing
         let report = try Report.make(source: try ReportFixtures.makeJournal(in: folder))
         let out = folder.appendingPathComponent("report")
         try report.write(to: out.path)
-        let index = out.appendingPathComponent("index.html")
 
-        // Not blank: plots cover a good part of the first screen, in the palette's exact colours
-        // (marker interiors are not anti-aliased).
-        let shot = folder.appendingPathComponent("shot.png")
-        _ = try runChromium(["--window-size=1280,1400", "--screenshot=\(shot.path)", index.absoluteString], folder: folder)
-        let image = try PNGImage(contentsOf: shot)
-        #expect(image.width == 1280 && image.height == 1400)
-        let inked = image.pixels.filter { Int($0.r) + Int($0.g) + Int($0.b) < 3 * 235 }.count
-        #expect(Double(inked) / Double(image.pixels.count) > 0.03, "the screenshot is (nearly) blank")
-        let blue = image.pixels.contains { $0 == (0x00, 0x72, 0xB2) }
-        let vermillion = image.pixels.contains { $0 == (0xD5, 0x5E, 0x00) }
-        #expect(blue && vermillion, "the first two series colours do not appear on screen")
-
-        // Every figure laid out with a real size: a probe script counts them in Chromium's DOM.
+        // One Chromium run: a probe script appended to the page counts the figures Chromium laid
+        // out with a real size and paints the count into the red channel of a 20 × 20 px square
+        // at the top-left corner (rgb(count, 255, 0)); the rest of the screenshot is the page.
         let probe = out.appendingPathComponent("probe.html")
         let script = """
             <script>
             const n = [...document.querySelectorAll('figure > svg')]
               .filter(s => { const r = s.getBoundingClientRect(); return r.width > 200 && r.height > 200; }).length;
-            document.body.setAttribute('data-rendered-figures', String(n));
+            const square = document.createElement('div');
+            square.style.cssText = `position:fixed;left:0;top:0;width:20px;height:20px;background:rgb(${n},255,0)`;
+            document.body.appendChild(square);
             </script>
             </body>
             """
         try Data(report.html.replacingOccurrences(of: "</body>", with: script).utf8).write(to: probe)
-        let dom = try runChromium(["--dump-dom", probe.absoluteString], folder: folder)
+        let shot = folder.appendingPathComponent("shot.png")
+        try runChromium(["--window-size=1200,1000", "--screenshot=\(shot.path)", probe.absoluteString], folder: folder)
+        let image = try PNGImage(contentsOf: shot)
+        #expect(image.width == 1200 && image.height == 1000)
+
         #expect(report.figures.count == 4)
-        #expect(dom.contains("data-rendered-figures=\"\(report.figures.count)\""),
-                "Chromium did not lay out \(report.figures.count) figures")
+        let square = image.pixels[5 * image.width + 5]
+        #expect(square & 0x00FFFF == 0x00FF00, "the probe script did not run")
+        #expect(square >> 16 == UInt32(report.figures.count), "Chromium did not lay out every figure")
+
+        // Not blank: plots cover a good part of the first screen, in the palette's exact colours
+        // (marker interiors are not anti-aliased).
+        let inked = image.pixels.filter { ($0 >> 16) + ($0 >> 8 & 0xFF) + ($0 & 0xFF) < 3 * 235 }.count
+        #expect(Double(inked) / Double(image.pixels.count) > 0.03, "the screenshot is (nearly) blank")
+        #expect(image.pixels.contains(0x0072B2) && image.pixels.contains(0xD55E00),
+                "the first two series colours do not appear on screen")
     }
 
-    /// Runs headless Chromium with `arguments` (killed after 60 s); returns its standard output.
-    private func runChromium(_ arguments: [String], folder: URL) throws -> String {
+    /// Runs headless Chromium with `arguments` (killed after 60 s).
+    private func runChromium(_ arguments: [String], folder: URL) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
         // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                              "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
         #expect(process.terminationStatus == 0, "chromium exited with status \(process.terminationStatus)")
-        return String(decoding: data, as: UTF8.self)
     }
 }

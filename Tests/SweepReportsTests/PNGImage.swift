@@ -9,8 +9,8 @@ import Glibc
 struct PNGImage {
     let width: Int
     let height: Int
-    /// Row-major RGB triples (alpha dropped).
-    let pixels: [(r: UInt8, g: UInt8, b: UInt8)]
+    /// Row-major pixels as 0xRRGGBB (alpha dropped).
+    let pixels: [UInt32]
 
     struct DecodeError: Error, CustomStringConvertible {
         let description: String
@@ -46,31 +46,40 @@ struct PNGImage {
         var raw = [UInt8](repeating: 0, count: height * (stride + 1))
         try Self.inflate(compressed, into: &raw)
         var image = [UInt8](repeating: 0, count: height * stride)
-        for row in 0..<height {
-            let filter = raw[row * (stride + 1)]
-            for i in 0..<stride {
-                let x = raw[row * (stride + 1) + 1 + i]
-                let a = i >= channels ? Int(image[row * stride + i - channels]) : 0
-                let b = row > 0 ? Int(image[(row - 1) * stride + i]) : 0
-                let c = i >= channels && row > 0 ? Int(image[(row - 1) * stride + i - channels]) : 0
-                let predictor: Int
-                switch filter {
-                case 0: predictor = 0
-                case 1: predictor = a
-                case 2: predictor = b
-                case 3: predictor = (a + b) / 2
-                case 4:
-                    let p = a + b - c
-                    let (pa, pb, pc) = (Swift.abs(p - a), Swift.abs(p - b), Swift.abs(p - c))
-                    predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
-                default: throw DecodeError(description: "\(url.path): unknown PNG filter \(filter) in row \(row)")
+        // Unsafe buffers: this loop runs over every byte of the screenshot in debug builds too.
+        try raw.withUnsafeBufferPointer { raw in
+            try image.withUnsafeMutableBufferPointer { image in
+                for row in 0..<height {
+                    let filter = raw[row * (stride + 1)]
+                    let input = row * (stride + 1) + 1, output = row * stride
+                    for i in 0..<stride {
+                        let a = i >= channels ? Int(image[output + i - channels]) : 0
+                        let b = row > 0 ? Int(image[output - stride + i]) : 0
+                        let c = i >= channels && row > 0 ? Int(image[output - stride + i - channels]) : 0
+                        let predictor: Int
+                        switch filter {
+                        case 0: predictor = 0
+                        case 1: predictor = a
+                        case 2: predictor = b
+                        case 3: predictor = (a + b) / 2
+                        case 4:
+                            let p = a + b - c
+                            let (pa, pb, pc) = (Swift.abs(p - a), Swift.abs(p - b), Swift.abs(p - c))
+                            predictor = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
+                        default: throw DecodeError(description: "\(url.path): unknown PNG filter \(filter) in row \(row)")
+                        }
+                        image[output + i] = UInt8(truncatingIfNeeded: Int(raw[input + i]) + predictor)
+                    }
                 }
-                image[row * stride + i] = UInt8(truncatingIfNeeded: Int(x) + predictor)
             }
         }
         self.width = width
         self.height = height
-        pixels = (0..<(width * height)).map { p in (image[p * channels], image[p * channels + 1], image[p * channels + 2]) }
+        pixels = image.withUnsafeBufferPointer { image in
+            (0..<(width * height)).map { p in
+                UInt32(image[p * channels]) << 16 | UInt32(image[p * channels + 1]) << 8 | UInt32(image[p * channels + 2])
+            }
+        }
     }
 
     /// zlib's `uncompress` (dest, &destLen, source, sourceLen) into a buffer of the exact expected size.
