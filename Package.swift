@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
         .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal"]),
         .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
-        .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports"]),
+        .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"]),
     ],
     swiftLanguageModes: [.v6]

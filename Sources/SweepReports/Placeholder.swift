@@ -1,1 +1,0 @@
-// Placeholder until the SweepReports module lands; replaced by its first real file.

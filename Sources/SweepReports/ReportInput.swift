@@ -1,0 +1,109 @@
+import Foundation
+import SweepJournal
+
+/// What a report shows: a sweep from its journal, or one run directory, read into memory.
+struct ReportInput {
+    enum Kind: Equatable { case sweep, run }
+
+    var kind: Kind
+    /// The sweep's name, or the run directory's last path component.
+    var name: String
+    /// The grid's axes (dotted keys): η and width first (``GridAxes``), then the others in the
+    /// order they first appear in the tasks' grids.
+    var gridKeys: [String]
+    /// The grid's runs in grid order (stale tasks, no longer in the grid, are left out).
+    var runs: [ReportRun]
+
+    /// Reads `path`: a sweep journal (an SQLite file) or a run directory (a folder with summary.json).
+    static func load(path: String) throws(ReportError) -> ReportInput {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .notASource(path: path)
+        }
+        return isDirectory.boolValue ? try loadRunDirectory(path) : try loadJournal(path)
+    }
+
+    static func loadJournal(_ path: String) throws(ReportError) -> ReportInput {
+        do {
+            let journal = try SweepJournal.openReadOnly(path: path)
+            let name = try journal.sweep()?.name ?? URL(fileURLWithPath: path).lastPathComponent
+            let tasks = try journal.tasks().filter { $0.state != .stale }
+            var keys: [String] = []
+            for task in tasks {
+                for key in Self.objectKeys(task.gridJSON) where !keys.contains(key) { keys.append(key) }
+            }
+            let axes = GridAxes(gridKeys: keys)
+            let gridKeys = [axes.first, axes.second].compactMap { $0 } + axes.facets
+            var runs: [ReportRun] = []
+            for task in tasks {
+                let grid = try ReportValue.parse(task.gridJSON, name: "task \(task.key.prefix(12)) grid").dottedLeaves
+                let orderedKeys = gridKeys.filter { grid[$0] != nil }
+                let config = try ReportValue.parse(task.configJSON, name: "task \(task.key.prefix(12)) config")
+                    .dottedLeaves
+                let summary = try task.summaryJSON.map { text throws(ReportError) in
+                    try ReportValue.parse(text, name: "task \(task.key.prefix(12)) summary.json")
+                }
+                let files = try journal.files(taskKey: task.key)
+                let label = orderedKeys.isEmpty ? String(task.key.prefix(12))
+                    : orderedKeys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
+                runs.append(ReportRun(
+                    label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config,
+                    summary: Self.fields(summary), error: task.lastError,
+                    trace: try files["trace.csv"].map { text throws(ReportError) in
+                        try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
+                    },
+                    track: try files["track.csv"].map { text throws(ReportError) in
+                        try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
+                    }))
+            }
+            return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs)
+        } catch let error as ReportError {
+            throw error
+        } catch let error as JournalError {
+            throw .journal(error.description)
+        } catch {
+            throw .journal("\(path): \(error)")
+        }
+    }
+
+    static func loadRunDirectory(_ path: String) throws(ReportError) -> ReportInput {
+        let directory = URL(fileURLWithPath: path)
+        func read(_ name: String, required: Bool) throws(ReportError) -> String? {
+            let file = directory.appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: file) else {
+                if required { throw .missingFile(path: file) }
+                return nil
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("summary.json").path) else {
+            throw .notASource(path: path)
+        }
+        let name = directory.standardizedFileURL.lastPathComponent
+        let config = try ReportValue.parse(try read("config.json", required: true)!, name: path + "/config.json")
+        let summary = try ReportValue.parse(try read("summary.json", required: true)!, name: path + "/summary.json")
+        let trace = try CSVTable(parsing: try read("trace.csv", required: true)!, name: path + "/trace.csv")
+        let track = try read("track.csv", required: false).map { text throws(ReportError) in
+            try CSVTable(parsing: text, name: path + "/track.csv")
+        }
+        let run = ReportRun(label: name, key: "", state: "done", grid: [:], config: config.dottedLeaves,
+                            summary: fields(summary), error: summary.dottedLeaves["error"]?.string,
+                            trace: trace, track: track)
+        return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
+    }
+
+    private static func fields(_ value: ReportValue?) -> [String: ReportValue] {
+        if case .object(let fields)? = value { return fields }
+        return [:]
+    }
+
+    /// The keys of a flat JSON object in their textual order (JSONDecoder forgets it).
+    private static func objectKeys(_ json: String) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            return []
+        }
+        return object.keys.sorted { a, b in
+            (json.range(of: "\"\(a)\"")?.lowerBound ?? json.endIndex) < (json.range(of: "\"\(b)\"")?.lowerBound ?? json.endIndex)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the SweepReports tests land.
