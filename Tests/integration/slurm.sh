@@ -71,7 +71,7 @@ cleanup() {
     echo "$passed passed, $failed failed"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'fail "interrupted by a signal"; exit 130' INT TERM
 
 if (( EUID != 0 )); then fail "needs root (a one-node Slurm runs as root)"; exit 1; fi
 if [[ ! -x $eos ]]; then fail "no eos binary at $eos: swift build -c release --product eos"; exit 1; fi
