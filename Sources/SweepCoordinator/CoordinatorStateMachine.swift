@@ -249,9 +249,22 @@ public final class CoordinatorStateMachine {
 }
 
 extension CoordinatorStateMachine {
-    /// The coordinator is stopping (signal): every worker is told SHUTDOWN stopping, so it stops
-    /// its task and gives the lease back.
-    public func stop(now: Double) -> [CoordinatorAction] {
-        sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }).map { .send(to: $0, .shutdown(.stopping)) }
+    /// The coordinator is stopping (signal, preemption, requeue): the leases it handed out are
+    /// given back in the journal without counting an attempt — their workers' RETURNs would
+    /// arrive after it is gone — and every worker is told SHUTDOWN stopping, so it stops its task.
+    /// A RESULT still on its way is held by its worker and recorded late by the next coordinator.
+    public func stop(now: Double) throws(JournalError) -> [CoordinatorAction] {
+        var actions: [CoordinatorAction] = []
+        for (_, lease) in leases.sorted(by: { $0.value.taskKey < $1.value.taskKey }) {
+            if try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.journalLeaseID, reason: "coordinator stopping",
+                                    now: now)
+            {
+                actions.append(.log("task \(lease.taskKey.prefix(16)) given back (coordinator stopping), queued again"))
+            }
+        }
+        leases = [:]
+        return actions + sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }).map {
+            .send(to: $0, .shutdown(.stopping))
+        }
     }
 }

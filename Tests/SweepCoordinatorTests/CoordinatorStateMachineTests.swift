@@ -95,6 +95,31 @@ struct CoordinatorStateMachineTests {
         #expect(assignment(try h.ready("b", at: 2), to: "b")?.attempt == 1)
     }
 
+    @Test("stop (SIGTERM, Slurm requeue) gives running leases back without an attempt; after a restart they are attempt 1 again")
+    func stopGivesLeasesBack() throws {
+        let h = try Harness(tasks: 3)
+        defer { h.remove() }
+        let first = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        let second = try #require(assignment(try h.ready("b", at: 0), to: "b"))
+        let stopping = try h.machine.stop(now: 1)
+        for worker in ["a", "b"] { #expect(messages(stopping, to: worker) == [.shutdown(.stopping)]) }
+        for task in [first, second] {
+            let record = try #require(try h.journal.task(key: task.taskKey))
+            #expect(record.state == .queued && record.attempts == 0)
+            #expect(try h.journal.events(taskKey: task.taskKey).contains {
+                $0.kind == .taskGivenBack && $0.detail == "coordinator stopping"
+            })
+        }
+        // The requeued job's coordinator starts long after the old lease deadlines: nothing expires.
+        try h.restart(now: 60)
+        #expect(try h.tick(60).isEmpty)
+        let again = try #require(assignment(try h.ready("c", at: 60), to: "c"))
+        #expect(again.taskKey == first.taskKey && again.attempt == 1)
+        // A RESULT that was on its way under the old lease is still recorded (late) and ACKed.
+        #expect(messages(try h.send(h.result(second), from: "b", at: 61), to: "b").contains(.ack(taskKey: second.taskKey)))
+        #expect(try h.state(second.taskKey) == .done)
+    }
+
     @Test("a RESULT is recorded once and every copy is ACKed; a late result after expiry wins, the re-run's is a duplicate")
     func duplicateAndLateResults() throws {
         let h = try Harness(tasks: 2)
