@@ -32,16 +32,22 @@ public struct RunDirectory: Sendable {
 
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
-    /// Writes `bytes` as `name` atomically.
+    /// Writes `bytes` as `name` atomically: to a temporary file of a name no other process uses,
+    /// then rename(2) over the target, so concurrent writers of the same file (workers filling a
+    /// shared dataset cache) each leave a whole file and never fail on each other.
     public func write(_ name: String, bytes: [UInt8]) throws(ExperimentError) {
         let target = url.appendingPathComponent(name)
-        let temporary = url.appendingPathComponent(".\(name).partial")
+        let temporary = url.appendingPathComponent(".\(name).\(getpid()).\(UUID().uuidString.prefix(8)).partial")
         do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             try Data(bytes).write(to: temporary)
-            if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
-            try FileManager.default.moveItem(at: temporary, to: target)
         } catch {
             throw .cannotWrite(path: target.path, reason: error.localizedDescription)
+        }
+        if rename(temporary.path, target.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw .cannotWrite(path: target.path, reason: reason)
         }
     }
 

@@ -178,6 +178,9 @@ public final class Worker {
             } else if silence > heartbeatInterval * Double(liveness) && after >= reconnectAt {
                 // Paranoid pirate: a fresh socket, then everything the coordinator may have lost.
                 log("coordinator silent for \(String(format: "%.1f", silence)) s: reconnecting (next try in \(backoff) s)")
+                // Linger 0: a READY queued on the abandoned socket must not leave once the link is
+                // back, or the coordinator leases a task to a socket nobody reads.
+                try? socket.set(.linger(milliseconds: 0))
                 socket.close()
                 socket = try connect(context)
                 reconnectAt = after + backoff

@@ -39,6 +39,34 @@ func summary(_ outcome: RunOutcome) throws -> [String: Any] {
     }
 }
 
+extension RunDirectoryTests {
+    /// Workers sharing a dataset cache may write the same file at once: every writer succeeds
+    /// and the file is always one writer's whole content.
+    @Test func concurrentWritersOfOneFileAllSucceed() throws {
+        let folder = scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let directory = RunDirectory(existing: folder)
+        let failures = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let bytes = [UInt8](repeating: UInt8(i), count: 200_000)
+            do { try directory.write("shared.bin", bytes: bytes) } catch { failures.add() }
+        }
+        #expect(failures.value == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/shared.bin"))
+        #expect(data.count == 200_000 && Set(data).count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["shared.bin"])
+    }
+}
+
+/// A counter shared by the threads of one test.
+final class Atomic: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int
+    init(_ value: Int) { count = value }
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
 @Suite(.serialized) struct ExperimentRunTests {
     static let small = """
         [data]
