@@ -112,12 +112,14 @@ func configuration(steps: Int, n: Int = 64, width: Int = 8, every: Int = 5) -> S
 }
 
 /// A sweep of `configuration` over `grid` (TOML lines of `[sweep.grid]`).
-func specification(_ configuration: String, name: String = "e2e", grid: [String], heartbeat: Double = 0.2) -> String {
+/// Heartbeats every 0.5 s with liveness 4 (a 2 s lease): quick expiry, yet no false expiry on a
+/// loaded 2-core CI machine.
+func specification(_ configuration: String, name: String = "e2e", grid: [String], heartbeat: Double = 0.5) -> String {
     configuration + """
         [sweep]
         name = "\(name)"
         heartbeat_interval = \(heartbeat)
-        liveness = 3
+        liveness = 4
         [sweep.grid]
 
         """ + grid.joined(separator: "\n") + "\n"

@@ -60,7 +60,8 @@ struct SweepEndToEndTests {
     func workerKilled() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 6000, every: 0),
+        // Long enough (~1 s in release) that the victim is still computing when it is killed.
+        try scratch.write("spec.toml", specification(configuration(steps: 40_000, every: 0),
                                                      grid: [#""model.seed" = [0, 1]"#]))
         let endpoint = "ipc://\(scratch.path)/c.ipc"
         let coordinator = try Child(["coordinator", "spec.toml", "--bind", endpoint, "--out", "out"],
@@ -77,7 +78,6 @@ struct SweepEndToEndTests {
             return victimTask != nil
         })
         let killed = try #require(victimTask)
-        usleep(300_000)
         victim.kill9()
         let rescuer = try Child(["worker", "--connect", endpoint, "--out", "out", "--threads", "1"],
                                 in: scratch.path, log: "rescuer.log")
