@@ -70,15 +70,11 @@ public struct PreparedRun: Sendable {
         let configJSON = configuration.resolvedJSON()
         try directory.write("config.json", text: configJSON)
         try Experiment.writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
-        switch (configuration.train.precision, configuration.track.enabled) {
-        case (.float32, false):
-            return try GradientDescentRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float64, false):
-            return try GradientDescentRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float32, true):
-            return try TrackedRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
-        case (.float64, true):
-            return try TrackedRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
+        switch configuration.train.precision {
+        case .float32:
+            return try EngineRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+        case .float64:
+            return try EngineRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
         }
     }
 }
@@ -90,9 +86,10 @@ func parameterFile<T: BLASScalar>(_ theta: [T], layout: ParameterLayout) -> [UIn
     return Safetensors(tensors: tensors).serialized()
 }
 
-/// A plain GD run in precision T (no tracking).
-struct GradientDescentRun<T: BLASScalar> {
+/// One engine run in the training precision T: a plain GD run, or a tracked one (`TrackedRun.swift`).
+struct EngineRun<T: BLASScalar> {
     let configuration: RunConfiguration
+    let dataset: Dataset
     let objective: FullBatchLoss<T>
     let configJSON: String
     let directory: RunDirectory
@@ -101,6 +98,7 @@ struct GradientDescentRun<T: BLASScalar> {
     init(_ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
          _ options: ExperimentOptions) {
         self.configuration = configuration
+        self.dataset = dataset
         objective = configuration.objective(for: dataset)
         self.configJSON = configJSON
         self.directory = directory
@@ -108,6 +106,11 @@ struct GradientDescentRun<T: BLASScalar> {
     }
 
     func run(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+        configuration.track.enabled ? try runTracked(&clock) : try runGradientDescent(&clock)
+    }
+
+    /// A plain GD run (no tracking), resumable from a checkpoint in its folder.
+    func runGradientDescent(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
         let settings = configuration.gradientDescentSettings
         let theta0: [T] = objective.network.initialParameters(configuration.initialization, seed: UInt64(configuration.model.seed))

@@ -9,25 +9,8 @@ import Dynamics
 /// the first unstable iterate t0; phase B tracks GD, θ†, v⋆ (and gradient flow) in Float64 from
 /// there. Writes, besides the plain run's files, `track.csv`, `beta.csv`, `track-slow.csv`,
 /// `profile.csv` and `params-track-start.safetensors`.
-struct TrackedRun<T: BLASScalar> {
-    let configuration: RunConfiguration
-    let dataset: Dataset
-    let objective: FullBatchLoss<T>
-    let configJSON: String
-    let directory: RunDirectory
-    let options: ExperimentOptions
-
-    init(_ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
-         _ options: ExperimentOptions) {
-        self.configuration = configuration
-        self.dataset = dataset
-        objective = configuration.objective(for: dataset)
-        self.configJSON = configJSON
-        self.directory = directory
-        self.options = options
-    }
-
-    func run(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+extension EngineRun {
+    func runTracked(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let c = configuration
         let layout = objective.network.layout
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
@@ -53,7 +36,7 @@ struct TrackedRun<T: BLASScalar> {
         guard case let .unstable(t0, thetaT0, _) = outcome else {
             let reason: StopReason
             if case let .stopped(r) = outcome { reason = r } else { reason = .error }
-            return try finish(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+            return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
                               finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil, clock: &clock)
         }
         try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
@@ -81,11 +64,11 @@ struct TrackedRun<T: BLASScalar> {
             return .proceed
         }
         let summary = TrackingSummary(trackStartStep: t0, track: tables.track, lambda2: tables.lambda2, learningRate: c.train.lr)
-        return try finish(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
+        return try finishTracked(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
                           trace: trace, tracking: (tables, summary), clock: &clock)
     }
 
-    private func finish(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
+    private func finishTracked(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
                         tracking: (tables: TrackingTables, summary: TrackingSummary)?,
                         clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
