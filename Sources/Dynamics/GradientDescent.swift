@@ -75,8 +75,9 @@ public struct GradientDescent<O: Objective> {
     /// Runs from `state` until step T, divergence, or `observe` says stop (then `.signal`).
     /// On return `state` is where the run ended: θ_t of the last recorded row.
     ///
-    /// - Parameter observe: called with each row and the state it describes (before update t),
-    ///   so the caller can write the row, report progress and checkpoint.
+    /// - Parameter observe: called with each row and the state it was computed from (θ_t and the
+    ///   warm start before row t's eigen-solve), so the caller can write the row, report progress
+    ///   and checkpoint: a run resumed from that state recomputes row t exactly.
     public func run<Clock: PhaseClock>(
         from state: inout GradientDescentState<O.Scalar>, clock: inout Clock,
         observe: (TraceRecord, GradientDescentState<O.Scalar>) -> Control
@@ -86,6 +87,8 @@ public struct GradientDescent<O: Objective> {
                                       warmStart: state.warmStart)
         let eta = O.Scalar(settings.learningRate)
         while true {
+            // Handed to `observe`: resuming from it recomputes row t bit for bit.
+            let rowStart = state
             let t = state.step
             let (loss, gradient) = clock.time(.gd) { objective.lossAndGradient(at: state.theta) }
             if state.initialLoss == nil { state.initialLoss = loss }
@@ -102,7 +105,10 @@ public struct GradientDescent<O: Objective> {
                 step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: state.theta)),
                 gradientNorm: Double(norm(gradient)), sharpness: sharpness,
                 sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt)
-            if observe(record, state) == .stop { return .signal }
+            if observe(record, rowStart) == .stop {
+                state = rowStart
+                return .signal
+            }
             if diverged { return .diverged }
             if t >= settings.steps { return .steps }
             clock.time(.gd) { axpy(-eta, gradient, &state.theta) }

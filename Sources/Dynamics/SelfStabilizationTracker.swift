@@ -124,13 +124,16 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
 
     /// Runs phase B from `state` until t0 + steps (`.steps`), λ₂ > limit (`.lambda2`), divergence
     /// of GD (`.diverged`) or `observe` says stop (`.signal`). On return `state` describes the last
-    /// emitted row. `observe` gets each step's records and the state they describe.
+    /// emitted row (on `.signal`, the state row t was computed from). `observe` gets each step's
+    /// records and the state they were computed from: a run resumed from it recomputes row t exactly.
     public func run<Clock: PhaseClock>(
         from state: inout SelfStabilizationTrackerState, clock: inout Clock,
         observe: (TrackingStep, SelfStabilizationTrackerState) -> Control
     ) -> StopReason {
         let eta = settings.learningRate
         while true {
+            // Handed to `observe`: resuming from it recomputes row t bit for bit.
+            let rowStart = state
             let t = state.step
             let q = state.daggerQuantities
             let u = q.eigenvector
@@ -182,7 +185,10 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
             }
 
             let step = TrackingStep(trace: t == state.startStep ? nil : trace, track: track, beta: beta, lambda2: slow, profile: profile)
-            if observe(step, state) == .stop { return .signal }
+            if observe(step, rowStart) == .stop {
+                state = rowStart
+                return .signal
+            }
             if diverged { return .diverged }
             if let slow, slow.lambda2 > settings.lambda2Limit / eta { return .lambda2 }
             if t >= state.startStep + settings.steps { return .steps }

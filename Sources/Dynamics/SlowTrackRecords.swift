@@ -6,7 +6,7 @@ public struct BetaRecord: Sendable, Equatable {
 }
 
 /// One row of `track-slow.csv`: λ₂, the second Hessian eigenvalue at θ†_t.
-public struct Lambda2Record: Sendable, Equatable {
+public struct Lambda2Record: Sendable, Equatable, Codable {
     public let step: Int
     public let lambda2: Double
 }

@@ -1,5 +1,5 @@
 /// One row of `trace.csv`: GD iterate θ_t before update t (CONTRACT.md "A run directory").
-public struct TraceRecord: Sendable, Equatable {
+public struct TraceRecord: Sendable, Equatable, Codable {
     public let step: Int
     public let loss: Double
     /// NaN when the objective is not a classifier.

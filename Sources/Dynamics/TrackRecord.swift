@@ -1,7 +1,7 @@
 /// One row of `track.csv` (CONTRACT.md): GD θ_t, the constrained trajectory θ†_t and the predicted
 /// displacement v⋆_t at absolute step t (before update t); u and ∇S⊥ are taken at θ†_t.
 /// nil fields are empty CSV cells / JSON null.
-public struct TrackRecord: Sendable, Equatable {
+public struct TrackRecord: Sendable, Equatable, Codable {
     public let step: Int
     /// L(θ_t)
     public let gdLoss: Double

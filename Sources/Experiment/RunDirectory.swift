@@ -32,6 +32,12 @@ public struct RunDirectory: Sendable {
 
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
+    /// Whether a stopped run left a checkpoint here (`checkpoint.safetensors` of a plain run,
+    /// `checkpoint.json` of a tracked one).
+    public var hasCheckpoint: Bool {
+        ["checkpoint.safetensors", "checkpoint.json"].contains { FileManager.default.fileExists(atPath: path($0)) }
+    }
+
     /// Writes `bytes` as `name` atomically: to a temporary file of a name no other process uses,
     /// then rename(2) over the target, so concurrent writers of the same file (workers filling a
     /// shared dataset cache) each leave a whole file and never fail on each other.

@@ -16,61 +16,112 @@ extension EngineRun {
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
         try directory.write("params-init.safetensors", bytes: parameterFile(theta0, layout: layout))
         let total = c.train.steps + c.track.steps
+        let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
-        var latestSharpness: Double?
+        checkpoint?.trace.forEach { trace.append($0) }
+        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
         var stopped = false
+        var lastCheckpoint = WallClock.now()
+        func checkpointIsDue() -> Bool {
+            guard let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval else { return false }
+            lastCheckpoint = WallClock.now()
+            return true
+        }
 
-        // Phase A: find t0.
-        var finderState = InstabilityFinderState(theta: theta0)
-        let finder = InstabilityFinder(objective: objective, settings: InstabilityFinderSettings(
-            learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every), eigenvalueCount: c.sharpness.k,
-            tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor, eigensolverSeed: UInt64(c.model.seed)))
-        let outcome = finder.run(from: &finderState, clock: &clock) { row, _ in
-            if options.shouldStop?() == true { stopped = true; return .stop }
-            trace.append(row)
-            if let s = row.sharpness.first { latestSharpness = s }
-            options.progress?(RunProgress(step: row.step, totalSteps: total, phase: "find-instability",
-                                          loss: row.loss, sharpness: latestSharpness))
-            return .proceed
+        // Phase A: find t0 (skipped when the checkpoint is already in phase B).
+        let tracker = SelfStabilizationTracker(objective: objective64, settings: trackerSettings)
+        var state: SelfStabilizationTrackerState
+        var tables = checkpoint?.tables ?? TrackingTables(gradientFlow: c.track.gradientFlow)
+        if let resumedState = checkpoint?.tracker {
+            state = resumedState
+        } else {
+            var finderState = checkpoint?.finder ?? InstabilityFinderState(theta: theta0)
+            let finder = InstabilityFinder(objective: objective, settings: InstabilityFinderSettings(
+                learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every), eigenvalueCount: c.sharpness.k,
+                tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor, eigensolverSeed: UInt64(c.model.seed)))
+            // The last checked state whose rows have all been emitted: where a stopped run resumes.
+            var resumePoint = checkpoint?.finder
+            let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
+                if options.shouldStop?() == true { stopped = true; return .stop }
+                trace.append(row)
+                if let s = row.sharpness.first { latestSharpness = s }
+                options.progress?(RunProgress(step: row.step, totalSteps: total, phase: "find-instability",
+                                              loss: row.loss, sharpness: latestSharpness))
+                if let checked {
+                    resumePoint = checked
+                    if checkpointIsDue() {
+                        try? TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
+                                               tables: tables).write(to: directory)
+                    }
+                }
+                return .proceed
+            }
+            guard case let .unstable(t0, thetaT0, _) = outcome else {
+                let reason: StopReason
+                if case let .stopped(r) = outcome { reason = r } else { reason = .error }
+                if stopped {
+                    // Rows after the resume point are computed again by the resumed run.
+                    let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
+                    try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: tables)
+                        .write(to: directory)
+                } else {
+                    TrackedCheckpoint<T>.remove(from: directory)
+                }
+                return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                                         finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
+                                         resumed: checkpoint != nil, clock: &clock)
+            }
+            try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
+            state = clock.time(.tracking) {
+                tracker.start(at: thetaT0.map { Double($0) }, step: t0, initialLoss: Double(finderState.initialLoss ?? 0))
+            }
         }
-        guard case let .unstable(t0, thetaT0, _) = outcome else {
-            let reason: StopReason
-            if case let .stopped(r) = outcome { reason = r } else { reason = .error }
-            return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
-                              finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil, clock: &clock)
-        }
-        try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
 
         // Phase B: track in Float64 from θ_{t0}.
-        let objective64: FullBatchLoss<Double> = (objective as? FullBatchLoss<Double>) ?? c.objective(for: dataset)
-        let tracker = SelfStabilizationTracker(objective: objective64, settings: SelfStabilizationTrackerSettings(
-            learningRate: c.train.lr, steps: c.track.steps,
-            projection: c.track.projection == .linearized
-                ? .linearized(steps: c.track.projectionSteps)
-                : .converged(tolerance: c.track.projectionTol, maxSteps: max(50, c.track.projectionSteps)),
-            dynamics: c.track.generalized ? .generalized : .standard, gradientFlow: c.track.gradientFlow,
-            eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
-            eigensolverSeed: UInt64(c.model.seed)))
-        var tables = TrackingTables(gradientFlow: c.track.gradientFlow)
-        var state = clock.time(.tracking) {
-            tracker.start(at: thetaT0.map { Double($0) }, step: t0, initialLoss: Double(finderState.initialLoss ?? 0))
-        }
-        let reason = tracker.run(from: &state, clock: &clock) { step, _ in
+        let reason = tracker.run(from: &state, clock: &clock) { step, rowStart in
             if options.shouldStop?() == true { stopped = true; return .stop }
+            if checkpointIsDue() {
+                try? TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
+                    .write(to: directory)
+            }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
             options.progress?(RunProgress(step: step.track.step, totalSteps: total, phase: "track",
                                           loss: step.track.gdLoss, sharpness: step.track.gdSharpness))
             return .proceed
         }
-        let summary = TrackingSummary(trackStartStep: t0, track: tables.track, lambda2: tables.lambda2, learningRate: c.train.lr)
+        if stopped {
+            try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: state, trace: trace.rows, tables: tables)
+                .write(to: directory)
+        } else {
+            TrackedCheckpoint<T>.remove(from: directory)
+        }
+        let summary = TrackingSummary(trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
+                                      learningRate: c.train.lr)
         return try finishTracked(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
-                          trace: trace, tracking: (tables, summary), clock: &clock)
+                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil, clock: &clock)
+    }
+
+    /// The loss in Float64 for phase B (the training objective itself when it is Float64).
+    private var objective64: FullBatchLoss<Double> {
+        (objective as? FullBatchLoss<Double>) ?? configuration.objective(for: dataset)
+    }
+
+    private var trackerSettings: SelfStabilizationTrackerSettings {
+        let c = configuration
+        return SelfStabilizationTrackerSettings(
+            learningRate: c.train.lr, steps: c.track.steps,
+            projection: c.track.projection == .linearized
+                ? .linearized(steps: c.track.projectionSteps)
+                : .converged(tolerance: c.track.projectionTol, maxSteps: max(50, c.track.projectionSteps)),
+            dynamics: c.track.generalized ? .generalized : .standard, gradientFlow: c.track.gradientFlow,
+            eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
+            eigensolverSeed: UInt64(c.model.seed))
     }
 
     private func finishTracked(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
-                        tracking: (tables: TrackingTables, summary: TrackingSummary)?,
-                        clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+                               tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
+                               clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
         let final: [UInt8] = tracking == nil ? parameterFile(finalTheta.map { T($0) }, layout: layout)
                                              : parameterFile(finalTheta, layout: layout)
@@ -84,7 +135,7 @@ extension EngineRun {
             stopReason: reason, stepsDone: stepsDone,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: configuration.train.lr,
                                        sharpnessAt: tracking == nil ? .midpoint : .iterate),
-            timings: clock.timings, error: nil, resumedFromCheckpoint: false)
+            timings: clock.timings, error: nil, resumedFromCheckpoint: resumed)
         if let s = tracking?.summary {
             summary.tracking = [
                 "track_start_step": .integer(s.trackStartStep), "dist_median": number(s.distMedian),
@@ -97,13 +148,13 @@ extension EngineRun {
         let text = summary.text
         try directory.write("summary.json", text: text)
         return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: stepsDone, summaryJSON: text,
-                          files: files, resumedFromCheckpoint: false)
+                          files: files, resumedFromCheckpoint: resumed)
     }
 }
 
 /// The phase-B CSV files: `track.csv`, `beta.csv` (s,t,beta), `track-slow.csv` (step,lambda2)
 /// and `profile.csv` (step,x,loss).
-struct TrackingTables {
+struct TrackingTables: Codable {
     let gradientFlow: Bool
     private(set) var track: [TrackRecord] = []
     private(set) var lambda2: [Lambda2Record] = []

@@ -22,11 +22,15 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Replace the contents of a non-empty --out.")
     var force = false
 
+    @Flag(help: "Continue a stopped run (SIGTERM) from the checkpoint it left in --out.")
+    var resume = false
+
     @Option(help: "BLAS threads (default: OpenBLAS's own choice).")
     var threads: Int?
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if force && resume { throw ValidationError("--force and --resume exclude each other: --force starts afresh") }
     }
 
     func run() throws {
@@ -47,8 +51,9 @@ struct RunCommand: ParsableCommand {
         let directory: RunDirectory
         do {
             prepared = try Experiment.prepare(configuration, options: options)
-            directory = try RunDirectory(path: out, force: force)
+            directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force)
         } catch { throw fail(error.description) }
+        if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
         print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
         fflush(nil)  // the header before the progress bar on stderr
         let outcome: RunOutcome

@@ -22,6 +22,17 @@ func csvRows(_ text: String) -> [[String: String]] {
     }
 }
 
+/// The first line where two texts differ (both lines), or nil when they are equal.
+func firstDifference(_ a: String, _ b: String) -> String? {
+    let la = a.split(separator: "\n", omittingEmptySubsequences: false)
+    let lb = b.split(separator: "\n", omittingEmptySubsequences: false)
+    for i in 0..<max(la.count, lb.count) {
+        let x = i < la.count ? String(la[i]) : "<none>", y = i < lb.count ? String(lb[i]) : "<none>"
+        if x != y { return "line \(i + 1): \(x) | \(y)" }
+    }
+    return nil
+}
+
 func summary(_ outcome: RunOutcome) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: Data(outcome.summaryJSON.utf8)) as? [String: Any])
 }
@@ -122,10 +133,12 @@ final class Atomic: @unchecked Sendable {
         #expect(data.tensors["x"]!.dtype == .f64)
     }
 
-    @Test func theSameConfigurationGivesTheSameBits() throws {
-        let a = scratchFolder(), b = scratchFolder()
-        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
-        let c = try configuration("""
+    /// A tracked run is deterministic, and one stopped in phase A and again in phase B, then
+    /// resumed from its checkpoints, ends with the same bits as an uninterrupted run.
+    @Test func trackedRunsAreDeterministicAndResumeExactly() throws {
+        let a = scratchFolder(), b = scratchFolder(), c = scratchFolder()
+        defer { for f in [a, b, c] { try? FileManager.default.removeItem(atPath: f) } }
+        let config = try configuration("""
             [data]
             n = 0
             classes_subset = [4, 9]
@@ -140,13 +153,31 @@ final class Atomic: @unchecked Sendable {
             gradient_flow = true
 
             """)
-        let first = try Experiment.run(c, in: try RunDirectory(path: a, force: false))
-        let second = try Experiment.run(c, in: try RunDirectory(path: b, force: false))
+        let first = try Experiment.run(config, in: try RunDirectory(path: a, force: false))
+        let second = try Experiment.run(config, in: try RunDirectory(path: b, force: false))
         #expect(first.files == second.files)
         #expect(Set(first.files.keys) == ["trace.csv", "track.csv", "beta.csv", "track-slow.csv", "profile.csv"])
         #expect(FileManager.default.fileExists(atPath: a + "/params-track-start.safetensors"))
-        let pa = try Data(contentsOf: URL(fileURLWithPath: a + "/params-final.safetensors"))
-        #expect(pa == (try Data(contentsOf: URL(fileURLWithPath: b + "/params-final.safetensors"))))
+        let finalA = try Data(contentsOf: URL(fileURLWithPath: a + "/params-final.safetensors"))
+        #expect(finalA == (try Data(contentsOf: URL(fileURLWithPath: b + "/params-final.safetensors"))))
+
+        let t0 = try #require(try summary(first)["track_start_step"] as? Int)
+        final class Rows: @unchecked Sendable { var seen = 0 }
+        // Stop in phase A (after t0 / 2 rows), then in phase B (a few tracked rows later), then finish.
+        for limit in [t0 / 2, t0 + 6] {
+            let rows = Rows()
+            let stopped = try Experiment.run(config, in: RunDirectory(existing: c), options: ExperimentOptions(
+                progress: { rows.seen = $0.step }, shouldStop: { rows.seen >= limit }))
+            #expect(stopped.status == "stopped")
+            #expect(FileManager.default.fileExists(atPath: c + "/checkpoint.json"))
+        }
+        let resumed = try Experiment.run(config, in: RunDirectory(existing: c))
+        #expect(resumed.resumedFromCheckpoint)
+        for (name, text) in first.files {
+            #expect(firstDifference(resumed.files[name] ?? "", text) == nil, "\(name)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: c + "/params-final.safetensors")) == finalA)
+        #expect(!FileManager.default.fileExists(atPath: c + "/checkpoint.json"))
     }
 
     @Test func aStoppedRunResumesFromItsCheckpointToTheSameResult() throws {
