@@ -6,7 +6,8 @@ import Curvature
 /// region: X ~ N(0, 1) [n, s₀] and one-hot random labels Y [n, s_L] from the `.data` stream,
 /// θ₀ by PyTorch's default init, a unit direction u, the eigenvectors at θ₀ (the warm start),
 /// and output buffers so the timed operations allocate nothing themselves.
-public final class Workload<T: BLASScalar> {
+/// Used by one thread at a time (a benchmark runs its iterations serially), hence unchecked.
+public final class Workload<T: BLASScalar>: @unchecked Sendable {
     public let shape: BenchmarkShape
     public let loss: FullBatchLoss<T>
     /// θ₀
