@@ -1,6 +1,7 @@
 // Prints one JSON object per line for every (shape, precision, operation): our median wall-clock
 // seconds, the GEMM FLOPs, the measured GEMM rate and the GEMM list (so compare/frameworks.py can
 // time the same products with PyTorch's BLAS). Run from compare/run.sh, release build only.
+import Glibc
 import LinearAlgebra
 import Workloads
 
@@ -55,7 +56,22 @@ func report<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type, quick: Bool) {
          gemms: [], extra: [("applications_per_solve", "\(solveApps)"), ("learning_rate", "\(Double(w.learningRate))")])
 }
 
+/// `--gemm-rate`: only the measured GEMM rate of each shape's largest product, in GFLOP/s.
+func reportRate<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type) {
+    let big = shape.gemms(.gradient)[0]
+    let timing = GEMMTiming<T>(capacity: Swift.max(big.m * big.k, big.k * big.n, big.m * big.n))
+    let seconds = median(measure(minimumRepetitions: 5, minimumSeconds: 0.5) { timing.run([big]) })
+    print("\(shape.name) \(T.precisionName) [\(big.m), \(big.n), \(big.k)]: \(big.flops / seconds / 1e9) GFLOP/s")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
+if arguments.contains("--gemm-rate") {
+    for shape in BenchmarkShape.all {
+        reportRate(shape, Float.self)
+        reportRate(shape, Double.self)
+    }
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let shapes = BenchmarkShape.all.filter { s in !arguments.contains("--only-b") || s.name.hasPrefix("b") }
 for shape in shapes {
