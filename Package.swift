@@ -5,6 +5,8 @@ let package = Package(
     name: "EdgeOfStability",
     products: [
         .executable(name: "eos", targets: ["eos"]),
+        // The numerical core as a library, for the separate Benchmarks/ package.
+        .library(name: "EdgeOfStabilityEngine", targets: ["LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),

@@ -16,6 +16,11 @@ public protocol Objective<Scalar>: AnyObject {
     func lossAndGradient(at theta: [Scalar]) -> (loss: Scalar, gradient: [Scalar])
     /// ∇²L(θ)·v
     func hessianVectorProduct(at theta: [Scalar], _ v: [Scalar]) -> [Scalar]
+    /// ∇²L(θ)·v written into `result` ([N]): what eigen-solvers call, so that an objective
+    /// which can fill a caller's buffer saves one allocation per product.
+    func hessianVectorProduct(at theta: [Scalar], _ v: [Scalar], into result: inout [Scalar])
+    /// L(θ), writing ∇L(θ) into `gradient` ([N]): the allocation-free form of `lossAndGradient`.
+    func lossAndGradient(at theta: [Scalar], into gradient: inout [Scalar]) -> Scalar
     /// ∇³L(θ)[u, u], the vector with i-th entry Σⱼₖ ∂ᵢ∂ⱼ∂ₖL uⱼuₖ (= ∇S when u is the top unit
     /// eigenvector, THEORY.md §2).
     func thirdDerivative(at theta: [Scalar], _ u: [Scalar]) -> [Scalar]
@@ -34,11 +39,23 @@ public struct HessianOperator<O: Objective>: SymmetricOperator {
     }
     public var dimension: Int { objective.dimension }
     public mutating func apply(_ v: [O.Scalar], into result: inout [O.Scalar]) {
-        result = objective.hessianVectorProduct(at: theta, v)
+        objective.hessianVectorProduct(at: theta, v, into: &result)
     }
 }
 
 extension Objective {
+    /// Allocates through `hessianVectorProduct(at:_:)`; objectives that can do better override it.
+    public func hessianVectorProduct(at theta: [Scalar], _ v: [Scalar], into result: inout [Scalar]) {
+        result = hessianVectorProduct(at: theta, v)
+    }
+
+    /// Allocates through `lossAndGradient(at:)`; objectives that can do better override it.
+    public func lossAndGradient(at theta: [Scalar], into gradient: inout [Scalar]) -> Scalar {
+        let (loss, g) = lossAndGradient(at: theta)
+        gradient = g
+        return loss
+    }
+
     /// Classification accuracy at θ; NaN for objectives that are not classifiers (toy losses).
     public func accuracy(at theta: [Scalar]) -> Scalar { .nan }
 }

@@ -29,6 +29,9 @@ where RawSignificand: FixedWidthInteger {
     /// x ← α·x
     static func scal(_ count: Int, _ alpha: Self, _ x: UnsafeMutablePointer<Self>)
 
+    /// result[i] ← tanh(x[i]) for i < count, vectorised (see `VectorTanh.swift`); `result` may be `x`.
+    static func vectorTanh(_ x: UnsafePointer<Self>, into result: UnsafeMutablePointer<Self>, count: Int)
+
     /// LAPACK `?syev` with eigenvectors: on return `a` ([n, n], symmetric) holds the
     /// eigenvectors as its rows (row i belongs to `w[i]`), `w` the eigenvalues ascending.
     /// Returns LAPACK's `info` (0 on success).

@@ -52,19 +52,51 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Applies σ to `z` ([count]) and writes σ, σ', σ'', σ''' into the four outputs in one pass.
+    /// σ(z) and σ'(z) of every entry of `z` ([count]): what the loss and its gradient need.
+    /// tanh goes through the vectorised `vectorTanh` (σ' = 1 − σ²), the others entry by entry.
     @inlinable
     public func evaluate<T: BLASScalar>(
-        _ z: UnsafeBufferPointer<T>, value: UnsafeMutableBufferPointer<T>,
-        first: UnsafeMutableBufferPointer<T>, second: UnsafeMutableBufferPointer<T>,
-        third: UnsafeMutableBufferPointer<T>
+        _ z: UnsafeBufferPointer<T>, value: UnsafeMutableBufferPointer<T>, first: UnsafeMutableBufferPointer<T>
     ) {
-        for i in 0..<z.count {
-            let d = derivatives(z[i])
-            value[i] = d.value
-            first[i] = d.first
-            second[i] = d.second
-            third[i] = d.third
+        guard let zp = z.baseAddress, let vp = value.baseAddress, let fp = first.baseAddress else { return }
+        let count = z.count
+        switch self {
+        case .tanh:
+            T.vectorTanh(zp, into: vp, count: count)
+            for i in 0..<count { fp[i] = 1 - vp[i] * vp[i] }
+        default:
+            for i in 0..<count {
+                let d = derivatives(zp[i])
+                vp[i] = d.value
+                fp[i] = d.first
+            }
+        }
+    }
+
+    /// σ''(z) and σ'''(z) of every entry of `z`, given `value` = σ(z) from `evaluate`: what the
+    /// Taylor pass adds (computed once per θ). For tanh with t = σ(z): σ'' = −2t(1 − t²),
+    /// σ''' = (1 − t²)(6t² − 2).
+    @inlinable
+    public func evaluateHigher<T: BLASScalar>(
+        _ z: UnsafeBufferPointer<T>, value: UnsafeBufferPointer<T>,
+        second: UnsafeMutableBufferPointer<T>, third: UnsafeMutableBufferPointer<T>
+    ) {
+        guard let zp = z.baseAddress, let vp = value.baseAddress, let sp = second.baseAddress,
+              let tp = third.baseAddress else { return }
+        let count = z.count
+        switch self {
+        case .tanh:
+            for i in 0..<count {
+                let t = vp[i], d1 = 1 - t * t
+                sp[i] = -2 * t * d1
+                tp[i] = d1 * (6 * t * t - 2)
+            }
+        default:
+            for i in 0..<count {
+                let d = derivatives(zp[i])
+                sp[i] = d.second
+                tp[i] = d.third
+            }
         }
     }
 }

@@ -25,13 +25,16 @@ public final class FullBatchLoss<T: BLASScalar> {
     private let inputs: [T]   // X [n, d]
     private let targets: [T]  // Y [n, k]
 
-    private var theta: [T] = []
+    /// The θ of the cached passes, copied into our own buffer (holding the caller's array would
+    /// make the caller's next in-place update copy it).
+    private let theta: Workspace<T>
     private var forwardIsCurrent = false
     private var backwardIsCurrent = false
+    private var higherDerivativesAreCurrent = false
     private var lossAtOutputs: LossAtOutputs<T>?
 
-    // Order 0, per layer l: Z [n, outₗ]; for hidden layers A = σ(Z), σ'(Z), σ''(Z), σ'''(Z)
-    // and ∂L/∂A; δ = ∂L/∂Z for every layer.
+    // Order 0, per layer l: Z [n, outₗ]; for hidden layers A = σ(Z), σ'(Z), ∂L/∂A, and
+    // σ''(Z), σ'''(Z) (filled by the first Taylor pass at θ); δ = ∂L/∂Z for every layer.
     private let z0: [Workspace<T>], a0: [Workspace<T>]
     private let sigma1: [Workspace<T>], sigma2: [Workspace<T>], sigma3: [Workspace<T>]
     private let delta0: [Workspace<T>], gradA0: [Workspace<T>]
@@ -64,6 +67,7 @@ public final class FullBatchLoss<T: BLASScalar> {
         sigma1 = perLayer(true); sigma2 = perLayer(true); sigma3 = perLayer(true)
         delta0 = perLayer(false); gradA0 = perLayer(true)
         gradient0 = Workspace(count: network.layout.count)
+        theta = Workspace(count: network.layout.count)
         z1 = perLayer(false); a1 = perLayer(true); delta1 = perLayer(false); gradA1 = perLayer(true)
         z2 = perLayer(false); a2 = perLayer(true); delta2 = perLayer(false); gradA2 = perLayer(true)
     }
@@ -87,26 +91,66 @@ public final class FullBatchLoss<T: BLASScalar> {
         return (lossAtOutputs!.value, Array(gradient0.readOnly))
     }
 
+    /// L(θ), writing ∇L(θ) into `gradient` ([N]) without allocating.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    public func lossAndGradient(at theta: [T], into gradient: inout [T]) -> T {
+        precondition(gradient.count == dimension, "gradient has \(gradient.count) entries, the network \(dimension)")
+        prepareBackward(theta)
+        gradient.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: gradient0.readOnly) }
+        return lossAtOutputs!.value
+    }
+
     /// ∇²L(θ)·v
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func hessianVectorProduct(at theta: [T], _ v: [T]) -> [T] {
-        directionalDerivatives(at: theta, along: v, order: 1).hessianVector
+        var hv = [T](repeating: 0, count: dimension)
+        hessianVectorProduct(at: theta, v, into: &hv)
+        return hv
+    }
+
+    /// ∇²L(θ)·v written into `result` ([N]) without allocating.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    public func hessianVectorProduct(at theta: [T], _ v: [T], into result: inout [T]) {
+        precondition(result.count == dimension, "result has \(result.count) entries, the network \(dimension)")
+        result.withUnsafeMutableBufferPointer { g1 in
+            directionalDerivatives(at: theta, along: v, order: 1, hessianVector: g1.baseAddress!, thirdDerivative: nil)
+        }
     }
 
     /// ∇³L(θ)[u, u]
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func thirdDerivative(at theta: [T], _ u: [T]) -> [T] {
-        directionalDerivatives(at: theta, along: u, order: 2).thirdDerivative!
+        hessianVectorProductAndThirdDerivative(at: theta, u).thirdDerivative
     }
 
     /// ∇²L(θ)·u and ∇³L(θ)[u, u] from one second-order pass.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func hessianVectorProductAndThirdDerivative(at theta: [T], _ u: [T]) -> (hessianVector: [T], thirdDerivative: [T]) {
-        let r = directionalDerivatives(at: theta, along: u, order: 2)
-        return (r.hessianVector, r.thirdDerivative!)
+        var hv = [T](repeating: 0, count: dimension)
+        var third = [T](repeating: 0, count: dimension)
+        hessianVectorProductAndThirdDerivative(at: theta, u, into: &hv, &third)
+        return (hv, third)
+    }
+
+    /// ∇²L(θ)·u and ∇³L(θ)[u, u] written into `hessianVector` and `thirdDerivative` ([N] each)
+    /// without allocating.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    public func hessianVectorProductAndThirdDerivative(at theta: [T], _ u: [T], into hessianVector: inout [T],
+                                                       _ thirdDerivative: inout [T]) {
+        precondition(hessianVector.count == dimension && thirdDerivative.count == dimension,
+                     "outputs have \(hessianVector.count) and \(thirdDerivative.count) entries, the network \(dimension)")
+        hessianVector.withUnsafeMutableBufferPointer { g1 in
+            thirdDerivative.withUnsafeMutableBufferPointer { g2 in
+                directionalDerivatives(at: theta, along: u, order: 2, hessianVector: g1.baseAddress!,
+                                       thirdDerivative: g2.baseAddress!)
+            }
+        }
     }
 
     /// The network outputs F = f_θ(X), [n, k].
@@ -144,10 +188,15 @@ public final class FullBatchLoss<T: BLASScalar> {
 
     private func prepareForward(_ theta: [T]) {
         precondition(theta.count == dimension, "θ has \(theta.count) entries, the network \(dimension)")
-        if forwardIsCurrent && self.theta == theta { return }
-        self.theta = theta
+        let cached = self.theta.pointer
+        let same = theta.withUnsafeBufferPointer { th in
+            (0..<th.count).allSatisfy { th[$0] == cached[$0] }
+        }
+        if forwardIsCurrent && same { return }
+        theta.withUnsafeBufferPointer { _ = self.theta.buffer.update(fromContentsOf: $0) }
         forwardIsCurrent = false
         backwardIsCurrent = false
+        higherDerivativesAreCurrent = false
         let n = count
         let layers = network.layout.layers
         theta.withUnsafeBufferPointer { th in
@@ -161,8 +210,7 @@ public final class FullBatchLoss<T: BLASScalar> {
                            alpha: 1, a: input, lda: layer.inputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
                            beta: 1, c: z, ldc: layer.outputs)
                     if l < layers.count - 1 {
-                        network.activation.evaluate(z0[l].readOnly, value: a0[l].buffer, first: sigma1[l].buffer,
-                                                    second: sigma2[l].buffer, third: sigma3[l].buffer)
+                        network.activation.evaluate(z0[l].readOnly, value: a0[l].buffer, first: sigma1[l].buffer)
                     }
                 }
             }
@@ -207,22 +255,32 @@ public final class FullBatchLoss<T: BLASScalar> {
 
     // MARK: - Orders 1 and 2
 
-    /// The Taylor pass along u: g₁ = ∇²L·u and, for order 2, g₂ = ∇³L[u, u].
-    private func directionalDerivatives(at theta: [T], along u: [T], order: Int)
-        -> (hessianVector: [T], thirdDerivative: [T]?)
-    {
+    /// σ''(Z) and σ'''(Z) of every hidden layer at the cached θ, once per θ.
+    private func prepareHigherDerivatives() {
+        if higherDerivativesAreCurrent { return }
+        for l in 0..<(network.layout.layers.count - 1) {
+            network.activation.evaluateHigher(z0[l].readOnly, value: a0[l].readOnly,
+                                              second: sigma2[l].buffer, third: sigma3[l].buffer)
+        }
+        higherDerivativesAreCurrent = true
+    }
+
+    /// The Taylor pass along u: writes g₁ = ∇²L·u and, for order 2, g₂ = ∇³L[u, u] ([N] each).
+    private func directionalDerivatives(at theta: [T], along u: [T], order: Int,
+                                        hessianVector g1: UnsafeMutablePointer<T>,
+                                        thirdDerivative g2: UnsafeMutablePointer<T>?) {
         precondition(u.count == dimension, "direction has \(u.count) entries, the network \(dimension)")
+        precondition(order == 1 || g2 != nil, "a second-order pass needs an output for ∇³L[u, u]")
         prepareBackward(theta)
+        prepareHigherDerivatives()
         let n = count
         let layers = network.layout.layers
         let last = layers.count - 1
-        var g1 = [T](repeating: 0, count: dimension)
-        var g2 = [T](repeating: 0, count: order >= 2 ? dimension : 0)
+        let g1p = UnsafeMutableBufferPointer(start: g1, count: dimension)
+        let g2p = UnsafeMutableBufferPointer(start: g2, count: order >= 2 ? dimension : 0)
         theta.withUnsafeBufferPointer { th in
         u.withUnsafeBufferPointer { uu in
         inputs.withUnsafeBufferPointer { x in
-        g1.withUnsafeMutableBufferPointer { g1p in
-        g2.withUnsafeMutableBufferPointer { g2p in
             let w = { (layer: ParameterLayout.Layer) in th.baseAddress! + layer.weightOffset }
             let v = { (layer: ParameterLayout.Layer) in uu.baseAddress! + layer.weightOffset }
             // Forward: Z₁ = A₁Wᵀ + A₀Vᵀ + 1cᵀ, Z₂ = A₂Wᵀ + 2A₁Vᵀ (the input X and θ's own
@@ -319,8 +377,7 @@ public final class FullBatchLoss<T: BLASScalar> {
                     }
                 }
             }
-        }}}}}
-        return (g1, order >= 2 ? g2 : nil)
+        }}}
     }
 }
 
