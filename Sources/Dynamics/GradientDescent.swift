@@ -86,11 +86,13 @@ public struct GradientDescent<O: Objective> {
                                       location: settings.sharpnessAt, seed: settings.eigensolverSeed,
                                       warmStart: state.warmStart)
         let eta = O.Scalar(settings.learningRate)
+        // ∇L(θ_t), reused every step (the loop allocates nothing of its own).
+        var gradient = [O.Scalar](repeating: 0, count: objective.dimension)
         while true {
-            // Handed to `observe`: resuming from it recomputes row t bit for bit.
-            let rowStart = state
+            // `state` stays the state row t is computed from until `observe` has seen it, so a
+            // run resumed from what `observe` got recomputes row t exactly.
             let t = state.step
-            let (loss, gradient) = clock.time(.gd) { objective.lossAndGradient(at: state.theta) }
+            let loss = clock.time(.gd) { objective.lossAndGradient(at: state.theta, into: &gradient) }
             if state.initialLoss == nil { state.initialLoss = loss }
             let diverged = !loss.isFinite || (state.initialLoss! > 0 && loss > O.Scalar(settings.divergeFactor) * state.initialLoss!)
             var sharpness: [Double] = []
@@ -99,16 +101,13 @@ public struct GradientDescent<O: Objective> {
                     meter.measure(objective, at: state.theta, gradient: gradient, learningRate: settings.learningRate)
                 }
                 sharpness = pairs.eigenvalues.map { Double($0) }
-                state.warmStart = meter.warmStart
             }
             let record = TraceRecord(
                 step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: state.theta)),
                 gradientNorm: Double(norm(gradient)), sharpness: sharpness,
                 sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt)
-            if observe(record, rowStart) == .stop {
-                state = rowStart
-                return .signal
-            }
+            if observe(record, state) == .stop { return .signal }
+            state.warmStart = meter.warmStart
             if diverged { return .diverged }
             if t >= settings.steps { return .steps }
             clock.time(.gd) { axpy(-eta, gradient, &state.theta) }

@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue a stopped run (SIGTERM) from the checkpoint it left in --out.")
     var resume = false
 
-    @Option(help: "BLAS threads (default: OpenBLAS's own choice).")
+    @Option(help: "BLAS threads (default: 1 for small networks, whose products are too small to share, else OpenBLAS's own choice).")
     var threads: Int?
 
     func validate() throws {
@@ -53,6 +53,7 @@ struct RunCommand: ParsableCommand {
             prepared = try Experiment.prepare(configuration, options: options)
             directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force)
         } catch { throw fail(error.description) }
+        if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
         print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
         fflush(nil)  // the header before the progress bar on stderr
