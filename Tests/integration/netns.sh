@@ -95,7 +95,8 @@ done
 "$eos" keys generate --name worker --out intruder/keys >/dev/null
 cp c/keys/coordinator.pub intruder/keys/
 
-# Eight tasks of a few seconds each on the bundled digits.
+# Eight tasks of a few seconds each on the bundled digits (60000 steps of a tiny MLP: long
+# enough that a task is still running when the link is cut, even on a fast machine).
 cat > spec.toml <<'EOF'
 [sweep]
 name = "netns"
@@ -112,7 +113,7 @@ n = 200
 depth = 2
 activation = "tanh"
 [train]
-steps = 12000
+steps = 60000
 [sharpness]
 every = 0
 EOF

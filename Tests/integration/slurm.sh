@@ -210,7 +210,7 @@ check "export: 4 rows done,1,completed" test "$("$eos" export out/journal.sqlite
 # ---- 2. eos-sweep.sbatch requeued mid-sweep ----
 two=$base/two
 mkdir -p "$two" && cd "$two" || exit 1
-write_spec spec.toml slurm-requeue 8000 "[0.05, 0.1]"
+write_spec spec.toml slurm-requeue 60000 "[0.05, 0.1]"
 seed_dataset_cache out
 job=$(EOS_PORT=25802 sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$two/job.log" \
     "$repo/deploy/slurm/eos-sweep.sbatch" spec.toml out)
@@ -244,7 +244,7 @@ fi
 # ---- 3. eos-workers.sbatch: a job array dialing out to a coordinator outside Slurm ----
 three=$base/three
 mkdir -p "$three" && cd "$three" || exit 1
-write_spec spec.toml slurm-array 8000 "[0.05, 0.1, 0.2]"
+write_spec spec.toml slurm-array 60000 "[0.05, 0.1, 0.2]"
 seed_dataset_cache work
 # The key layout of deploy/CURVE.md: coordinator side and the cluster's worker side.
 "$eos" keys generate --name coordinator --out coordinator-keys >/dev/null
