@@ -14,6 +14,26 @@ func configuration(_ toml: String) throws -> RunConfiguration {
     try RunConfiguration.load(tomlText: toml, file: "test.toml")
 }
 
+/// THEORY.md §5's binary task: digits 4 vs 9 (all 361 images, one output, mse on ±1 targets),
+/// MLP 64→32→32→1 tanh, η = 0.4, tracked with gradient flow.
+func binaryDigitsTracking(budget: Int, trackedSteps: Int) throws -> RunConfiguration {
+    try configuration("""
+        [data]
+        n = 0
+        classes_subset = [4, 9]
+        [model]
+        width = 32
+        [train]
+        lr = 0.4
+        steps = \(budget)
+        [track]
+        enabled = true
+        steps = \(trackedSteps)
+        gradient_flow = true
+
+        """)
+}
+
 func csvRows(_ text: String) -> [[String: String]] {
     let lines = text.split(separator: "\n").map(String.init)
     let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -138,21 +158,7 @@ final class Atomic: @unchecked Sendable {
     @Test func trackedRunsAreDeterministicAndResumeExactly() throws {
         let a = scratchFolder(), b = scratchFolder(), c = scratchFolder()
         defer { for f in [a, b, c] { try? FileManager.default.removeItem(atPath: f) } }
-        let config = try configuration("""
-            [data]
-            n = 0
-            classes_subset = [4, 9]
-            [model]
-            width = 32
-            [train]
-            lr = 0.4
-            steps = 300
-            [track]
-            enabled = true
-            steps = 20
-            gradient_flow = true
-
-            """)
+        let config = try binaryDigitsTracking(budget: 300, trackedSteps: 20)
         let first = try Experiment.run(config, in: try RunDirectory(path: a, force: false))
         let second = try Experiment.run(config, in: try RunDirectory(path: b, force: false))
         #expect(first.files == second.files)

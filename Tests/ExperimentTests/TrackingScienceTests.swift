@@ -11,21 +11,7 @@ import Configuration
     @Test func gradientDescentFollowsTheConstrainedTrajectoryOnBinaryDigits() throws {
         let folder = scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let c = try configuration("""
-            [data]
-            n = 0
-            classes_subset = [4, 9]
-            [model]
-            width = 32
-            [train]
-            lr = 0.4
-            steps = 1000
-            [track]
-            enabled = true
-            steps = 400
-            gradient_flow = true
-
-            """)
+        let c = try binaryDigitsTracking(budget: 1000, trackedSteps: 400)
         let outcome = try Experiment.run(c, in: try RunDirectory(path: folder, force: false))
         let s = try summary(outcome)
         #expect(outcome.stopReason == "steps")
