@@ -81,3 +81,11 @@ import Testing
         #expect(abs(variance - 1) < 0.05)
     }
 }
+
+@Suite struct BLASKernelTests {
+    @Test func theKernelIsNamedAndTheAdviceOnlyConcernsThePrescottFallback() {
+        #expect(!BLASKernel.coreName.isEmpty)
+        if BLASKernel.isSlowFallback { #expect(BLASKernel.coreName.lowercased() == "prescott" && BLASKernel.advice != nil) }
+        else { #expect(BLASKernel.advice == nil) }
+    }
+}
