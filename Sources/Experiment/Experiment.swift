@@ -42,7 +42,6 @@ public enum Experiment {
         let cacheDirectory = RunDirectory(existing: cache)
         let name = SHA256.hexDigest(bytes) + ".safetensors"
         do {
-            try fm.createDirectory(atPath: cache, withIntermediateDirectories: true)
             if !fm.fileExists(atPath: cacheDirectory.path(name)) { try cacheDirectory.write(name, bytes: bytes) }
             let target = directory.path("data.safetensors")
             if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }

@@ -60,8 +60,4 @@ public struct RunDirectory: Sendable {
     public func write(_ name: String, text: String) throws(ExperimentError) {
         try write(name, bytes: Array(text.utf8))
     }
-
-    public func read(_ name: String) -> String? {
-        try? String(contentsOf: url.appendingPathComponent(name), encoding: .utf8)
-    }
 }

@@ -15,7 +15,8 @@ extension EngineRun {
         let layout = objective.network.layout
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
         try directory.write("params-init.safetensors", bytes: parameterFile(theta0, layout: layout))
-        let total = c.train.steps + c.track.steps
+        // Phase A's bar counts to its budget; phase B's to t0 + track.steps once t0 is known.
+        let total = c.train.steps
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
         checkpoint?.trace.forEach { trace.append($0) }
@@ -86,7 +87,7 @@ extension EngineRun {
             }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
-            options.progress?(RunProgress(step: step.track.step, totalSteps: total, phase: "track",
+            options.progress?(RunProgress(step: step.track.step, totalSteps: rowStart.startStep + c.track.steps, phase: "track",
                                           loss: step.track.gdLoss, sharpness: step.track.gdSharpness))
             return .proceed
         }

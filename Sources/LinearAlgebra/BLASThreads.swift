@@ -6,6 +6,4 @@ public enum BLASThreads {
         precondition(count >= 1, "BLAS thread count must be at least 1")
         openblas_set_num_threads(Int32(count))
     }
-
-    public static var current: Int { Int(openblas_get_num_threads()) }
 }

@@ -3,8 +3,8 @@
 /// Value semantics (copy-on-write through `Array`). Hot loops take `inout` matrices that were
 /// allocated once, so the step loop of the engine does not allocate.
 public struct Matrix<T: BLASScalar>: Equatable, Sendable {
-    public private(set) var rows: Int
-    public private(set) var columns: Int
+    public let rows: Int
+    public let columns: Int
     public var storage: [T]
 
     /// A `rows × columns` matrix filled with `value`.
@@ -57,17 +57,5 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
     /// Converts the element type (Float ↔ Double).
     public func converted<U: BLASScalar>(to _: U.Type = U.self) -> Matrix<U> {
         Matrix<U>(rows: rows, columns: columns, storage: storage.map { U($0) })
-    }
-
-    /// Changes the shape in place, reusing the allocation when it is large enough.
-    /// The contents are unspecified afterwards.
-    public mutating func reshape(rows: Int, columns: Int) {
-        let count = rows * columns
-        if storage.count != count {
-            if storage.count > count { storage.removeLast(storage.count - count) }
-            else { storage.append(contentsOf: repeatElement(0, count: count - storage.count)) }
-        }
-        self.rows = rows
-        self.columns = columns
     }
 }

@@ -153,14 +153,6 @@ public final class FullBatchLoss<T: BLASScalar> {
         }
     }
 
-    /// The network outputs F = f_θ(X), [n, k].
-    @_specialize(where T == Double)
-    @_specialize(where T == Float)
-    public func outputs(at theta: [T]) -> Matrix<T> {
-        prepareForward(theta)
-        return Matrix(rows: count, columns: network.outputDimension, storage: Array(z0[z0.count - 1].readOnly))
-    }
-
     /// Fraction of examples classified correctly: argmax f = argmax y, or sign f = sign y for one output.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
