@@ -23,7 +23,8 @@ import LinearAlgebra
 ///    (`converged == false`), or when A returns NaN/inf (the last finite Ritz pairs are returned).
 ///
 /// Cost per solve: one A·v per basis vector, O(m² N) for the orthogonalization, storage of
-/// (2m + r) vectors of length N (V, A·V, Ritz vectors). Deterministic: the same operator,
+/// 2m + max(k, r) + 2 vectors of length N (V, A·V, Ritz vectors, two scratch vectors); a restart
+/// builds the kept images A·Y = (A V) S in the basis slots it frees. Deterministic: the same operator,
 /// start vectors and seed give the same bits on the same machine.
 public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
     /// k, the number of eigenpairs wanted (largest algebraic first).
@@ -152,9 +153,11 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     var size = 0
     /// T = Vᵀ A V, [m, m]; its top-left [size, size] block is current.
     var projected: Matrix<Scalar>
-    /// Ritz vectors Y = V S and their images A·Y of the last Rayleigh–Ritz step, descending θ.
+    /// Ritz vectors Y = V S of the last Rayleigh–Ritz step, descending θ.
     var ritzVectors: [[Scalar]]
-    var ritzImages: [[Scalar]]
+    /// S of the last Rayleigh–Ritz step: column i of Y = V S is `ritzCoefficients[size − 1 − i, ·]`
+    /// (LAPACK's ascending order, eigenvectors as rows).
+    var ritzCoefficients = Matrix<Scalar>(rows: 0, columns: 0)
     var candidate: [Scalar]
     var residual: [Scalar]
     var coefficients: [Scalar]
@@ -167,7 +170,6 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
         images = Array(repeating: zero, count: m)
         projected = Matrix(rows: m, columns: m)
         ritzVectors = Array(repeating: zero, count: r)
-        ritzImages = Array(repeating: zero, count: r)
         candidate = zero
         residual = zero
         coefficients = [Scalar](repeating: 0, count: m)
@@ -231,38 +233,41 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     }
 
     /// Rayleigh–Ritz on T: returns all `size` Ritz values in descending order and stores the
-    /// first `vectorCount` Ritz vectors and their images; nil when T is not finite.
+    /// first `vectorCount` Ritz vectors and S; nil when T is not finite.
     mutating func rayleighRitz(vectorCount: Int) -> [Scalar]? {
         var t = Matrix<Scalar>(rows: size, columns: size)
         for i in 0..<size { for j in 0..<size { t[i, j] = projected[i, j] } }
         guard let eigen = try? SymmetricEigendecomposition(t), eigen.values.allSatisfy(\.isFinite) else { return nil }
-        for i in 0..<vectorCount {
-            let row = size - 1 - i
-            fill(&ritzVectors[i], with: 0)
-            fill(&ritzImages[i], with: 0)
-            for l in 0..<size {
-                let s = eigen.vectors[row, l]
-                axpy(s, basis[l], &ritzVectors[i])
-                axpy(s, images[l], &ritzImages[i])
-            }
-        }
+        ritzCoefficients = eigen.vectors
+        for i in 0..<vectorCount { combine(basis, column: i, into: &ritzVectors[i]) }
         return eigen.values.reversed()
     }
 
-    /// ‖A yᵢ − θᵢ yᵢ‖ for the first `count` Ritz pairs.
+    /// destination ← Σₗ S[l, i] sourceₗ over the basis (source V gives yᵢ, source A·V gives A yᵢ).
+    private func combine(_ source: [[Scalar]], column i: Int, into destination: inout [Scalar]) {
+        let row = size - 1 - i
+        fill(&destination, with: 0)
+        for l in 0..<size { axpy(ritzCoefficients[row, l], source[l], &destination) }
+    }
+
+    /// ‖A yᵢ − θᵢ yᵢ‖ for the first `count` Ritz pairs, A yᵢ = (A V) sᵢ.
     mutating func ritzResidualNorms(values: [Scalar], count: Int) -> [Scalar] {
         (0..<count).map { i in
-            copy(ritzImages[i], into: &residual)
+            combine(images, column: i, into: &residual)
             axpy(-values[i], ritzVectors[i], &residual)
             return norm(residual)
         }
     }
 
-    /// Replaces V by the first `kept` Ritz vectors (T becomes diag θ).
+    /// Replaces V by the first `kept` Ritz vectors and A·V by their images (T becomes diag θ).
+    /// The images A yᵢ = (A V) sᵢ are built in the basis slots [kept, 2·kept), free once the Ritz
+    /// vectors are in place (kept ≤ m/2), then swapped into A·V.
     mutating func restart(keeping kept: Int, values: [Scalar]) {
+        precondition(2 * kept <= size, "LanczosWorkspace: a restart keeps at most half the basis")
+        for i in 0..<kept { combine(images, column: i, into: &basis[kept + i]) }
         for i in 0..<kept {
             copy(ritzVectors[i], into: &basis[i])
-            copy(ritzImages[i], into: &images[i])
+            swap(&images[i], &basis[kept + i])
             for j in 0..<kept { projected[i, j] = i == j ? values[i] : 0 }
         }
         size = kept

@@ -39,9 +39,16 @@ public final class FullBatchLoss<T: BLASScalar> {
     private let sigma1: [Workspace<T>], sigma2: [Workspace<T>], sigma3: [Workspace<T>]
     private let delta0: [Workspace<T>], gradA0: [Workspace<T>]
     private let gradient0: Workspace<T>
-    // Orders 1 and 2 of the directional pass.
+    // Order 1 of the directional pass.
     private let z1: [Workspace<T>], a1: [Workspace<T>], delta1: [Workspace<T>], gradA1: [Workspace<T>]
-    private let z2: [Workspace<T>], a2: [Workspace<T>], delta2: [Workspace<T>], gradA2: [Workspace<T>]
+    /// Order 2, allocated by the first ∇³L request: a run that only needs gradients and
+    /// Hessian-vector products never holds these 4 buffers per layer.
+    private var secondOrder: SecondOrderBuffers?
+
+    /// Z₂, A₂, δ₂ and (∂L/∂A)₂ per layer, shaped as the order-0 buffers.
+    private struct SecondOrderBuffers {
+        let z2: [Workspace<T>], a2: [Workspace<T>], delta2: [Workspace<T>], gradA2: [Workspace<T>]
+    }
 
     /// - Parameters:
     ///   - inputs: X, [n, d] with d = `network.inputDimension`.
@@ -59,17 +66,28 @@ public final class FullBatchLoss<T: BLASScalar> {
         self.inputs = inputs.storage
         self.targets = targets.storage
         let n = inputs.rows
-        let layers = network.layout.layers
-        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] {
-            layers.map { l in Workspace(count: (hiddenOnly && l.index == layers.count - 1) ? 0 : n * l.outputs) }
-        }
+        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] { Self.layerBuffers(network, examples: n, hiddenOnly: hiddenOnly) }
         z0 = perLayer(false); a0 = perLayer(true)
         sigma1 = perLayer(true); sigma2 = perLayer(true); sigma3 = perLayer(true)
         delta0 = perLayer(false); gradA0 = perLayer(true)
         gradient0 = Workspace(count: network.layout.count)
         theta = Workspace(count: network.layout.count)
         z1 = perLayer(false); a1 = perLayer(true); delta1 = perLayer(false); gradA1 = perLayer(true)
-        z2 = perLayer(false); a2 = perLayer(true); delta2 = perLayer(false); gradA2 = perLayer(true)
+    }
+
+    /// One buffer per layer l of [n, outₗ] entries (empty for the output layer when `hiddenOnly`).
+    private static func layerBuffers(_ network: MultilayerPerceptron, examples n: Int, hiddenOnly: Bool) -> [Workspace<T>] {
+        let layers = network.layout.layers
+        return layers.map { l in Workspace(count: (hiddenOnly && l.index == layers.count - 1) ? 0 : n * l.outputs) }
+    }
+
+    /// The order-2 buffers, allocated on first use.
+    private func secondOrderBuffers() -> SecondOrderBuffers {
+        if let buffers = secondOrder { return buffers }
+        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] { Self.layerBuffers(network, examples: count, hiddenOnly: hiddenOnly) }
+        let buffers = SecondOrderBuffers(z2: perLayer(false), a2: perLayer(true), delta2: perLayer(false), gradA2: perLayer(true))
+        secondOrder = buffers
+        return buffers
     }
 
     /// N, the number of parameters.
@@ -270,6 +288,9 @@ public final class FullBatchLoss<T: BLASScalar> {
         let last = layers.count - 1
         let g1p = UnsafeMutableBufferPointer(start: g1, count: dimension)
         let g2p = UnsafeMutableBufferPointer(start: g2, count: order >= 2 ? dimension : 0)
+        // Order 1 reads none of the order-2 buffers: there they alias order 1's, never touched.
+        let second = order >= 2 ? secondOrderBuffers() : SecondOrderBuffers(z2: z1, a2: a1, delta2: delta1, gradA2: gradA1)
+        let z2 = second.z2, a2 = second.a2, delta2 = second.delta2, gradA2 = second.gradA2
         theta.withUnsafeBufferPointer { th in
         u.withUnsafeBufferPointer { uu in
         inputs.withUnsafeBufferPointer { x in

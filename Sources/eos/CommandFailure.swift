@@ -9,8 +9,10 @@ func fail(_ message: String) -> ExitCode {
     return ExitCode(1)
 }
 
-/// Warns once on standard error when OpenBLAS fell back to its slow generic kernels (see
-/// `BLASKernel`); commands that compute call it before they start.
-func warnAboutSlowBLAS() {
+/// Says once on standard error which kernels OpenBLAS runs when they are not its own choice for
+/// a known CPU: the fallback still in use (a warning) or the replacement `eos` selected (a note;
+/// see `BLASKernel`). Commands that compute call it before they start.
+func reportBLASKernel() {
     if let advice = BLASKernel.advice { FileHandle.standardError.write(Data("eos: warning: \(advice)\n".utf8)) }
+    else if let note = BLASKernel.selectionNote { FileHandle.standardError.write(Data("eos: note: \(note)\n".utf8)) }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 
 @main
 struct EOS: ParsableCommand {
@@ -6,4 +7,11 @@ struct EOS: ParsableCommand {
         commandName: "eos",
         abstract: "Gradient descent at the edge of stability: runs, sweeps and reports.",
         subcommands: [RunCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self, KeysCommand.self])
+
+    /// Picks OpenBLAS's fast kernels where it fell back to generic ones (`BLASKernel`; may start
+    /// the process again), then runs the command line.
+    static func main() {
+        BLASKernel.selectFastKernel()
+        main(nil)
+    }
 }

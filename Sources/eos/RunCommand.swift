@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
         } catch { throw fail(error.description) }
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
-        warnAboutSlowBLAS()
+        reportBLASKernel()
         print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
         fflush(nil)  // the header before the progress bar on stderr
         let outcome: RunOutcome

@@ -41,7 +41,7 @@ struct SweepCommand: ParsableCommand {
         let workerCount = workers ?? cores
         let threads = threadsPerWorker ?? max(1, cores / workerCount)
         let opened = try OpenedSweep(specPath: spec, out: out, journal: journal)
-        warnAboutSlowBLAS()
+        reportBLASKernel()
         StopSignal.install()
         let endpoint = LocalEndpoint.endpoint(out: opened.out)
         try? opened.journal.record(event: JournalEvent(

@@ -44,7 +44,7 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
-        warnAboutSlowBLAS()
+        reportBLASKernel()
         var curve: (keyPair: CurveKeyPair, serverKey: CurvePublicKey)?
         if let curveSecret, let curveServer {
             do {

@@ -42,6 +42,8 @@ final class Child {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: EOSBinary.path!)
         process.arguments = arguments
+        // OpenBLAS's kernels as installed, as in the in-process tests (LinearAlgebra.BLASKernel).
+        process.environment = ProcessInfo.processInfo.environment.merging(["EOS_BLAS_KERNEL": "keep"]) { _, keep in keep }
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.standardOutput = handle
         process.standardError = handle

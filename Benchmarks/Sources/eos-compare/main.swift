@@ -1,6 +1,7 @@
 // Prints one JSON object per line for every (shape, precision, operation): our median wall-clock
 // seconds, the GEMM FLOPs, the measured GEMM rate and the GEMM list (so compare/frameworks.py can
 // time the same products with PyTorch's BLAS). Run from compare/run.sh, release build only.
+import Foundation
 import Glibc
 import LinearAlgebra
 import Workloads
@@ -64,6 +65,9 @@ func reportRate<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type) {
     print("\(shape.name) \(T.precisionName) [\(big.m), \(big.n), \(big.k)]: \(big.flops / seconds / 1e9) GFLOP/s")
 }
 
+// The kernels `eos` runs: OpenBLAS's Prescott fallback replaced where the CPU has faster ones.
+BLASKernel.selectFastKernel()
+FileHandle.standardError.write(Data("eos-compare: OpenBLAS kernels \(BLASKernel.coreName)\n".utf8))
 let arguments = CommandLine.arguments.dropFirst()
 if arguments.contains("--gemm-rate") {
     for shape in BenchmarkShape.all {
