@@ -23,8 +23,10 @@ import LinearAlgebra
 ///    (`converged == false`), or when A returns NaN/inf (the last finite Ritz pairs are returned).
 ///
 /// Cost per solve: one A·v per basis vector, O(m² N) for the orthogonalization, storage of
-/// 2m + max(k, r) + 2 vectors of length N (V, A·V, Ritz vectors, two scratch vectors); a restart
-/// builds the kept images A·Y = (A V) S in the basis slots it frees. Deterministic: the same operator,
+/// 2b + max(k, r) + 2 vectors of length N (V, A·V, Ritz vectors, two scratch vectors), b ≤ m the
+/// largest basis the solve reached (a warm start after a GD step often stops at b = 2–6): the
+/// vectors are allocated as the basis grows. A restart (b = m) builds the kept images
+/// A·Y = (A V) S in the basis slots it frees. Deterministic: the same operator,
 /// start vectors and seed give the same bits on the same machine.
 public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
     /// k, the number of eigenpairs wanted (largest algebraic first).
@@ -89,7 +91,7 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
         let m = Swift.min(maxBasisSize, n)
         let kept = Swift.min(m - p, Swift.max(p, m / 2))
         let tau = Swift.max(tolerance, Self.toleranceFloor(dimension: n))
-        var ws = LanczosWorkspace<Scalar>(dimension: n, capacity: m, ritzCapacity: Swift.max(count, kept), seed: seed)
+        var ws = LanczosWorkspace<Scalar>(dimension: n, capacity: m, seed: seed)
 
         for v in startVectors.prefix(p) { _ = ws.appendOrthogonalized(v) }
         while ws.size < p, ws.appendRandom() {}
@@ -107,9 +109,8 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
 
         while true {
             for i in pending {
-                op.apply(ws.basis[i], into: &ws.images[i])
+                ws.computeImage(of: i, with: &op)
                 applications += 1
-                precondition(ws.images[i].count == n, "BlockLanczos: the operator returned \(ws.images[i].count) entries for dimension \(n)")
                 if !norm(ws.images[i]).isFinite { return finish(.nonFiniteValues) }
             }
             ws.extendProjection(with: pending)
@@ -143,18 +144,21 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
     }
 }
 
-/// The preallocated storage of one block Lanczos solve; every vector is [N].
+/// The storage of one block Lanczos solve, grown as the basis grows (never beyond m vectors of
+/// V and of A·V); every vector is [N].
 private struct LanczosWorkspace<Scalar: BLASScalar> {
     let n: Int
-    /// V: the first `size` rows are orthonormal.
-    var basis: [[Scalar]]
+    /// m, the most basis vectors.
+    let capacity: Int
+    /// V: the first `size` rows are orthonormal (later rows are storage left by a restart).
+    var basis: [[Scalar]] = []
     /// A·V, row for row.
-    var images: [[Scalar]]
+    var images: [[Scalar]] = []
     var size = 0
     /// T = Vᵀ A V, [m, m]; its top-left [size, size] block is current.
     var projected: Matrix<Scalar>
     /// Ritz vectors Y = V S of the last Rayleigh–Ritz step, descending θ.
-    var ritzVectors: [[Scalar]]
+    var ritzVectors: [[Scalar]] = []
     /// S of the last Rayleigh–Ritz step: column i of Y = V S is `ritzCoefficients[size − 1 − i, ·]`
     /// (LAPACK's ascending order, eigenvectors as rows).
     var ritzCoefficients = Matrix<Scalar>(rows: 0, columns: 0)
@@ -163,13 +167,11 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     var coefficients: [Scalar]
     var generator: SeededGenerator
 
-    init(dimension n: Int, capacity m: Int, ritzCapacity r: Int, seed: UInt64) {
+    init(dimension n: Int, capacity m: Int, seed: UInt64) {
         self.n = n
+        capacity = m
         let zero = [Scalar](repeating: 0, count: n)
-        basis = Array(repeating: zero, count: m)
-        images = Array(repeating: zero, count: m)
         projected = Matrix(rows: m, columns: m)
-        ritzVectors = Array(repeating: zero, count: r)
         candidate = zero
         residual = zero
         coefficients = [Scalar](repeating: 0, count: m)
@@ -185,7 +187,7 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     /// Orthogonalizes `candidate` against V twice and appends it normalized; false (nothing
     /// appended) when it is zero, non-finite or numerically in span V.
     private mutating func appendCandidate() -> Bool {
-        guard size < basis.count else { return false }
+        guard size < capacity else { return false }
         let original = norm(candidate)
         projectOutBasis()
         let first = norm(candidate)
@@ -195,9 +197,21 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
         // swamped by rounding: the vector was (numerically) in span V.
         guard second.isFinite, second > Scalar.ulpOfOne * original, second >= first / 2 else { return false }
         scale(&candidate, by: 1 / second)
-        swap(&basis[size], &candidate)
+        if size == basis.count {
+            basis.append(candidate)
+            candidate = [Scalar](repeating: 0, count: n)
+        } else {
+            swap(&basis[size], &candidate)
+        }
         size += 1
         return true
+    }
+
+    /// images[i] ← A·vᵢ.
+    mutating func computeImage<Op: SymmetricOperator>(of i: Int, with op: inout Op) where Op.Scalar == Scalar {
+        while images.count <= i { images.append([Scalar](repeating: 0, count: n)) }
+        op.apply(basis[i], into: &images[i])
+        precondition(images[i].count == n, "BlockLanczos: the operator returned \(images[i].count) entries for dimension \(n)")
     }
 
     mutating func appendOrthogonalized(_ v: [Scalar]) -> Bool {
@@ -239,6 +253,7 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
         for i in 0..<size { for j in 0..<size { t[i, j] = projected[i, j] } }
         guard let eigen = try? SymmetricEigendecomposition(t), eigen.values.allSatisfy(\.isFinite) else { return nil }
         ritzCoefficients = eigen.vectors
+        while ritzVectors.count < vectorCount { ritzVectors.append([Scalar](repeating: 0, count: n)) }
         for i in 0..<vectorCount { combine(basis, column: i, into: &ritzVectors[i]) }
         return eigen.values.reversed()
     }

@@ -64,13 +64,12 @@ public struct PreparedRun: Sendable {
     /// One line describing the data, e.g. for a run's header.
     public var datasetDescription: String { dataset.summary }
 
-    /// BLAS threads for this run when the user chose none: 1 when the largest layer product
-    /// (2·n·in·out FLOP) is below 10⁸ — there OpenBLAS's threads cost more than they save
-    /// (digits MLP: ~3× faster on one thread) —, else nil (OpenBLAS's default).
+    /// BLAS threads for this run when the user chose none: `BLASThreads.suggested` for its
+    /// largest layer product, 2·n·in·out FLOP (1 for the digits MLP, nil for CIFAR-size nets).
     public var suggestedBLASThreads: Int? {
         let network = configuration.network(inputs: dataset.inputDimension, outputs: dataset.outputDimension)
         let largest = network.layout.layers.map { 2 * Double(dataset.count) * Double($0.inputs * $0.outputs) }.max() ?? 0
-        return largest < 1e8 ? 1 : nil
+        return BLASThreads.suggested(largestProductFLOPs: largest)
     }
 
     public func run(in directory: RunDirectory) throws(ExperimentError) -> RunOutcome {

@@ -29,7 +29,8 @@ public final class FullBatchLoss<T: BLASScalar> {
     /// make the caller's next in-place update copy it).
     private let theta: Workspace<T>
     private var forwardIsCurrent = false
-    private var backwardIsCurrent = false
+    private var deltasAreCurrent = false
+    private var gradientIsCurrent = false
     private var higherDerivativesAreCurrent = false
     private var lossAtOutputs: LossAtOutputs<T>?
 
@@ -105,7 +106,7 @@ public final class FullBatchLoss<T: BLASScalar> {
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func lossAndGradient(at theta: [T]) -> (loss: T, gradient: [T]) {
-        prepareBackward(theta)
+        prepareGradient(theta)
         return (lossAtOutputs!.value, Array(gradient0.readOnly))
     }
 
@@ -114,7 +115,7 @@ public final class FullBatchLoss<T: BLASScalar> {
     @_specialize(where T == Float)
     public func lossAndGradient(at theta: [T], into gradient: inout [T]) -> T {
         precondition(gradient.count == dimension, "gradient has \(gradient.count) entries, the network \(dimension)")
-        prepareBackward(theta)
+        prepareGradient(theta)
         gradient.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: gradient0.readOnly) }
         return lossAtOutputs!.value
     }
@@ -205,7 +206,8 @@ public final class FullBatchLoss<T: BLASScalar> {
         if forwardIsCurrent && same { return }
         theta.withUnsafeBufferPointer { _ = self.theta.buffer.update(fromContentsOf: $0) }
         forwardIsCurrent = false
-        backwardIsCurrent = false
+        deltasAreCurrent = false
+        gradientIsCurrent = false
         higherDerivativesAreCurrent = false
         let n = count
         let layers = network.layout.layers
@@ -233,34 +235,45 @@ public final class FullBatchLoss<T: BLASScalar> {
         forwardIsCurrent = true
     }
 
-    private func prepareBackward(_ theta: [T]) {
+    /// The backward pass without the parameter gradient: ∂L/∂A and δ = ∂L/∂Z of every layer,
+    /// all the Taylor pass needs (a Hessian-vector product at a new θ skips δᵀA, the largest
+    /// product of the gradient).
+    private func prepareDeltas(_ theta: [T]) {
         prepareForward(theta)
-        if backwardIsCurrent { return }
+        if deltasAreCurrent { return }
         let n = count
-        let g = gradient0.pointer
         theta.withUnsafeBufferPointer { th in
-            inputs.withUnsafeBufferPointer { x in
-                for layer in network.layout.layers.reversed() {
-                    let l = layer.index
-                    let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                    let delta = UnsafePointer(delta0[l].pointer)
-                    // ∂L/∂W = δᵀA, ∂L/∂b = δᵀ1
-                    T.gemm(transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
-                           alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
-                           beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
-                    columnSums(delta, rows: n, columns: layer.outputs, into: g + layer.biasOffset)
-                    if l > 0 {
-                        // ∂L/∂A = δW, then δ_{l−1} = ∂L/∂A ⊙ σ'(Z)
-                        T.gemm(transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
-                               alpha: 1, a: delta, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
-                               beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
-                        let ga = gradA0[l - 1].pointer, s1 = sigma1[l - 1].pointer, d = delta0[l - 1].pointer
-                        for i in 0..<(n * layer.inputs) { d[i] = ga[i] * s1[i] }
-                    }
-                }
+            for layer in network.layout.layers.reversed() where layer.index > 0 {
+                let l = layer.index
+                // ∂L/∂A = δW, then δ_{l−1} = ∂L/∂A ⊙ σ'(Z)
+                T.gemm(transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
+                       alpha: 1, a: delta0[l].pointer, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
+                       beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
+                let ga = gradA0[l - 1].pointer, s1 = sigma1[l - 1].pointer, d = delta0[l - 1].pointer
+                for i in 0..<(n * layer.inputs) { d[i] = ga[i] * s1[i] }
             }
         }
-        backwardIsCurrent = true
+        deltasAreCurrent = true
+    }
+
+    /// ∇L: ∂L/∂W = δᵀA and ∂L/∂b = δᵀ1 of every layer.
+    private func prepareGradient(_ theta: [T]) {
+        prepareDeltas(theta)
+        if gradientIsCurrent { return }
+        let n = count
+        let g = gradient0.pointer
+        inputs.withUnsafeBufferPointer { x in
+            for layer in network.layout.layers {
+                let l = layer.index
+                let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                let delta = UnsafePointer(delta0[l].pointer)
+                T.gemm(transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
+                       alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
+                       beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
+                columnSums(delta, rows: n, columns: layer.outputs, into: g + layer.biasOffset)
+            }
+        }
+        gradientIsCurrent = true
     }
 
     // MARK: - Orders 1 and 2
@@ -281,7 +294,7 @@ public final class FullBatchLoss<T: BLASScalar> {
                                         thirdDerivative g2: UnsafeMutablePointer<T>?) {
         precondition(u.count == dimension, "direction has \(u.count) entries, the network \(dimension)")
         precondition(order == 1 || g2 != nil, "a second-order pass needs an output for ∇³L[u, u]")
-        prepareBackward(theta)
+        prepareDeltas(theta)
         prepareHigherDerivatives()
         let n = count
         let layers = network.layout.layers

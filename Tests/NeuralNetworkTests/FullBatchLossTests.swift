@@ -140,6 +140,32 @@ let step = 6e-6
     }
 }
 
+/// The loss caches its passes per θ and computes only what a request needs (a Hessian-vector
+/// product at a new θ skips the parameter gradient; the order-2 buffers come with the first
+/// ∇³L): every order of requests must give the same bits.
+@Suite struct CachedPassTests {
+    @Test(arguments: [Activation.tanh, .softplus], [LossFunction.mse, .crossEntropy])
+    func requestsInAnyOrderGiveTheSameBits(activation: Activation, loss: LossFunction) {
+        let p = Problem(activation: activation, loss: loss, seed: 7, depth: 3)
+        let theta = p.theta, other = adding(p.theta, 0.1, randomDirection(count: p.theta.count, seed: 3))
+        let u = randomDirection(count: theta.count, seed: 4)
+        // Reference: gradient, then HVP, then ∇³L, each on a fresh loss.
+        let gradient = p.objective(Double.self).lossAndGradient(at: theta).gradient
+        let hv = p.objective(Double.self).hessianVectorProduct(at: theta, u)
+        let both = p.objective(Double.self).hessianVectorProductAndThirdDerivative(at: theta, u)
+        #expect(both.hessianVector == hv)
+
+        let f = p.objective(Double.self)
+        #expect(f.hessianVectorProduct(at: theta, u) == hv)          // deltas only, no gradient
+        #expect(f.lossAndGradient(at: theta).gradient == gradient)   // gradient after the deltas
+        #expect(f.hessianVectorProductAndThirdDerivative(at: theta, u).thirdDerivative == both.thirdDerivative)
+        _ = f.hessianVectorProductAndThirdDerivative(at: other, u)     // another θ in between
+        #expect(f.hessianVectorProduct(at: theta, u) == hv)
+        #expect(f.hessianVectorProductAndThirdDerivative(at: theta, u).thirdDerivative == both.thirdDerivative)
+        #expect(f.lossAndGradient(at: theta).gradient == gradient)
+    }
+}
+
 @Suite struct ClosedFormTests {
     /// A linear model (depth 0) under mse has Hessian (X̃ᵀX̃/n) ⊗ I_k with X̃ = [X, 1] — in the
     /// parameter order W[o, i] then b[o], H[(o,i), (o',i')] = δ_oo' (X̃ᵀX̃)_ii' / n.

@@ -44,6 +44,8 @@ public struct BenchmarkShape: Sendable {
             switch operation {
             case .gradient:
                 add(1, n, o, i, false, true); add(1, o, i, n, true, false); add(inner, n, i, o, false, false)
+            case .forwardAndDeltas:
+                add(1, n, o, i, false, true); add(inner, n, i, o, false, false)
             case .hessianVectorProduct:
                 add(1 + inner, n, o, i, false, true); add(1 + inner, o, i, n, true, false); add(2 * inner, n, i, o, false, false)
             case .thirdDerivative:
@@ -57,6 +59,7 @@ public struct BenchmarkShape: Sendable {
     /// Σ 2mnk over `gemms(operation)` (a multiply-add counts 2).
     public func gemmFLOPs(_ operation: Operation) -> Double { gemms(operation).reduce(0) { $0 + $1.flops } }
 
-    /// The operations whose GEMMs are listed.
-    public enum Operation: String, Sendable, CaseIterable { case gradient, hessianVectorProduct, thirdDerivative }
+    /// The operations whose GEMMs are listed; `forwardAndDeltas` is what a Taylor pass at a new
+    /// θ needs before it starts (the gradient without its δᵀA products).
+    public enum Operation: String, Sendable, CaseIterable { case gradient, forwardAndDeltas, hessianVectorProduct, thirdDerivative }
 }

@@ -29,16 +29,16 @@ func report<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type, quick: Bool) {
                     ("gemm_flops", "\(flops)"), ("gemm_rate", "\(rate)"), ("floor_seconds", "\(flops / rate)"),
                     ("gemm_only_seconds", "\(gemmTime)"), ("gemms", gemmList(gemms))] + extra))
     }
-    let grad = shape.gemms(.gradient), hvp = shape.gemms(.hessianVectorProduct), third = shape.gemms(.thirdDerivative)
+    let grad = shape.gemms(.gradient), before = shape.gemms(.forwardAndDeltas), hvp = shape.gemms(.hessianVectorProduct), third = shape.gemms(.thirdDerivative)
     emit("gradient", measure(minimumSeconds: seconds) { _ = w.runGradient() }, flops: shape.gemmFLOPs(.gradient), gemms: grad)
     emit("hvp", measure(minimumSeconds: seconds) { w.runHessianVectorProduct() },
          flops: shape.gemmFLOPs(.hessianVectorProduct), gemms: hvp)
     emit("hvp_fresh", measure(minimumSeconds: seconds) { w.runFreshHessianVectorProduct() },
-         flops: shape.gemmFLOPs(.gradient) + shape.gemmFLOPs(.hessianVectorProduct), gemms: grad + hvp)
+         flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.hessianVectorProduct), gemms: before + hvp)
     emit("third", measure(minimumSeconds: seconds) { w.runThirdDerivative() },
          flops: shape.gemmFLOPs(.thirdDerivative), gemms: third)
     emit("third_fresh", measure(minimumSeconds: seconds) { w.runFreshThirdDerivative() },
-         flops: shape.gemmFLOPs(.gradient) + shape.gemmFLOPs(.thirdDerivative), gemms: grad + third)
+         flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.thirdDerivative), gemms: before + third)
     for k in [1, 3] {
         var pairs = w.runEigensolve(count: k)
         let samples = measure(minimumSeconds: seconds) { pairs = w.runEigensolve(count: k) }
@@ -78,7 +78,12 @@ if arguments.contains("--gemm-rate") {
 }
 let quick = arguments.contains("--quick")
 let shapes = BenchmarkShape.all.filter { s in !arguments.contains("--only-b") || s.name.hasPrefix("b") }
+let defaultThreads = BLASThreads.current
 for shape in shapes {
+    // The thread count `eos run` picks for this shape (one thread for the digits MLP).
+    let largest = shape.gemms(.gradient).map(\.flops).max()!
+    BLASThreads.set(BLASThreads.suggested(largestProductFLOPs: largest) ?? defaultThreads)
+    FileHandle.standardError.write(Data("eos-compare: \(shape.name): \(BLASThreads.current) BLAS threads\n".utf8))
     report(shape, Float.self, quick: quick)
     report(shape, Double.self, quick: quick)
 }
