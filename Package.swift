@@ -18,8 +18,9 @@ let package = Package(
         // Engine: LinearAlgebra → NeuralNetwork → Curvature → Dynamics; Datasets reads files.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "CVectorMath"),
         .target(name: "LinearAlgebra", dependencies: [
-            "CBLAS", .product(name: "RealModule", package: "swift-numerics"),
+            "CBLAS", "CVectorMath", .product(name: "RealModule", package: "swift-numerics"),
         ]),
         .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra"]),
         .target(name: "Curvature", dependencies: ["LinearAlgebra", "NeuralNetwork"]),
