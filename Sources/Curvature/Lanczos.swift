@@ -180,8 +180,9 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
 
     /// candidate ← candidate − V Vᵀ candidate (one classical Gram–Schmidt pass).
     private mutating func projectOutBasis() {
-        for l in 0..<size { coefficients[l] = dot(basis[l], candidate) }
-        for l in 0..<size { axpy(-coefficients[l], basis[l], &candidate) }
+        dots(basis, count: size, with: candidate, into: &coefficients)
+        for l in 0..<size { coefficients[l] = -coefficients[l] }
+        addCombination(coefficients, of: basis, count: size, into: &candidate)
     }
 
     /// Orthogonalizes `candidate` against V twice and appends it normalized; false (nothing
@@ -238,10 +239,10 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     /// Fills the rows and columns of T that involve the basis vectors `range`.
     mutating func extendProjection(with range: Range<Int>) {
         for b in range {
+            dots(basis, count: b + 1, with: images[b], into: &coefficients)
             for a in 0...b {
-                let t = dot(basis[a], images[b])
-                projected[a, b] = t
-                projected[b, a] = t
+                projected[a, b] = coefficients[a]
+                projected[b, a] = coefficients[a]
             }
         }
     }
@@ -254,21 +255,26 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
         guard let eigen = try? SymmetricEigendecomposition(t), eigen.values.allSatisfy(\.isFinite) else { return nil }
         ritzCoefficients = eigen.vectors
         while ritzVectors.count < vectorCount { ritzVectors.append([Scalar](repeating: 0, count: n)) }
-        for i in 0..<vectorCount { combine(basis, column: i, into: &ritzVectors[i]) }
+        for i in 0..<vectorCount {
+            Self.combine(basis, size: size, column: i, of: ritzCoefficients, scratch: &coefficients, into: &ritzVectors[i])
+        }
         return eigen.values.reversed()
     }
 
-    /// destination ← Σₗ S[l, i] sourceₗ over the basis (source V gives yᵢ, source A·V gives A yᵢ).
-    private func combine(_ source: [[Scalar]], column i: Int, into destination: inout [Scalar]) {
+    /// destination ← Σₗ S[l, i] sourceₗ over the first `size` vectors (source V gives yᵢ, source
+    /// A·V gives A yᵢ), S = `s` in LAPACK's layout; `scratch` holds the coefficients ([≥ size]).
+    private static func combine(_ source: [[Scalar]], size: Int, column i: Int, of s: Matrix<Scalar>,
+                                scratch: inout [Scalar], into destination: inout [Scalar]) {
         let row = size - 1 - i
+        for l in 0..<size { scratch[l] = s[row, l] }
         fill(&destination, with: 0)
-        for l in 0..<size { axpy(ritzCoefficients[row, l], source[l], &destination) }
+        addCombination(scratch, of: source, count: size, into: &destination)
     }
 
     /// ‖A yᵢ − θᵢ yᵢ‖ for the first `count` Ritz pairs, A yᵢ = (A V) sᵢ.
     mutating func ritzResidualNorms(values: [Scalar], count: Int) -> [Scalar] {
         (0..<count).map { i in
-            combine(images, column: i, into: &residual)
+            Self.combine(images, size: size, column: i, of: ritzCoefficients, scratch: &coefficients, into: &residual)
             axpy(-values[i], ritzVectors[i], &residual)
             return norm(residual)
         }
@@ -279,7 +285,9 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
     /// vectors are in place (kept ≤ m/2), then swapped into A·V.
     mutating func restart(keeping kept: Int, values: [Scalar]) {
         precondition(2 * kept <= size, "LanczosWorkspace: a restart keeps at most half the basis")
-        for i in 0..<kept { combine(images, column: i, into: &basis[kept + i]) }
+        for i in 0..<kept {
+            Self.combine(images, size: size, column: i, of: ritzCoefficients, scratch: &coefficients, into: &basis[kept + i])
+        }
         for i in 0..<kept {
             copy(ritzVectors[i], into: &basis[i])
             swap(&images[i], &basis[kept + i])

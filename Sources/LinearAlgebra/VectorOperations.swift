@@ -52,3 +52,48 @@ public func normalized<T: BLASScalar>(_ x: [T]) -> [T] {
     scale(&r, by: 1 / n)
     return r
 }
+
+// MARK: - Several vectors at once, in cache-sized blocks
+
+/// The length of the blocks the multi-vector operations below walk: 4096 entries (32 KB in
+/// Double) stay in cache while the other vectors stream past, so each vector is read from
+/// memory once instead of once per operation (the Gram–Schmidt and Ritz steps of an eigen-solve
+/// on a 656k-parameter network were memory-bound: ~45% on top of the Hessian-vector products).
+@usableFromInline let vectorBlockLength = 4096
+
+/// out[l] ← xₗ · y for l < count, xₗ = `vectors[l]` ([N] each, like y).
+@inlinable
+public func dots<T: BLASScalar>(_ vectors: [[T]], count: Int, with y: [T], into out: inout [T]) {
+    precondition(count <= vectors.count && count <= out.count, "dots: \(count) products of \(vectors.count) vectors into \(out.count)")
+    for l in 0..<count { precondition(vectors[l].count == y.count, "dots: vector \(l) has \(vectors[l].count) entries, y \(y.count)") }
+    for l in 0..<count { out[l] = 0 }
+    y.withUnsafeBufferPointer { py in
+        var start = 0
+        while start < y.count {
+            let length = Swift.min(vectorBlockLength, y.count - start)
+            for l in 0..<count {
+                out[l] += vectors[l].withUnsafeBufferPointer { T.dot(length, $0.baseAddress! + start, py.baseAddress! + start) }
+            }
+            start += length
+        }
+    }
+}
+
+/// y ← y + Σₗ αₗ·xₗ for l < count, xₗ = `vectors[l]` ([N] each, like y); entry by entry the
+/// same arithmetic as `count` calls of `axpy` in order.
+@inlinable
+public func addCombination<T: BLASScalar>(_ alphas: [T], of vectors: [[T]], count: Int, into y: inout [T]) {
+    precondition(count <= vectors.count && count <= alphas.count, "addCombination: \(count) terms of \(vectors.count) vectors")
+    for l in 0..<count { precondition(vectors[l].count == y.count, "addCombination: vector \(l) has \(vectors[l].count) entries, y \(y.count)") }
+    let n = y.count
+    y.withUnsafeMutableBufferPointer { py in
+        var start = 0
+        while start < n {
+            let length = Swift.min(vectorBlockLength, n - start)
+            for l in 0..<count {
+                vectors[l].withUnsafeBufferPointer { T.axpy(length, alphas[l], $0.baseAddress! + start, py.baseAddress! + start) }
+            }
+            start += length
+        }
+    }
+}
