@@ -210,14 +210,19 @@ def jax_results(sizes, n, precision, ours):
     return r
 
 
-def torch_gemm_seconds(gemms, precision):
+def torch_gemm_seconds(gemms, precision, seconds=SECONDS / 2):
     dt = TORCH_DTYPE[precision]
     mats = []
     for m, nn, k, ta, tb in gemms:
         a = torch.randn(k, m, dtype=dt).t() if ta else torch.randn(m, k, dtype=dt)
         b = torch.randn(nn, k, dtype=dt).t() if tb else torch.randn(k, nn, dtype=dt)
         mats.append((a, b))
-    return measure(lambda: [torch.mm(a, b) for a, b in mats], min_seconds=SECONDS / 2)
+    return measure(lambda: [torch.mm(a, b) for a, b in mats], min_seconds=seconds)
+
+
+def torch_gemm_each_seconds(gemms, precision):
+    """torch.mm time of each product alone, as eos-compare's gemm_each_seconds."""
+    return [torch_gemm_seconds([g], precision, seconds=SECONDS / 10) for g in gemms]
 
 
 def main():
@@ -245,6 +250,13 @@ def main():
             if op == "gradient" and gemm_ratio is not None:
                 line += f" {gemm_ratio:8.2f}"
             print(line, flush=True)
+            if op == "gradient" and "gemm_each_seconds" in row:
+                theirs = torch_gemm_each_seconds(row["gemms"], precision)
+                for (m, nn, k, ta, tb), mine, other in zip(row["gemms"], row["gemm_each_seconds"], theirs):
+                    layout = ("T" if ta else "N") + ("T" if tb else "N")
+                    print(f"{'':34} {'':8}   product [{m}x{k}]·[{k}x{nn}] {layout}: ours {mine * 1e3:8.3f} ms "
+                          f"({2 * m * nn * k / mine / 1e9:5.0f} GFLOP/s), torch.mm {other * 1e3:8.3f} ms, "
+                          f"ratio {mine / other:5.2f}", flush=True)
             print(json.dumps({"shape": shape, "precision": precision, "op": op, "ours": s, "torch": t[op], "jax": j[op],
                               "floor": floor, "gemm_only_ratio": gemm_ratio, "applications": row.get("applications")}),
                   file=sys.stderr)

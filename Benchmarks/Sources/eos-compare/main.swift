@@ -30,7 +30,10 @@ func report<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type, quick: Bool) {
                     ("gemm_only_seconds", "\(gemmTime)"), ("gemms", gemmList(gemms))] + extra))
     }
     let grad = shape.gemms(.gradient), before = shape.gemms(.forwardAndDeltas), hvp = shape.gemms(.hessianVectorProduct), third = shape.gemms(.thirdDerivative)
-    emit("gradient", measure(minimumSeconds: seconds) { _ = w.runGradient() }, flops: shape.gemmFLOPs(.gradient), gemms: grad)
+    // Each product of the gradient alone, for the per-product comparison with torch.mm.
+    let each = grad.map { g in median(measure(minimumRepetitions: 5, minimumSeconds: seconds / 10) { timing.run([g]) }) }
+    emit("gradient", measure(minimumSeconds: seconds) { _ = w.runGradient() }, flops: shape.gemmFLOPs(.gradient), gemms: grad,
+         extra: [("gemm_each_seconds", "[" + each.map { "\($0)" }.joined(separator: ", ") + "]")])
     emit("hvp", measure(minimumSeconds: seconds) { w.runHessianVectorProduct() },
          flops: shape.gemmFLOPs(.hessianVectorProduct), gemms: hvp)
     emit("hvp_fresh", measure(minimumSeconds: seconds) { w.runFreshHessianVectorProduct() },
