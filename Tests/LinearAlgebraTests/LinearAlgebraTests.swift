@@ -43,8 +43,8 @@ import Testing
     }
 }
 
-/// The blocked multi-vector operations against one level-1 call per vector, on a length that
-/// spans several blocks and ends in a partial one.
+/// The blocked multi-vector operations against one level-1 call per vector, with the default
+/// block and with blocks of 4096 (the length spans several and ends in a partial one).
 @Suite struct MultiVectorOperationTests {
     static let length = 2 * 4096 + 1234
 
@@ -55,21 +55,25 @@ import Testing
 
     @Test func dotsEqualSeparateDotProducts() {
         let x = Self.vectors(5, seed: 1), y = Self.vectors(1, seed: 2)[0]
-        var out = [Double](repeating: .nan, count: 6)
-        dots(x, count: 4, with: y, into: &out)
-        for l in 0..<4 { #expect(abs(out[l] - dot(x[l], y)) <= 1e-12 * norm(x[l]) * norm(y)) }
-        #expect(out[4].isNaN && out[5].isNaN)   // only `count` entries are written
+        for block in [nil, 4096] {
+            var out = [Double](repeating: .nan, count: 6)
+            dots(x, count: 4, with: y, into: &out, block: block)
+            for l in 0..<4 { #expect(abs(out[l] - dot(x[l], y)) <= 1e-12 * norm(x[l]) * norm(y)) }
+            #expect(out[4].isNaN && out[5].isNaN)   // only `count` entries are written
+        }
     }
 
     @Test func addCombinationIsBitForBitASequenceOfAxpys() {
         let x = Self.vectors(4, seed: 3)
         let start = Self.vectors(1, seed: 4)[0]
         let alphas: [Double] = [0.5, -2, 3.25, 1e-3]
-        var combined = start
-        addCombination(alphas, of: x, count: 3, into: &combined)
         var reference = start
         for l in 0..<3 { axpy(alphas[l], x[l], &reference) }
-        #expect(combined == reference)
+        for block in [nil, 4096] {
+            var combined = start
+            addCombination(alphas, of: x, count: 3, into: &combined, block: block)
+            #expect(combined == reference)
+        }
     }
 }
 
