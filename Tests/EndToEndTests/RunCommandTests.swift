@@ -124,5 +124,9 @@ import Foundation
         try scratch.write("spec.toml", "[sweep]\nname = \"x\"\n[sweep.grid]\n\"train.lr\" = [0.1, \"a\"]\n")
         let sweep = try eos(["sweep", "spec.toml", "--out", "sweep"], in: scratch.path)
         #expect(sweep.status == 1 && sweep.output.split(separator: "\n").count == 1 && sweep.output.contains("spec.toml:4"), "\(sweep.output)")
+        // A misspelt kernel policy is refused before anything runs.
+        let policy = try eos(["run", "ok.toml", "--out", "policy"], in: scratch.path, environment: ["EOS_BLAS_KERNEL": "off"])
+        #expect(policy.status == 1 && policy.output == "eos: EOS_BLAS_KERNEL=off: expected auto or keep\n", "\(policy.output)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/policy"))
     }
 }

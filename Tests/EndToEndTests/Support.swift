@@ -36,14 +36,16 @@ final class Child {
     let process = Process()
     let log: String
 
-    init(_ arguments: [String], in folder: String, log name: String) throws {
+    /// `environment` adds to (or replaces in) the test's own environment.
+    init(_ arguments: [String], in folder: String, log name: String, environment: [String: String] = [:]) throws {
         log = folder + "/" + name
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.executableURL = URL(fileURLWithPath: EOSBinary.path!)
         process.arguments = arguments
         // OpenBLAS's kernels as installed, as in the in-process tests (LinearAlgebra.BLASKernel).
-        process.environment = ProcessInfo.processInfo.environment.merging(["EOS_BLAS_KERNEL": "keep"]) { _, keep in keep }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["EOS_BLAS_KERNEL": "keep"].merging(environment) { _, given in given }) { _, given in given }
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.standardOutput = handle
         process.standardError = handle
@@ -68,8 +70,9 @@ final class Child {
 }
 
 /// Runs `eos` to completion (at most `seconds`): exit status and output.
-func eos(_ arguments: [String], in folder: String, seconds: Double = 120) throws -> (status: Int32?, output: String) {
-    let child = try Child(arguments, in: folder, log: "eos-\(UUID().uuidString.prefix(6)).log")
+func eos(_ arguments: [String], in folder: String, seconds: Double = 120,
+         environment: [String: String] = [:]) throws -> (status: Int32?, output: String) {
+    let child = try Child(arguments, in: folder, log: "eos-\(UUID().uuidString.prefix(6)).log", environment: environment)
     let status = child.wait(seconds: seconds)
     child.kill9()
     return (status, child.output)
