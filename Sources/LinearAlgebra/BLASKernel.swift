@@ -15,12 +15,20 @@ import Foundation
 ///   with those instruction sets),
 /// - `OPENBLAS_CORETYPE` is unset (a user's or a site's choice is never overridden), and
 /// - `EOS_BLAS_KERNEL` is unset or `auto` (`keep` runs the kernels OpenBLAS picked).
+/// The new start runs `/proc/self/exe` with the same argv: a process started through an explicit
+/// loader (`ld-linux.so ./eos`, qemu-user) would restart the loader alone — set `keep` there.
 public enum BLASKernel {
     /// OpenBLAS's name of the kernels in use, e.g. `Haswell`, `SkylakeX`, `Prescott`.
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
     /// The environment variable that turns the correction off (`keep`) or on (`auto`, the default).
     public static let policyVariable = "EOS_BLAS_KERNEL"
+
+    /// A one-line error when `policyVariable` holds anything but `auto` or `keep`, nil otherwise.
+    public static var policyError: String? {
+        guard let policy = ProcessInfo.processInfo.environment[policyVariable], !["auto", "keep"].contains(policy) else { return nil }
+        return "\(policyVariable)=\(policy): expected auto or keep"
+    }
 
     /// The kernel set to run instead of `coreName`, or nil to keep it: a pure function of the
     /// reported kernels and the CPU flags of `/proc/cpuinfo`.
@@ -50,13 +58,11 @@ public enum BLASKernel {
         else { return }
         setenv("OPENBLAS_CORETYPE", kernel, 1)
         setenv(selectionMarker, kernel, 1)
-        let arguments = CommandLine.arguments
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", &argv)
+        // The original argv bytes (Swift's `CommandLine.arguments` would repair invalid UTF-8).
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Only reached when the exec failed: carry on with the kernels we have.
         unsetenv("OPENBLAS_CORETYPE")
         unsetenv(selectionMarker)
-        for p in argv { free(p) }
     }
 
     /// Set by `selectFastKernel` in the environment of the new start, to the kernel it chose.
@@ -74,7 +80,9 @@ public enum BLASKernel {
     /// set exists (the correction was turned off or could not start), nil otherwise.
     public static var advice: String? {
         guard let kernel = replacement(coreName: coreName, cpuFlags: cpuFlags) else { return nil }
-        return "OpenBLAS runs its generic Prescott kernels on this CPU (3–6× slower matrix products); "
-            + "unset \(policyVariable) or set OPENBLAS_CORETYPE=\(kernel) for full speed"
+        let remedy = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map {
+            "OPENBLAS_CORETYPE=\($0) gave no faster kernels here; set it to \(kernel) for full speed"
+        } ?? "unset \(policyVariable) or set OPENBLAS_CORETYPE=\(kernel) for full speed"
+        return "OpenBLAS runs its generic Prescott kernels on this CPU (3–6× slower matrix products); " + remedy
     }
 }

@@ -12,8 +12,8 @@ struct EOS: ParsableCommand {
     /// Picks OpenBLAS's fast kernels where it fell back to generic ones (`BLASKernel`; may start
     /// the process again), then runs the command line.
     static func main() {
-        if let policy = ProcessInfo.processInfo.environment[BLASKernel.policyVariable], !["auto", "keep"].contains(policy) {
-            FileHandle.standardError.write(Data("eos: \(BLASKernel.policyVariable)=\(policy): expected auto or keep\n".utf8))
+        if let error = BLASKernel.policyError {
+            FileHandle.standardError.write(Data("eos: \(error)\n".utf8))
             Foundation.exit(1)
         }
         BLASKernel.selectFastKernel()

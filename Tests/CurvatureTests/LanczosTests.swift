@@ -168,6 +168,22 @@ import Curvature
         if cleanApplications == 0 { #expect(result.eigenvalues[0].isNaN) } else { #expect(result.eigenvalues[0].isFinite) }
     }
 
+    /// A NaN after restarts returns the last Ritz pair before it, vector and value consistent
+    /// (the restart rebuilds V and A·V in place; the Ritz vectors must survive it).
+    @Test func nonFiniteProductAfterRestartsReturnsTheLastConsistentRitzPair() {
+        let laplacian = PathLaplacian(dimension: 200)
+        let op = PoisonedOperator(inner: laplacian, cleanApplications: 11)
+        let result = BlockLanczos<Double>(count: 1, maxBasisSize: 4).topEigenpairs(of: op)
+        #expect(result.stopReason == .nonFiniteValues && !result.converged)
+        #expect(result.restarts > 0)
+        let y = result.eigenvectors[0]
+        #expect(abs(norm(y) - 1) < 1e-12)
+        var ly = [Double](repeating: 0, count: 200)
+        laplacian.apply(y, into: &ly)
+        #expect(abs(dot(y, ly) - result.eigenvalues[0]) < 1e-10, "Rayleigh quotient \(dot(y, ly)) vs \(result.eigenvalues[0])")
+        #expect(result.eigenvalues[0] > 3 && result.eigenvalues[0] < 4)   // spectrum of tridiag(−1, 2, −1) is in (0, 4)
+    }
+
     @Test func smallBasisRestartsAndStillConverges() {
         let known = KnownSpectrum(spectrum(top: [3, 2.8], rest: 298, low: -1, high: 2.5), reflections: 20, seed: 11)
         let result = BlockLanczos<Double>(count: 2, maxBasisSize: 8).topEigenpairs(of: known.dense)

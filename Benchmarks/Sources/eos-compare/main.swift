@@ -69,6 +69,10 @@ func reportRate<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type) {
 }
 
 // The kernels `eos` runs: OpenBLAS's Prescott fallback replaced where the CPU has faster ones.
+if let error = BLASKernel.policyError {
+    FileHandle.standardError.write(Data("eos-compare: \(error)\n".utf8))
+    exit(1)
+}
 BLASKernel.selectFastKernel()
 FileHandle.standardError.write(Data("eos-compare: OpenBLAS kernels \(BLASKernel.coreName)\n".utf8))
 let arguments = CommandLine.arguments.dropFirst()
