@@ -62,8 +62,6 @@ public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable 
 /// Full-batch gradient descent θ_{t+1} = θ_t − η∇L(θ_t) with sharpness measurements and
 /// divergence detection. Emits one `TraceRecord` per iterate to `observe`; no I/O, no clock.
 public struct GradientDescent<O: Objective> {
-    public enum Control { case proceed, stop }
-
     public let objective: O
     public let settings: GradientDescentSettings
 
@@ -80,7 +78,7 @@ public struct GradientDescent<O: Objective> {
     ///   and checkpoint: a run resumed from that state recomputes row t exactly.
     public func run<Clock: PhaseClock>(
         from state: inout GradientDescentState<O.Scalar>, clock: inout Clock,
-        observe: (TraceRecord, GradientDescentState<O.Scalar>) -> Control
+        observe: (TraceRecord, GradientDescentState<O.Scalar>) -> RunControl
     ) -> StopReason {
         var meter = SharpnessMeter<O>(count: settings.eigenvalueCount, tolerance: settings.tolerance,
                                       location: settings.sharpnessAt, seed: settings.eigensolverSeed,

@@ -75,8 +75,6 @@ public enum InstabilityOutcome<T: BLASScalar>: Sendable, Equatable {
 /// exact first unstable step. Rows after t' are held back until a check decides them, so every
 /// row 0 … t0 is emitted exactly once, checked rows with `sharpnessAt = .midpoint`.
 public struct InstabilityFinder<O: Objective> {
-    public enum Control { case proceed, stop }
-
     public let objective: O
     public let settings: InstabilityFinderSettings
 
@@ -90,7 +88,7 @@ public struct InstabilityFinder<O: Objective> {
     /// run with `.signal` and `state` at the last checkpoint.
     public func run<Clock: PhaseClock>(
         from state: inout InstabilityFinderState<O.Scalar>, clock: inout Clock,
-        observe: (TraceRecord, InstabilityFinderState<O.Scalar>?) -> Control
+        observe: (TraceRecord, InstabilityFinderState<O.Scalar>?) -> RunControl
     ) -> InstabilityOutcome<O.Scalar> {
         typealias T = O.Scalar
         let eta = settings.learningRate

@@ -91,8 +91,6 @@ public struct SelfStabilizationTrackerState: Sendable, Codable, Equatable {
 /// even in u). Per step: at θ† (K + 1) × (gradient, eigen-solve, ∇³L[u,u]) for the projection,
 /// one HVP for v⋆ and one per β tracker; at θ_t a gradient and an eigen-solve.
 public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
-    public enum Control { case proceed, stop }
-
     public let objective: O
     public let settings: SelfStabilizationTrackerSettings
 
@@ -128,7 +126,7 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
     /// records and the state they were computed from: a run resumed from it recomputes row t exactly.
     public func run<Clock: PhaseClock>(
         from state: inout SelfStabilizationTrackerState, clock: inout Clock,
-        observe: (TrackingStep, SelfStabilizationTrackerState) -> Control
+        observe: (TrackingStep, SelfStabilizationTrackerState) -> RunControl
     ) -> StopReason {
         let eta = settings.learningRate
         while true {
