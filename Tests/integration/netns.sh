@@ -25,13 +25,7 @@ failed=0
 base=$(mktemp -d /tmp/eos-netns.XXXXXX)
 started=$SECONDS
 
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { local label=$1; shift; if "$@"; then pass "$label"; else fail "$label"; fi; }
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@"; do (( SECONDS < deadline )) || return 1; sleep 0.5; done
-}
+source "$(dirname "$0")/checks.sh"
 
 cleanup() {
     set +e

@@ -25,15 +25,7 @@ chmod 755 "$base"
 export SLURM_CONF=$base/slurm.conf
 started=$SECONDS
 
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-# check LABEL COMMAND...: one test.
-check() { local label=$1; shift; if "$@"; then pass "$label"; else fail "$label"; fi; }
-# wait_for SECONDS COMMAND...: polls every 0.5 s; false on timeout.
-wait_for() {
-    local deadline=$((SECONDS + $1)); shift
-    until "$@"; do (( SECONDS < deadline )) || return 1; sleep 0.5; done
-}
+source "$(dirname "$0")/checks.sh"
 # A running daemon's pid from its pid file, or nothing.
 pid_of() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null && cat "$1"; }
 # stop_pid PID SECONDS: SIGTERM, then SIGKILL after SECONDS.
