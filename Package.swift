@@ -41,7 +41,7 @@ let package = Package(
             "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
         ]),
         .target(name: "SweepWorker", dependencies: ["SweepProtocol", "ZeroMQTransport", "Experiment"]),
-        .target(name: "SweepReports", dependencies: ["SweepJournal"]),
+        .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration"]),
         // CLI
         .executableTarget(name: "eos", dependencies: [
             "Experiment", "Configuration", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",

@@ -1,8 +1,10 @@
+import Configuration
+
 /// The configuration in one line for figure titles: data, model, loss, η and precision, e.g.
 /// "digits n=1000 · mlp depth 2 width 64 tanh · mse · η=0.25 · 1000 steps · float64".
 /// Keys in `excluding` (the grid's axes, shown elsewhere) are left out.
 enum ConfigSummary {
-    static func line(_ config: [String: ReportValue], excluding: Set<String> = []) -> String {
+    static func line(_ config: [String: JSONValue], excluding: Set<String> = []) -> String {
         func value(_ key: String, _ format: (String) -> String = { $0 }) -> String? {
             guard !excluding.contains(key), let value = config[key], value != .null else { return nil }
             return format(value.label)

@@ -1,3 +1,5 @@
+import Configuration
+
 /// How a figure lays out a sweep's grid: `first` is η (train.lr) when it is an axis, `second`
 /// the width (model.width) when it is one, otherwise the grid's axes in order; the remaining
 /// axes are `facets`, one group of runs per combination of their values.
@@ -16,20 +18,20 @@ struct GridAxes {
     }
 
     /// The distinct values of `key` over `runs`, in grid order (numbers ascending).
-    static func values(of key: String, in runs: [ReportRun]) -> [ReportValue] {
-        var seen: [ReportValue] = []
+    static func values(of key: String, in runs: [ReportRun]) -> [JSONValue] {
+        var seen: [JSONValue] = []
         for run in runs {
             let value = run.grid[key] ?? .null
             if !seen.contains(value) { seen.append(value) }
         }
-        return seen.sorted(by: ReportValue.ordered)
+        return seen.sorted(by: JSONValue.ordered)
     }
 
     /// The runs grouped by their facet values, groups ordered by those values; one group with
     /// an empty label when there are no facets.
     func facetGroups(_ runs: [ReportRun]) -> [(label: String, runs: [ReportRun])] {
         guard !facets.isEmpty else { return [("", runs)] }
-        var groups: [(values: [ReportValue], runs: [ReportRun])] = []
+        var groups: [(values: [JSONValue], runs: [ReportRun])] = []
         for run in runs {
             let values = facets.map { run.grid[$0] ?? .null }
             if let index = groups.firstIndex(where: { $0.values == values }) {
@@ -39,7 +41,7 @@ struct GridAxes {
             }
         }
         groups.sort { a, b in
-            for (x, y) in zip(a.values, b.values) where x != y { return ReportValue.ordered(x, y) }
+            for (x, y) in zip(a.values, b.values) where x != y { return JSONValue.ordered(x, y) }
             return false
         }
         return groups.map { group in

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import SweepJournal
 
@@ -36,19 +37,19 @@ struct ReportInput {
             let gridKeys = [axes.first, axes.second].compactMap { $0 } + axes.facets
             var runs: [ReportRun] = []
             for task in tasks {
-                let grid = try ReportValue.parse(task.gridJSON, name: "task \(task.key.prefix(12)) grid").dottedLeaves
+                let grid = try JSONValue.report(parsing: task.gridJSON, name: "task \(task.key.prefix(12)) grid").objectLeaves
                 let orderedKeys = gridKeys.filter { grid[$0] != nil }
-                let config = try ReportValue.parse(task.configJSON, name: "task \(task.key.prefix(12)) config")
-                    .dottedLeaves
+                let config = try JSONValue.report(parsing: task.configJSON, name: "task \(task.key.prefix(12)) config")
+                    .objectLeaves
                 let summary = try task.summaryJSON.map { text throws(ReportError) in
-                    try ReportValue.parse(text, name: "task \(task.key.prefix(12)) summary.json")
+                    try JSONValue.report(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
                 let files = try journal.files(taskKey: task.key)
                 let label = orderedKeys.isEmpty ? String(task.key.prefix(12))
                     : orderedKeys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
                 runs.append(ReportRun(
                     label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config,
-                    summary: Self.fields(summary), error: task.lastError,
+                    summary: summary?.members ?? [:], error: task.lastError,
                     trace: try files["trace.csv"].map { text throws(ReportError) in
                         try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
                     },
@@ -80,21 +81,16 @@ struct ReportInput {
             throw .notASource(path: path)
         }
         let name = directory.standardizedFileURL.lastPathComponent
-        let config = try ReportValue.parse(try read("config.json", required: true)!, name: path + "/config.json")
-        let summary = try ReportValue.parse(try read("summary.json", required: true)!, name: path + "/summary.json")
+        let config = try JSONValue.report(parsing: try read("config.json", required: true)!, name: path + "/config.json")
+        let summary = try JSONValue.report(parsing: try read("summary.json", required: true)!, name: path + "/summary.json")
         let trace = try CSVTable(parsing: try read("trace.csv", required: true)!, name: path + "/trace.csv")
         let track = try read("track.csv", required: false).map { text throws(ReportError) in
             try CSVTable(parsing: text, name: path + "/track.csv")
         }
-        let run = ReportRun(label: name, key: "", state: "done", grid: [:], config: config.dottedLeaves,
-                            summary: fields(summary), error: summary.dottedLeaves["error"]?.string,
+        let run = ReportRun(label: name, key: "", state: "done", grid: [:], config: config.objectLeaves,
+                            summary: summary.members, error: summary.objectLeaves["error"]?.string,
                             trace: trace, track: track)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
-    }
-
-    private static func fields(_ value: ReportValue?) -> [String: ReportValue] {
-        if case .object(let fields)? = value { return fields }
-        return [:]
     }
 
     /// The keys of a flat JSON object in their textual order (JSONDecoder forgets it).

@@ -1,3 +1,5 @@
+import Configuration
+
 /// One run in a report: a task of a sweep or a run directory, with the files the figures read.
 struct ReportRun {
     /// A short identifier: the grid values ("train.lr=0.1 model.width=32"), else the task key's
@@ -8,11 +10,11 @@ struct ReportRun {
     /// The journal state (queued | leased | done | failed | stale); "done" for a run directory.
     var state: String
     /// Grid values by dotted key (empty for a run directory).
-    var grid: [String: ReportValue]
+    var grid: [String: JSONValue]
     /// The resolved configuration by dotted key.
-    var config: [String: ReportValue]
+    var config: [String: JSONValue]
     /// `summary.json` (top-level fields); empty before a result.
-    var summary: [String: ReportValue]
+    var summary: [String: JSONValue]
     /// The last error of a failed task, if any.
     var error: String?
     var trace: CSVTable?
