@@ -70,7 +70,8 @@ import NeuralNetwork
         for step in steps {
             let (s, _) = toy.closedFormTopEigenpair(at: theta)
             #expect(abs(step.track.gdSharpness! - s) < 1e-10)
-            #expect(abs(step.track.gdLoss - toy.loss(at: theta)) < 1e-15)
+            // θ here and in the tracker are updated by different code paths: rounding may drift.
+            #expect(abs(step.track.gdLoss - toy.loss(at: theta)) < 1e-13)
             if let trace = step.trace {
                 #expect(trace.sharpnessAt == .iterate && trace.sharpness == [step.track.gdSharpness!])
                 #expect(trace.loss == step.track.gdLoss && trace.step == step.track.step)

@@ -7,19 +7,22 @@ import Curvature
     let eta = 0.25   // 2/η = 8; with S₀ = 6, k = 1 the edge line is b* = 2
 
     @Test func convergedProjectionLandsOnMToTheTolerance() {
+        // The untouched coordinates move only by the Ritz vector's rounding-level components there,
+        // whose size depends on the BLAS kernel: compare to the solver's tolerance, never with ==.
+        let solverTolerance = 1e-12
         let toy = EdgeToy(s0: 6, k: 1, g: 0.01, mu: 1, h: 0.5)
-        let projection = StableSetProjection(learningRate: eta, method: .converged(tolerance: 1e-12, maxSteps: 30),
-                                             solver: BlockLanczos(count: 1, tolerance: 1e-12))
+        let projection = StableSetProjection(learningRate: eta, method: .converged(tolerance: solverTolerance, maxSteps: 30),
+                                             solver: BlockLanczos(count: 1, tolerance: solverTolerance))
         let r = projection.project(toy, from: [0.3, 2.4, 0.2, 0.1], warmStart: [], orientedLike: nil)
         #expect(r.converged && r.corrections > 1 && r.skippedSharpnessSteps == 0)
         // Independent check with the closed-form eigenpair at the result.
         let (s, u) = toy.closedFormTopEigenpair(at: r.point)
-        #expect(s - 2 / eta <= 1e-12 * 2 / eta)
-        #expect(abs(dot(u, toy.gradient(at: r.point)) / s) <= 1e-12)
+        #expect(s - 2 / eta <= solverTolerance * 2 / eta)
+        #expect(abs(dot(u, toy.gradient(at: r.point)) / s) <= solverTolerance)
         // On M the only root of u·∇L = 0 nearby is a = 0; the linearized S-step overshoots (S at the
         // start includes the a² coupling), so the result lies inside the bound, b ≤ b*, not on it.
-        #expect(abs(r.point[0]) < 1e-12 && r.point[1] <= 2)
-        #expect(r.point[2] == 0.2 && abs(r.point[3] - 0.1) < 1e-15)
+        #expect(abs(r.point[0]) < solverTolerance && r.point[1] <= 2 + solverTolerance)
+        #expect(abs(r.point[2] - 0.2) < solverTolerance && abs(r.point[3] - 0.1) < solverTolerance)
     }
 
     /// Three corrections of THEORY.md §4 by hand, with the closed-form eigenpair and
@@ -64,6 +67,7 @@ import Curvature
         #expect(r.skippedSharpnessSteps == 3)
         #expect(r.quantities.betaIsNegligible && r.quantities.deltaSquared == nil)
         #expect(abs(r.quantities.sharpnessResidual(learningRate: eta) - 2) < 1e-12)
-        #expect(abs(r.point[0]) < 1e-15 && r.point[1] == 1)   // step_u = −u(u·∇L)/S zeroes θ₀ exactly
+        // step_u = −u(u·∇L)/S zeroes θ₀ and leaves θ₁ up to the Ritz vector's rounding (kernel-dependent).
+        #expect(abs(r.point[0]) < 1e-14 && abs(r.point[1] - 1) < 1e-14)
     }
 }
