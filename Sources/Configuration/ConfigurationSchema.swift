@@ -74,7 +74,7 @@ struct KeyRule: Sendable {
 /// Every key of a run configuration with its rule (types, ranges, choices), and the checks
 /// that involve several keys.
 enum ConfigurationSchema {
-    /// The rules, in the order of CONTRACT.md.
+    /// The rules, in the order of docs/CONFIGURATION.md §2.
     static let rules: [KeyRule] = {
         typealias C = RunConfiguration
         func choice<E: CaseIterable & RawRepresentable<String>>(_ key: String, _: E.Type) -> KeyRule {
@@ -117,7 +117,7 @@ enum ConfigurationSchema {
 
     static let rulesByKey: [String: KeyRule] = Dictionary(uniqueKeysWithValues: rules.map { ($0.key, $0) })
 
-    /// All dotted keys, in the order of CONTRACT.md.
+    /// All dotted keys, in the order of docs/CONFIGURATION.md §2.
     static let keys: [String] = rules.map(\.key)
 
     /// The tables (`data`, `model`, …) and every key: what a misspelling may be close to.

@@ -1,5 +1,5 @@
 /// One experiment's configuration: the tables `[data]`, `[model]`, `[loss]`, `[train]`,
-/// `[sharpness]` and `[track]` of CONTRACT.md, every key with its default.
+/// `[sharpness]` and `[track]` of docs/CONFIGURATION.md §2, every key with its default.
 ///
 /// Keys are snake_case in TOML and JSON (`classes_subset`, `diverge_factor`). Load a TOML file
 /// with `RunConfiguration.load(path:overrides:)`, a worker's config JSON with
@@ -98,7 +98,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public init() {}
     }
 
-    /// `[track]`: self-stabilization tracking (THEORY.md §6).
+    /// `[track]`: self-stabilization tracking (docs/THEORY.md §6).
     public struct TrackSettings: Codable, Equatable, Sendable {
         public var enabled = false
         /// Phase B updates after the first unstable iterate t0.
@@ -135,7 +135,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case mlp
     }
 
-    /// THEORY.md §8.
+    /// docs/THEORY.md §8.
     public enum Activation: String, Codable, CaseIterable, Sendable {
         case tanh, relu, elu, gelu, softplus, swish, hardtanh, linear
     }

@@ -1,4 +1,4 @@
-/// A sweep specification (CONTRACT.md): a run configuration (the base of every task), a `[sweep]`
+/// A sweep specification (docs/CONFIGURATION.md §3): a run configuration (the base of every task), a `[sweep]`
 /// table, and a `[sweep.grid]` whose keys are dotted configuration keys, each with a non-empty
 /// list of values. The tasks are the Cartesian product of the grid over the base, grid keys in
 /// file order, the last key varying fastest.

@@ -1,6 +1,6 @@
 /// The task key of a configuration: the lowercase 64-hex SHA-256 of the RFC 8785 canonical JSON
 /// of its nested resolved configuration with default-valued leaves removed, then tables left
-/// empty removed (CONTRACT.md). So the all-defaults configuration has the key SHA-256("{}"),
+/// empty removed (docs/CONFIGURATION.md §4). So the all-defaults configuration has the key SHA-256("{}"),
 /// and a key added later with a default changes no existing key.
 public func taskKey(_ configuration: RunConfiguration) -> String {
     SHA256.hexDigest(canonicalJSON(configuration.nonDefaultJSON).utf8)

@@ -45,7 +45,7 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
     /// - Parameters:
     ///   - count: k ≥ 1.
     ///   - blockSize: p ≥ k; defaults to k.
-    ///   - tolerance: τ ≥ 0, relative residual (default 1e-8, CONTRACT.md `sharpness.tol`).
+    ///   - tolerance: τ ≥ 0, relative residual (default 1e-8, `sharpness.tol` of docs/CONFIGURATION.md §2.5).
     ///   - maxBasisSize: m ≥ 2p; defaults to max(4p, 24).
     ///   - maxOperatorApplications: ≥ p; defaults to 10 000.
     ///   - seed: seed of the random start/refill vectors.

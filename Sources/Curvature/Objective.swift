@@ -22,7 +22,7 @@ public protocol Objective<Scalar>: AnyObject {
     /// L(θ), writing ∇L(θ) into `gradient` ([N]): the allocation-free form of `lossAndGradient`.
     func lossAndGradient(at theta: [Scalar], into gradient: inout [Scalar]) -> Scalar
     /// ∇³L(θ)[u, u], the vector with i-th entry Σⱼₖ ∂ᵢ∂ⱼ∂ₖL uⱼuₖ (= ∇S when u is the top unit
-    /// eigenvector, THEORY.md §2).
+    /// eigenvector, docs/THEORY.md §2).
     func thirdDerivative(at theta: [Scalar], _ u: [Scalar]) -> [Scalar]
     /// The fraction of examples classified correctly at θ (NaN when the objective is no classifier).
     func accuracy(at theta: [Scalar]) -> Scalar

@@ -1,5 +1,5 @@
 /// Why a dataset could not be loaded. Each `description` is one line that names the file (or
-/// the `data.*` key of CONTRACT.md's run configuration) and says what to do.
+/// the `data.*` key of docs/CONFIGURATION.md §2.1) and says what to do.
 public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file the source needs is not there; `expected` says what belongs in that place.
     case missingFile(path: String, expected: String)

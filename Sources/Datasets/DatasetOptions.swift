@@ -1,4 +1,4 @@
-/// Everything that decides a `Dataset`: the `[data]` table of CONTRACT.md in plain Swift values,
+/// Everything that decides a `Dataset`: the `[data]` table of docs/CONFIGURATION.md §2.1 in plain Swift values,
 /// plus the target kind that the Experiment layer derives from the loss.
 public struct DatasetOptions: Equatable, Sendable {
     public var source: DatasetSource

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// The β_{s→t} tracker of THEORY.md §6, started at θ†_s:
+/// The β_{s→t} tracker of docs/THEORY.md §6, started at θ†_s:
 ///
 ///     r_s = ∇S⊥_s,  r_{k+1} = (I − η ∇²L(θ†_k)) P⊥_{u_k} r_k,  β_{s→t} = ∇S⊥_t · r_t
 ///

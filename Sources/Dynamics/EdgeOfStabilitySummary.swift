@@ -1,4 +1,4 @@
-/// The EoS summary of a run (CONTRACT.md "EoS summary of a run"), computed from its trace.
+/// The EoS summary of a run (docs/CONFIGURATION.md §6), computed from its trace.
 public struct EdgeOfStabilitySummary: Sendable, Equatable {
     /// 2/η
     public let twoOverEta: Double

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// What a plain GD run does (CONTRACT.md [train] and [sharpness]).
+/// What a plain GD run does (docs/CONFIGURATION.md §2.4 and §2.5).
 public struct GradientDescentSettings: Sendable, Equatable {
     /// η > 0
     public var learningRate: Double

@@ -2,7 +2,7 @@ import LinearAlgebra
 import Curvature
 
 /// Gradient flow dθ/dτ = −∇L(θ), integrated by classical RK4, the reference GD is compared with
-/// (THEORY.md §5). One GD step is a time interval η; it is covered by n = ⌈η S⌉ equal substeps
+/// (docs/THEORY.md §5). One GD step is a time interval η; it is covered by n = ⌈η S⌉ equal substeps
 /// h = η/n ≤ 1/S, where S is the sharpness at the start of the interval (re-estimated every
 /// interval by a warm-started eigen-solve). hS ≤ 1 is well inside RK4's stability interval
 /// (hλ ≤ 2.78 on −λθ), so a moderate rise of S within one interval stays stable and accurate.

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// What phase A does (THEORY.md §6; CONTRACT.md [train], [sharpness]).
+/// What phase A does (docs/THEORY.md §6; docs/CONFIGURATION.md §2.4–§2.5).
 public struct InstabilityFinderSettings: Sendable, Equatable {
     /// η > 0
     public var learningRate: Double

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// Which predicted dynamics v⋆ follows (CONTRACT.md `track.generalized`).
+/// Which predicted dynamics v⋆ follows (`track.generalized`, docs/CONFIGURATION.md §2.6).
 public enum PredictedDynamics: String, Sendable, Codable, CaseIterable {
     /// v ← v − η [ ((x² − δ²)/2) ∇S⊥ + H v + u x y ]
     case standard
@@ -9,7 +9,7 @@ public enum PredictedDynamics: String, Sendable, Codable, CaseIterable {
     case generalized
 }
 
-/// One step of the predicted displacement v⋆ of THEORY.md §5, with the Taylor center θ†_t:
+/// One step of the predicted displacement v⋆ of docs/THEORY.md §5, with the Taylor center θ†_t:
 /// x = u·v, y = ∇S⊥·v, H = ∇²L(θ†_t), u, ∇S⊥, δ² taken at θ†_t (the given quantities).
 /// When β is negligible δ² is missing and the δ² term is dropped (x²/2 ∇S⊥ remains).
 /// The update is even in u. Costs one HVP at θ†_t (plus one gradient for `.generalized`).

@@ -1,4 +1,4 @@
-/// The reduced 2-D map of THEORY.md §3 (x along u, y = S − 2/η along ∇S⊥):
+/// The reduced 2-D map of docs/THEORY.md §3 (x along u, y = S − 2/η along ∇S⊥):
 ///
 ///     x_{t+1} = −(1 + η y_t) x_t
 ///     y_{t+1} = y_t + η (α − (β/2) x_t²)

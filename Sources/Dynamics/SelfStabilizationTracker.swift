@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// What phase B does (CONTRACT.md [track]).
+/// What phase B does (docs/CONFIGURATION.md §2.6, `[track]`).
 public struct SelfStabilizationTrackerSettings: Sendable, Equatable {
     /// η > 0
     public var learningRate: Double
@@ -58,7 +58,7 @@ public struct SelfStabilizationTrackerState: Sendable, Codable, Equatable {
     public var theta: [Double]
     /// θ†_t, [N].
     public var dagger: [Double]
-    /// The quantities of THEORY.md §2 at θ†_t.
+    /// The quantities of docs/THEORY.md §2 at θ†_t.
     public var daggerQuantities: StabilityQuantities
     /// u at θ†_{t−1} (nil at t0), for `u_overlap`.
     public var previousEigenvector: [Double]?
@@ -76,7 +76,7 @@ public struct SelfStabilizationTrackerState: Sendable, Codable, Equatable {
     public let initialLoss: Double
 }
 
-/// Phase B (THEORY.md §4–§6), in Float64: from the first unstable iterate θ_{t0} it runs side by
+/// Phase B (docs/THEORY.md §4–§6), in Float64: from the first unstable iterate θ_{t0} it runs side by
 /// side GD θ_t, the constrained trajectory θ†_{t+1} = proj_M(θ†_t − η∇L(θ†_t)) from
 /// θ†_0 = proj_M(θ_{t0}), the predicted displacement v⋆ from v⋆_0 = θ_{t0} − θ†_0 and optionally
 /// gradient flow from θ_{t0}, and emits one `TrackingStep` per step t = t0 … t0 + steps.

@@ -1,4 +1,4 @@
-/// Where a sharpness S = λ_max(∇²L) is measured (THEORY.md §8: every reported sharpness says where).
+/// Where a sharpness S = λ_max(∇²L) is measured (docs/THEORY.md §8: every reported sharpness says where).
 public enum SharpnessLocation: String, Sendable, Codable, CaseIterable {
     /// At the iterate θ_t: includes the x(u·∇S) term that flips sign every step at EoS.
     case iterate

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// The quantities of THEORY.md §2 at one point θ, all in Float64:
+/// The quantities of docs/THEORY.md §2 at one point θ, all in Float64:
 /// - L = L(θ), ∇L = ∇L(θ), S = λ_max(∇²L(θ)) with unit eigenvector u;
 /// - ∇S = ∇³L(θ)[u, u] (even in u, so the eigenvector's sign never matters);
 /// - ∇S⊥ = ∇S − u (u·∇S);

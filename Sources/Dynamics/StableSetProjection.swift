@@ -1,7 +1,7 @@
 import LinearAlgebra
 import Curvature
 
-/// How proj_M is computed (CONTRACT.md `track.projection`).
+/// How proj_M is computed (`track.projection`, docs/CONFIGURATION.md §2.6).
 public enum ProjectionMethod: Sendable, Equatable, Codable {
     /// The authors' fixed number K of linearized corrections (`track.projection_steps`, default 3).
     case linearized(steps: Int)
@@ -12,7 +12,7 @@ public enum ProjectionMethod: Sendable, Equatable, Codable {
 }
 
 /// The projection onto the stable set M = { θ : S(θ) ≤ 2/η and ∇L(θ)·u(θ) = 0 } by linearized
-/// Newton corrections (THEORY.md §4). One correction at θ, with the quantities of §2 there:
+/// Newton corrections (docs/THEORY.md §4). One correction at θ, with the quantities of §2 there:
 ///
 ///     step_S = −max(0, S − 2/η) · ∇S⊥ / ‖∇S⊥‖²   (skipped when β is negligible; reported)
 ///     step_u = −u (u·∇L) / S

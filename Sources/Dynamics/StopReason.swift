@@ -1,4 +1,4 @@
-/// Why a run ended (CONTRACT.md "Status and stop reasons").
+/// Why a run ended (docs/CONFIGURATION.md §7).
 public enum StopReason: String, Sendable, Codable {
     /// The step budget ran out (status completed).
     case steps

@@ -1,4 +1,4 @@
-/// One row of `trace.csv`: GD iterate θ_t before update t (CONTRACT.md "A run directory").
+/// One row of `trace.csv`: GD iterate θ_t before update t (docs/CONFIGURATION.md §5).
 public struct TraceRecord: Sendable, Equatable, Codable {
     public let step: Int
     public let loss: Double

@@ -1,4 +1,4 @@
-/// One row of `track.csv` (CONTRACT.md): GD θ_t, the constrained trajectory θ†_t and the predicted
+/// One row of `track.csv` (docs/CONFIGURATION.md §5): GD θ_t, the constrained trajectory θ†_t and the predicted
 /// displacement v⋆_t at absolute step t (before update t); u and ∇S⊥ are taken at θ†_t.
 /// nil fields are empty CSV cells / JSON null.
 public struct TrackRecord: Sendable, Equatable, Codable {
@@ -47,7 +47,7 @@ public struct TrackRecord: Sendable, Equatable, Codable {
     /// ‖θ_gf − θ†_t‖; nil without gradient flow.
     public let gfDist: Double?
 
-    /// The CSV header, in contract order (gf columns only with gradient flow).
+    /// The CSV header, in the order of docs/CONFIGURATION.md §5 (gf columns only with gradient flow).
     public static func columns(gradientFlow: Bool) -> [String] {
         ["step", "gd_loss", "gd_sharpness", "dagger_loss", "dagger_sharpness", "dagger_residual_S", "dagger_residual_u",
          "u_overlap", "x", "y", "pred_x", "pred_y", "alpha", "beta", "delta2", "delta", "gamma", "dist", "pred_dist",

@@ -1,4 +1,4 @@
-/// The tracking fields of the EoS summary (CONTRACT.md "EoS summary of a run"), from the phase-B
+/// The tracking fields of the EoS summary (docs/CONFIGURATION.md §6), from the phase-B
 /// rows of `track.csv` and `track-slow.csv`. Medians are `quantile(_, 0.5)`; nil when no row applies.
 public struct TrackingSummary: Sendable, Equatable {
     /// t0

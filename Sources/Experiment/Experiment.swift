@@ -5,7 +5,7 @@ import LinearAlgebra
 import NeuralNetwork
 import Dynamics
 
-/// One run configuration → one engine run → one run directory (CONTRACT.md "A run directory").
+/// One run configuration → one engine run → one run directory (docs/CONFIGURATION.md §5).
 /// `eos run` calls this, and so does every sweep worker: a sweep task and `eos run` on the same
 /// configuration are the same computation.
 public enum Experiment {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The folder one run writes (CONTRACT.md "A run directory"). Every file is written to a
+/// The folder one run writes (docs/CONFIGURATION.md §5). Every file is written to a
 /// temporary name and renamed into place, so a reader never sees half a file and a killed run
 /// leaves whole files only.
 public struct RunDirectory: Sendable {

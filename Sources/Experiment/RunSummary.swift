@@ -1,7 +1,7 @@
 import Configuration
 import Dynamics
 
-/// `summary.json` (CONTRACT.md "A run directory" and "EoS summary of a run"): status,
+/// `summary.json` (docs/CONFIGURATION.md §5 and §6): status,
 /// stop_reason, steps_done, the EoS fields as top-level keys, the tracking fields (null without
 /// tracking), `timings` in seconds, `version`, and `error` (null unless failed). Every field is
 /// always present; numbers that are not finite are null.

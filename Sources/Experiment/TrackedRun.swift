@@ -5,7 +5,7 @@ import LinearAlgebra
 import NeuralNetwork
 import Dynamics
 
-/// A run with `[track] enabled = true` (THEORY.md §6): phase A in the training precision T finds
+/// A run with `[track] enabled = true` (docs/THEORY.md §6): phase A in the training precision T finds
 /// the first unstable iterate t0; phase B tracks GD, θ†, v⋆ (and gradient flow) in Float64 from
 /// there. Writes, besides the plain run's files, `track.csv`, `beta.csv`, `track-slow.csv`,
 /// `profile.csv` and `params-track-start.safetensors`.

@@ -4,7 +4,7 @@ import RealModule
 ///
 /// `SeededGenerator(seed:stream:)` gives independent streams for one seed, so that model
 /// initialisation, synthetic data and eigen-solver start vectors never share draws
-/// (ARCHITECTURE.md: same config, same machine, same bits).
+/// (docs/ARCHITECTURE.md §3: same config, same machine, same bits).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// Named streams used across the engine.
     public enum Stream: UInt64, Sendable {

@@ -2,7 +2,7 @@ import RealModule
 import LinearAlgebra
 
 /// Elementwise activation functions σ with their first three derivatives, exactly as
-/// THEORY.md §8 defines them (the third derivative is what ∇³L[u,u] needs).
+/// docs/THEORY.md §8 defines them (the third derivative is what ∇³L[u,u] needs).
 ///
 /// Piecewise-linear activations (relu, hardtanh) have σ'' = σ''' = 0 everywhere we evaluate
 /// them; at the kinks the derivative follows PyTorch (relu'(0) = 0, hardtanh'(±1) = 0,

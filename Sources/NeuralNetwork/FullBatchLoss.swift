@@ -1,7 +1,7 @@
 import LinearAlgebra
 
 /// The full-batch training loss L(θ) = (1/n) Σᵢ ℓ(f_θ(xᵢ), yᵢ) of a `MultilayerPerceptron`, with
-/// exact derivatives up to third order (THEORY.md §7):
+/// exact derivatives up to third order (docs/THEORY.md §7):
 /// - ∇L by backpropagation;
 /// - ∇²L·v and ∇³L[u, u] by one forward-mode (Taylor) pass over the backward pass: with
 ///   θ(ε) = θ + εu every quantity becomes x(ε) = x₀ + εx₁ + (ε²/2)x₂, and the gradient of the

@@ -1,7 +1,7 @@
 import RealModule
 import LinearAlgebra
 
-/// The per-example losses ℓ(f, y) of THEORY.md §8, averaged over the n examples of the batch.
+/// The per-example losses ℓ(f, y) of docs/THEORY.md §8, averaged over the n examples of the batch.
 /// Outputs F and targets Y are [n, k].
 public enum LossFunction: String, Sendable, CaseIterable, Codable {
     /// ½·mean_i ‖f_i − y_i‖² (Cohen et al.)

@@ -1,7 +1,7 @@
 import Foundation
 import ZeroMQTransport
 
-/// How the coordinator's socket authenticates workers (ARCHITECTURE.md "Security").
+/// How the coordinator's socket authenticates workers (docs/ARCHITECTURE.md §7).
 public enum CoordinatorSecurity: Sendable {
     /// No encryption: allowed on loopback and ipc:// endpoints, elsewhere only with `--insecure`.
     case plain

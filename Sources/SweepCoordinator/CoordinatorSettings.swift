@@ -1,6 +1,6 @@
 import Configuration
 
-/// The timing and retry rules a coordinator applies (the `[sweep]` table of CONTRACT.md).
+/// The timing and retry rules a coordinator applies (the `[sweep]` table, docs/CONFIGURATION.md §3).
 public struct CoordinatorSettings: Equatable, Sendable {
     /// FAILs and expired leases after which a task is marked failed, ≥ 1.
     public var maxAttempts: Int

@@ -10,7 +10,7 @@ import SweepProtocol
 /// In memory it keeps the connected workers and the leases it handed out itself (the protocol's
 /// numeric lease id ↔ the journal's lease id). Times are unix seconds passed in.
 ///
-/// Rules (ARCHITECTURE.md "Process model"):
+/// Rules (docs/ARCHITECTURE.md §4):
 /// - the first valid message of a routing id is answered by WELCOME first;
 /// - READY → TASK (a new lease until now + heartbeat_interval × liveness), NOTASK, or SHUTDOWN
 ///   when the sweep is finished; held results already in the journal are ACKed;

@@ -1,7 +1,7 @@
 import Configuration
 import Foundation
 
-/// The endpoint of a local sweep (CONTRACT.md "Sweep specification"): `ipc://<out>/coordinator.ipc`,
+/// The endpoint of a local sweep (docs/ARCHITECTURE.md §4): `ipc://<out>/coordinator.ipc`,
 /// or, when that path is too long for a Unix socket address (107 bytes), `ipc://<runtime>/eos-<hash>.ipc`
 /// with `<runtime>` = `$XDG_RUNTIME_DIR` (else `/tmp`) and `<hash>` the first 16 hex digits of the
 /// SHA-256 of the absolute `<out>`. Deterministic, so a restarted `eos sweep` is found by the

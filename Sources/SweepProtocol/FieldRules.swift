@@ -9,7 +9,7 @@ struct FieldRules {
         .invalidValue(command: command, field: field, reason: reason)
     }
 
-    /// A task key: the 64 lowercase hex digits of a SHA-256 (CONTRACT.md, task key).
+    /// A task key: the 64 lowercase hex digits of a SHA-256 (docs/CONFIGURATION.md §4).
     func taskKey(_ value: String, _ field: String) throws(ProtocolError) {
         guard !value.isEmpty else { throw invalid(field, "is empty, expected a 64-hex task key") }
         guard value.utf8.count == 64, value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a received sweep message was dropped. The receiver logs the one-line description and
-/// disconnects the sender (ARCHITECTURE.md: a frame that does not parse is never a crash).
+/// disconnects the sender (docs/ARCHITECTURE.md §5: a frame that does not parse is never a crash).
 public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not exactly `ProtocolConstants.frameCount` frames after the routing id.
     case wrongFrameCount(Int)

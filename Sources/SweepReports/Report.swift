@@ -1,6 +1,6 @@
 import Foundation
 
-/// `eos report JOURNAL_OR_RUN_DIR --out DIR` (CONTRACT.md): the figures of a sweep or of one run,
+/// `eos report JOURNAL_OR_RUN_DIR --out DIR` (docs/CONFIGURATION.md §8): the figures of a sweep or of one run,
 /// each as `<name>.svg`, all of them inline in a self-contained `index.html`, and `summary.csv`.
 ///
 /// A sweep gives one sharpness-vs-step figure per combination of the axes other than η and

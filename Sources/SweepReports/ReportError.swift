@@ -4,7 +4,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case notASource(path: String)
     /// A run directory without the file every run writes.
     case missingFile(path: String)
-    /// A CSV or JSON file that cannot be read as the contract describes.
+    /// A CSV or JSON file that cannot be read as docs/CONFIGURATION.md §5 and §6 describe.
     case malformedFile(name: String, line: Int?, reason: String)
     /// The journal could not be read (its own one-line message).
     case journal(String)

@@ -1,10 +1,10 @@
 import Foundation
 
 /// `summary.csv`: one row per run — `run,key,state,run_status,stop_reason`, one column per grid
-/// axis (dotted key), then the EoS summary fields of CONTRACT.md in its order. Numbers are
+/// axis (dotted key), then the EoS summary fields of docs/CONFIGURATION.md §6 in its order. Numbers are
 /// written in shortest round-trip form, null and absent fields are empty, text is RFC 4180 quoted.
 enum SummaryTable {
-    /// The EoS summary fields of CONTRACT.md ("EoS summary of a run"), in its order.
+    /// The EoS summary fields of docs/CONFIGURATION.md §6, in its order.
     static let summaryFields = [
         "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
         "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",

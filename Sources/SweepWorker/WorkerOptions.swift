@@ -1,7 +1,7 @@
 import Foundation
 import ZeroMQTransport
 
-/// How a worker connects and when it gives up (`eos worker`, CONTRACT.md).
+/// How a worker connects and when it gives up (`eos worker`, docs/CONFIGURATION.md §1).
 public struct WorkerOptions: Sendable {
     /// The coordinator's endpoint, e.g. `tcp://host:5555` or `ipc:///…/coordinator.ipc`.
     public var endpoint: String

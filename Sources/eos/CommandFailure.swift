@@ -2,7 +2,7 @@ import ArgumentParser
 import LinearAlgebra
 import Foundation
 
-/// Ends a command with one line on standard error and exit status 1: the contract for bad input
+/// Ends a command with one line on standard error and exit status 1: the contract for bad input (docs/CONFIGURATION.md §9)
 /// (no stack trace, nothing written is touched).
 func fail(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data("eos: \(message)\n".utf8))

@@ -3,7 +3,7 @@ import Configuration
 import Foundation
 import SweepJournal
 
-/// `eos export JOURNAL --format csv|json` (CONTRACT.md "Export of a sweep").
+/// `eos export JOURNAL --format csv|json` (docs/CONFIGURATION.md §8).
 ///
 /// JSON: an array, one object per task: `key`, `config` (nested, as `config.json`), `status`
 /// (queued | leased | done | failed | stale), `attempts`, `summary` (`summary.json` or null),
@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv or json.")
     var format: Format
 
-    /// The EoS summary fields of CONTRACT.md, in its order: the CSV's last columns.
+    /// The EoS summary fields of docs/CONFIGURATION.md §6, in its order: the CSV's last columns.
     static let summaryFields = [
         "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
         "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",

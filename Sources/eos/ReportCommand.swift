@@ -1,7 +1,7 @@
 import ArgumentParser
 import SweepReports
 
-/// `eos report JOURNAL_OR_RUN_DIR --out DIR` (CONTRACT.md): `index.html` (self-contained: inline
+/// `eos report JOURNAL_OR_RUN_DIR --out DIR` (docs/CONFIGURATION.md §8): `index.html` (self-contained: inline
 /// SVG and CSS), one `.svg` per figure and `summary.csv`. Reads a live journal too.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Which MSE convention a run uses, printed with every run (THEORY.md §8).
+    /// Which MSE convention a run uses, printed with every run (docs/THEORY.md §8).
     static func lossConvention(_ name: RunConfiguration.LossName) -> String {
         switch name {
         case .mse: return "mse = ½·mean‖f−y‖² (Cohen et al.)"

@@ -3,7 +3,7 @@ import Testing
 @testable import Configuration
 
 @Suite struct RunConfigurationTests {
-    /// The run-configuration block of CONTRACT.md, verbatim (every key at its default).
+    /// Every key of the run configuration at its default, as docs/CONFIGURATION.md §2 lists them.
     static let contractDefaults = """
         [data]
         name = "digits"            # digits (bundled) | cifar10 | mnist | fashion-mnist | synthetic
@@ -39,7 +39,7 @@ import Testing
         at = "iterate"             # iterate θ_t | midpoint θ_t − (η/2)∇L(θ_t)
         tol = 1e-8                 # relative residual tolerance of the eigen-solver
 
-        [track]                    # self-stabilization tracking (THEORY.md §6)
+        [track]                    # self-stabilization tracking (docs/THEORY.md §6)
         enabled = false
         steps = 500                # phase B updates after the first unstable iterate t0
         projection = "linearized"  # linearized (the authors' fixed count) | converged (to projection_tol)

@@ -10,7 +10,7 @@ import Curvature
 ///
 /// At a = 0: u = e_a, S = S₀ + kb, ∇S = ∇S⊥ = k e_b, α = gk, β = k², and H e_b = 0 (no curvature
 /// along ∇S⊥). M ∩ {a = 0} is b ≤ b* = (2/η − S₀)/k. GD with x = a, y = k(b − b*) is exactly
-/// the 2-D map of THEORY.md §3, and θ† = (0, b*, c_t, d_t) with c, d following GD.
+/// the 2-D map of docs/THEORY.md §3, and θ† = (0, b*, c_t, d_t) with c, d following GD.
 final class EdgeToy: Objective {
     let s0, k, g, mu, h, lambdaD: Double
     init(s0: Double = 6, k: Double = 1, g: Double = 0.01, mu: Double = 1, h: Double = 0.5, lambdaD: Double = 0) {

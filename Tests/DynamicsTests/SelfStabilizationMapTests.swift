@@ -2,7 +2,7 @@ import Testing
 @testable import Dynamics
 
 @Suite struct SelfStabilizationMapTests {
-    /// THEORY.md §3's example: η = 0.25, α = 0.01, β = 1 (δ² = 0.02), started inside the cycle.
+    /// docs/THEORY.md §3's example: η = 0.25, α = 0.01, β = 1 (δ² = 0.02), started inside the cycle.
     /// Cycles run between upward zero crossings of y.
     ///
     /// ⟨x²⟩: summing y_{t+1} − y_t = η(α − βx_t²/2) over a cycle of N steps gives exactly

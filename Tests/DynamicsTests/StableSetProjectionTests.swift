@@ -25,7 +25,7 @@ import Curvature
         #expect(abs(r.point[2] - 0.2) < solverTolerance && abs(r.point[3] - 0.1) < solverTolerance)
     }
 
-    /// Three corrections of THEORY.md §4 by hand, with the closed-form eigenpair and
+    /// Three corrections of docs/THEORY.md §4 by hand, with the closed-form eigenpair and
     /// ∇³L[u, u] = (2k u_a u_b, k u_a², 0, 0).
     @Test func linearizedThreeStepsMatchTheHandComputedCorrections() {
         let toy = EdgeToy(s0: 6, k: 1, g: 0.01, mu: 1, h: 0.5)

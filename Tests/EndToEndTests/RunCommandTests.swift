@@ -4,7 +4,7 @@ import Foundation
 /// `eos run` as a user runs it: the edge of stability on the bundled digits, the run directory,
 /// and one-line errors for bad input. The EoS run takes ~40 s in release mode.
 @Suite(.serialized) struct RunCommandTests {
-    /// THEORY.md §1: digits (first 1000, per-pixel standardized), MLP 64→64→64→10 tanh, mse,
+    /// docs/THEORY.md §1: digits (first 1000, per-pixel standardized), MLP 64→64→64→10 tanh, mse,
     /// Float64, η = 0.25: S starts at 2–3.5, reaches 2/η = 8 within 700 steps, then hovers at
     /// 2/η (median of S·η/2 over the last half in [0.9, 1.1]) while the loss keeps falling.
     @Test(.enabled(if: EOSBinary.isAvailable)) func edgeOfStabilityOnDigitsThroughEosRun() throws {
@@ -88,7 +88,7 @@ import Foundation
         #expect(parsed["layers.1.weight"]?.first as? [Int] == [10, 8])
     }
 
-    /// Every bad input of CONTRACT.md: exit status 1, one line on stderr naming the file, key and
+    /// Every bad input of docs/CONFIGURATION.md §9: exit status 1, one line on stderr naming the file, key and
     /// line, and nothing already written touched.
     @Test(.enabled(if: EOSBinary.isAvailable)) func badInputGivesOneLineErrors() throws {
         let scratch = try Scratch()

@@ -14,7 +14,7 @@ func configuration(_ toml: String) throws -> RunConfiguration {
     try RunConfiguration.load(tomlText: toml, file: "test.toml")
 }
 
-/// THEORY.md §5's binary task: digits 4 vs 9 (all 361 images, one output, mse on ±1 targets),
+/// docs/THEORY.md §5's binary task: digits 4 vs 9 (all 361 images, one output, mse on ±1 targets),
 /// MLP 64→32→32→1 tanh, η = 0.4, tracked with gradient flow.
 func binaryDigitsTracking(budget: Int, trackedSteps: Int) throws -> RunConfiguration {
     try configuration("""

@@ -3,7 +3,7 @@ import Foundation
 import Configuration
 @testable import Experiment
 
-/// Self-stabilization on real data (THEORY.md §5). Thousands of Hessian-vector products: run in
+/// Self-stabilization on real data (docs/THEORY.md §5). Thousands of Hessian-vector products: run in
 /// release mode (scripts/test), ~10 s there.
 @Suite(.serialized) struct TrackingScienceTests {
     /// Binary digits 4 vs 9 (one output, mse on ±1 targets), MLP 64→32→32→1 tanh, η = 0.4:

@@ -197,7 +197,7 @@ let step = 6e-6
         #expect(s.map(\.name) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
                                   "layers.2.weight", "layers.2.bias"])
         #expect(s[2].shape == [64, 64] && s[2].range == 4160..<8256)
-        // fc-tanh 3072→200→200→10 of THEORY.md §9
+        // fc-tanh 3072→200→200→10 of docs/THEORY.md §9
         #expect(MultilayerPerceptron(inputDimension: 3072, depth: 2, width: 200, outputDimension: 10, activation: .tanh)
             .parameterCount == 656_810)
     }

@@ -49,7 +49,7 @@ if (( EUID != 0 )); then fail "needs root (network namespaces)"; exit 1; fi
 if [[ ! -x $eos ]]; then fail "no eos binary at $eos: swift build -c release --product eos"; exit 1; fi
 for tool in ip python3; do command -v $tool >/dev/null || { fail "needs $tool"; exit 1; }; done
 
-# ---- Three hosts on one switch (CLUSTER-TESTING.md) ----
+# ---- Three hosts on one switch (docs/ARCHITECTURE.md §8) ----
 ip netns add "$switch" && ip -n "$switch" link add br0 type bridge && ip -n "$switch" link set br0 up \
     || { fail "create the switch namespace"; exit 1; }
 for name in "${hosts[@]}"; do

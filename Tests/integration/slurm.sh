@@ -77,7 +77,7 @@ if (( missing )); then
         || { fail "install ${packages[*]}"; exit 1; }
 fi
 
-# ---- A one-node cluster (CLUSTER-TESTING.md) ----
+# ---- A one-node cluster (docs/ARCHITECTURE.md §8) ----
 mkdir -p "$base"/{munge,run,state,spool,log}
 chmod 700 "$base/munge"
 cat > "$SLURM_CONF" <<EOF

@@ -1,7 +1,7 @@
 import NeuralNetwork
 
 /// A network and batch size the benchmarks run on: a tanh MLP with MSE loss (Cohen et al.'s
-/// fc-tanh) on synthetic data of the literature's shapes (THEORY.md §9).
+/// fc-tanh) on synthetic data of the literature's shapes (docs/THEORY.md §9).
 ///
 /// Shape letters: n examples, sizes s₀ → s₁ → … → s_L (s₀ = inputs, s_L = classes).
 public struct BenchmarkShape: Sendable {

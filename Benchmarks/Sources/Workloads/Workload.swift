@@ -91,7 +91,7 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
         loss.hessianVectorProductAndThirdDerivative(at: flip ? alternate : theta, direction, into: &hessianVector, &third)
     }
 
-    /// The solver a GD run uses (CONTRACT.md defaults: τ = 1e-8, raised to the precision's floor).
+    /// The solver a GD run uses (docs/CONFIGURATION.md §2.5 defaults: τ = 1e-8, raised to the precision's floor).
     public func solver(count: Int) -> BlockLanczos<T> { BlockLanczos<T>(count: count, seed: 1) }
 
     /// The top-k eigenpairs of ∇²L(θ₁), warm-started from θ₀'s eigenvectors (the forward and
