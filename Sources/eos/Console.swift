@@ -24,14 +24,27 @@ enum Console {
         }
     }
 
+    /// Writes `text` to standard output (through stdio, in order with `print`) and flushes it,
+    /// so that a failure is noticed with its reason (`outputFailure`).
+    static func output(_ text: String) {
+        errno = 0
+        fputs(text, stdout)
+        fflush(stdout)
+        _ = noteFailure(errno)
+    }
+
     /// Flushes standard output; the reason when part of what was printed could not be written
     /// (e.g. "No space left on device"), else nil. Once failed, it keeps answering the first reason.
     static func outputFailure() -> String? {
         errno = 0
-        let flushed = fflush(stdout) == 0
-        let reason = errno != 0 ? String(cString: strerror(errno)) : "write error"
-        return firstOutputFailure.withLock { first in
-            if first == nil && (!flushed || ferror(stdout) != 0) { first = reason }
+        fflush(stdout)
+        return noteFailure(errno)
+    }
+
+    /// Records the first failure of standard output (its error flag set), with `code`'s reason.
+    private static func noteFailure(_ code: Int32) -> String? {
+        firstOutputFailure.withLock { first in
+            if first == nil && ferror(stdout) != 0 { first = code != 0 ? String(cString: strerror(code)) : "write error" }
             return first
         }
     }

@@ -41,7 +41,7 @@ struct ExportCommand: ParsableCommand {
             throw fail(error.description)
         }
         let text = format == .json ? Self.json(tasks) : Self.csv(tasks, gridKeys: gridKeys)
-        print(text, terminator: "")
+        Console.output(text)
     }
 
     static func parse(_ text: String?) -> JSONValue {

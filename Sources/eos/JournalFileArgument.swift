@@ -11,7 +11,7 @@ struct JournalFileArgument: ParsableArguments {
     func validate() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: journal, isDirectory: &isDirectory), isDirectory.boolValue else { return }
-        let inside = URL(fileURLWithPath: journal).appendingPathComponent("journal.sqlite").path
+        let inside = (journal as NSString).appendingPathComponent("journal.sqlite")
         let hint = FileManager.default.fileExists(atPath: inside) ? "; did you mean \(inside)?" : ""
         throw ValidationError("\(journal): is a folder; expected a sweep's journal file (<out>/journal.sqlite)\(hint)")
     }
