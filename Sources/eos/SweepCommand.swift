@@ -92,9 +92,10 @@ struct SweepCommand: ParsableCommand {
         SweepCommand.reap(supervisor.processes)
         opened.printTable()
         let failures = opened.failedTasksLine()
+        let gaveUp = supervisor.gaveUp ? supervisor.failureLine(journal: opened.journal) : nil
         opened.close()
-        if supervisor.gaveUp {
-            throw fail("\(supervisor.failureLine); the journal keeps every result: fix the cause (see \(opened.out)/logs) "
+        if let gaveUp {
+            throw fail("\(gaveUp); the journal keeps every result: fix the cause (see \(opened.out)/logs) "
                        + "and run the same command to resume")
         }
         if !finished { throw ExitCode(143) }

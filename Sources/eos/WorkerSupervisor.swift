@@ -83,11 +83,12 @@ final class WorkerSupervisor {
         }
     }
 
-    /// One line: which workers died how, and the tasks they were running.
-    var failureLine: String {
+    /// One line: which workers died how, and the tasks they were running that have no result yet.
+    func failureLine(journal: SweepJournal) -> String {
         let exits = slots.indices.map { "worker \($0 + 1) \(slots[$0].lastExit)" }.joined(separator: ", ")
         var seen = Set<String>()
-        let tasks = failingTasks.filter { seen.insert($0.key).inserted }.map(taskLabel)
+        let tasks = failingTasks.filter { seen.insert($0.key).inserted }
+            .filter { (try? journal.task(key: $0.key))??.state != .done }.map(taskLabel)
         let running = tasks.isEmpty ? "they held no task (see the worker logs)" : "tasks they were running: " + tasks.joined(separator: ", ")
         return "no worker can run: each died \(Self.maxRestartsWithoutProgress + 1) times with no task finished in "
             + "between (\(exits)); \(running)"
