@@ -72,9 +72,10 @@ final class WorkerSupervisor {
             if let due = slots[index].restartAt, now >= due {
                 slots[index].restartAt = nil
                 do {
-                    slots[index].process = try launch(index)
+                    let process = try launch(index)
+                    slots[index].process = process
                     slots[index].finishedAtStart = finishedTasks(journal)
-                    log("worker \(index + 1) started again (pid \(slots[index].process!.processIdentifier))")
+                    log("worker \(index + 1) started again (pid \(process.processIdentifier))")
                 } catch {
                     slots[index].lastExit = "could not start: \(error.localizedDescription)"
                     giveUpOrSchedule(index, now: now)
