@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal"]),
         .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],
+                    exclude: ["HelpSnapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

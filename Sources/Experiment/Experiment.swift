@@ -73,6 +73,7 @@ public struct PreparedRun: Sendable {
     }
 
     public func run(in directory: RunDirectory) throws(ExperimentError) -> RunOutcome {
+        directory.removeStaleTemporaries()
         var clock = WallClock()
         let configJSON = configuration.resolvedJSON()
         try directory.write("config.json", text: configJSON)

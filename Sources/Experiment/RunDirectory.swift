@@ -48,12 +48,27 @@ public struct RunDirectory: Sendable {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             try Data(bytes).write(to: temporary)
         } catch {
+            // A write that failed part way (a full disk, a file size limit) leaves no temporary.
+            try? FileManager.default.removeItem(at: temporary)
             throw .cannotWrite(path: target.path, reason: error.localizedDescription)
         }
         if rename(temporary.path, target.path) != 0 {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw .cannotWrite(path: target.path, reason: reason)
+        }
+    }
+
+    /// Removes the temporaries `.<name>.<pid>.<tag>.partial` that a writer which no longer runs
+    /// left here (it was killed between writing and renaming): a resumed run starts from whole
+    /// files only. A temporary of a live process (a concurrent writer) is kept.
+    public func removeStaleTemporaries() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let fields = name.dropLast(".partial".count).split(separator: ".")
+            guard fields.count >= 3, let pid = pid_t(fields[fields.count - 2]) else { continue }
+            let alive = pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+            if !alive { try? fm.removeItem(atPath: path(name)) }
         }
     }
 

@@ -38,11 +38,6 @@ public struct ExperimentTaskRunner: TaskRunner {
         guard let folder = folder(taskKey: task.taskKey) else {
             return .failed("task folder for key \(task.taskKey.prefix(16)) leaves --out \(out.path): refused")
         }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            return .failed("\(folder.path): cannot create the task folder (\(error.localizedDescription)); check --out")
-        }
         let options = ExperimentOptions(
             dataRoot: dataRoot, confineToDataRoot: true,
             datasetCache: out.appendingPathComponent("datasets", isDirectory: true).path,
@@ -52,9 +47,23 @@ public struct ExperimentTaskRunner: TaskRunner {
                                totalSteps: run.totalSteps, phase: run.phase))
             },
             shouldStop: shouldStop)
+        // Bad input and a model too large for this machine fail the task cleanly, before its
+        // folder is written (instead of killing the worker in an allocation).
+        let prepared: PreparedRun
+        do {
+            prepared = try Experiment.prepare(configuration, options: options)
+            try prepared.checkMemory()
+        } catch {
+            return .failed(error.description)
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            return .failed("\(folder.path): cannot create the task folder (\(error.localizedDescription)); check --out")
+        }
         let outcome: RunOutcome
         do {
-            outcome = try Experiment.run(configuration, in: RunDirectory(existing: folder.path), options: options)
+            outcome = try prepared.run(in: RunDirectory(existing: folder.path))
         } catch {
             return .failed(error.description)
         }

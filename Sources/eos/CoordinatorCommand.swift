@@ -19,11 +19,7 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Endpoint to bind, e.g. tcp://0.0.0.0:5555 (non-loopback needs CURVE or --insecure).")
     var bind: String
 
-    @Option(help: "Sweep folder (default: runs/<sweep.name>).")
-    var out: String?
-
-    @Option(help: "Journal file (default: <out>/journal.sqlite).")
-    var journal: String?
+    @OptionGroup var folder: SweepFolderOptions
 
     @Option(name: .customLong("curve-secret"), help: "The coordinator's CURVE secret key file (eos keys generate).")
     var curveSecret: String?
@@ -54,7 +50,7 @@ struct CoordinatorCommand: ParsableCommand {
         } else {
             security = .plain
         }
-        let opened = try OpenedSweep(specPath: spec, out: out, journal: journal)
+        let opened = try OpenedSweep(specPath: spec, folder: folder)
         StopSignal.install()
         let loop: CoordinatorLoop
         do {
@@ -75,8 +71,10 @@ struct CoordinatorCommand: ParsableCommand {
         }
         loop.close()
         opened.printTable()
+        let failures = opened.failedTasksLine()
         opened.close()
         if !finished { throw ExitCode(143) }
+        if let failures { throw failedTasks(failures) }
     }
 }
 
@@ -86,10 +84,11 @@ struct OpenedSweep {
     let specification: SweepSpecification
     let out: String
     let journal: SweepJournal
+    let journalPath: String
     let machine: CoordinatorStateMachine
     let synchronizationLine: String
 
-    init(specPath: String, out: String?, journal journalPath: String?) throws {
+    init(specPath: String, folder: SweepFolderOptions) throws {
         let text: String
         do {
             text = try String(contentsOfFile: specPath, encoding: .utf8)
@@ -97,13 +96,14 @@ struct OpenedSweep {
             throw fail("\(specPath): cannot read the sweep specification (\(error.localizedDescription))")
         }
         do { specification = try SweepSpecification.load(tomlText: text, file: specPath) } catch { throw fail(error.description) }
-        self.out = URL(fileURLWithPath: out ?? "runs/\(specification.name)").standardizedFileURL.path
+        self.out = URL(fileURLWithPath: folder.out ?? "runs/\(specification.name)").standardizedFileURL.path
         do {
             try FileManager.default.createDirectory(atPath: self.out, withIntermediateDirectories: true)
         } catch {
             throw fail("\(self.out): cannot create the sweep folder (\(error.localizedDescription)); choose another --out")
         }
-        let path = journalPath ?? self.out + "/journal.sqlite"
+        let path = folder.journal ?? self.out + "/journal.sqlite"
+        journalPath = path
         do {
             journal = try SweepJournal.openAsCoordinator(path: path)
             let counts = try journal.synchronize(specification, specText: text, toolVersion: ToolVersion.current,
@@ -122,6 +122,22 @@ struct OpenedSweep {
         if let counts = try? journal.counts() {
             print("done \(counts.done), failed \(counts.failed), queued \(counts.queued), running \(counts.leased), stale \(counts.stale)")
         }
+        _ = Console.outputFailure()  // the table before any closing line on standard error
+    }
+
+    /// One line naming the tasks that ended failed (the first five, with their last error), or
+    /// nil when none did.
+    func failedTasksLine() -> String? {
+        guard let tasks = try? journal.tasks() else { return nil }
+        let failed = tasks.filter { $0.state == .failed }
+        guard !failed.isEmpty else { return nil }
+        let shown = failed.prefix(5).map { task in
+            let error = (task.lastError ?? "no error recorded").split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "\(taskLabel(task)): \(error)"
+        }
+        let more = failed.count > 5 ? "; and \(failed.count - 5) more" : ""
+        return "\(failed.count) of \(tasks.count) tasks failed: \(shown.joined(separator: "; "))\(more) "
+            + "(eos export \(journalPath) --format csv lists every task)"
     }
 
     func close() {
@@ -133,5 +149,5 @@ struct OpenedSweep {
 func logLine(_ line: String) {
     let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
                                            formatOptions: [.withFullTime, .withColonSeparatorInTime])
-    FileHandle.standardError.write(Data("[\(time)] \(line)\n".utf8))
+    Console.error("[\(time)] \(line)\n")
 }

@@ -15,8 +15,7 @@ struct ExportCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
-    @Argument(help: "The sweep's journal (<out>/journal.sqlite).")
-    var journal: String
+    @OptionGroup var journalFile: JournalFileArgument
 
     @Option(help: "csv or json.")
     var format: Format
@@ -33,16 +32,16 @@ struct ExportCommand: ParsableCommand {
         let tasks: [TaskRecord]
         let gridKeys: [String]
         do {
-            let journal = try SweepJournal.openReadOnly(path: journal)
+            let journal = try SweepJournal.openReadOnly(path: journalFile.journal)
             tasks = try journal.tasks()
             let specText = try journal.sweep()?.specText ?? ""
-            gridKeys = (try? SweepSpecification.load(tomlText: specText, file: self.journal).gridKeys)
+            gridKeys = (try? SweepSpecification.load(tomlText: specText, file: journalFile.journal).gridKeys)
                 ?? Array(Set(tasks.flatMap { (try? JSONValue(parsing: $0.gridJSON))?.dottedLeaves.keys ?? [:].keys })).sorted()
         } catch {
             throw fail(error.description)
         }
         let text = format == .json ? Self.json(tasks) : Self.csv(tasks, gridKeys: gridKeys)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.output(text)
     }
 
     static func parse(_ text: String?) -> JSONValue {

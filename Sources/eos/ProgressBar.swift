@@ -27,20 +27,20 @@ final class ProgressBar: @unchecked Sendable {
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             let line = String(format: "%@ [%@] %3.0f%% %d/%d %@ ETA %@", label, bar, fraction * 100, done, total,
                               detail, ProgressBar.duration(eta))
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            Console.error("\r\u{1B}[K" + line)
         } else {
             guard fraction - lastPlainFraction >= 0.1 || now.timeIntervalSince(lastDraw) >= 30 || done >= total else { return }
             lastPlainFraction = fraction
             lastDraw = now
             let line = String(format: "%@ %3.0f%% %d/%d %@ ETA %@\n", label, fraction * 100, done, total, detail,
                               ProgressBar.duration(eta))
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.error(line)
         }
     }
 
     /// Ends the bar's line on a terminal.
     func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal { Console.error("\n") }
     }
 
     static func duration(_ seconds: Double) -> String {

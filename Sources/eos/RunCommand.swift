@@ -46,18 +46,23 @@ struct RunCommand: ParsableCommand {
                            detail: String(format: "loss %.4g S %@", p.loss, p.sharpness.map { String(format: "%.4g", $0) } ?? "-"))
             },
             shouldStop: { StopSignal.isRequested })
-        // Bad input fails here, before anything is created or replaced.
+        // Bad input, and a model too large for this machine, fail here, before anything is
+        // created or replaced: --force removes the previous run only once this one can start.
         let prepared: PreparedRun
-        let directory: RunDirectory
         do {
             prepared = try Experiment.prepare(configuration, options: options)
-            directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force)
+            try prepared.checkMemory()
         } catch { throw fail(error.description) }
+        let directory: RunDirectory
+        do { directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force) }
+        catch { throw fail(error.description) }
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
         reportBLASKernel()
         print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
-        fflush(nil)  // the header before the progress bar on stderr
+        // The header before the progress bar on stderr; an unwritable standard output stops the
+        // command before it computes for nothing (`EOS.finish` says why).
+        if Console.outputFailure() != nil { throw ExitCode(1) }
         let outcome: RunOutcome
         do { outcome = try prepared.run(in: directory) }
         catch { bar.finish(); throw fail(error.description) }

@@ -7,12 +7,11 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Progress of a sweep from its journal (also while it runs).")
 
-    @Argument(help: "The sweep's journal (<out>/journal.sqlite).")
-    var journal: String
+    @OptionGroup var journalFile: JournalFileArgument
 
     func run() throws {
         do {
-            let journal = try SweepJournal.openReadOnly(path: journal)
+            let journal = try SweepJournal.openReadOnly(path: journalFile.journal)
             let counts = try journal.counts()
             let name = try journal.sweep()?.name ?? "(not synchronized yet)"
             let total = counts.queued + counts.leased + counts.done + counts.failed

@@ -20,11 +20,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("threads-per-worker"), help: "BLAS threads of each worker (default: max(1, cores / workers)).")
     var threadsPerWorker: Int?
 
-    @Option(help: "Sweep folder (default: runs/<sweep.name>).")
-    var out: String?
-
-    @Option(help: "Journal file (default: <out>/journal.sqlite).")
-    var journal: String?
+    @OptionGroup var folder: SweepFolderOptions
 
     /// Seconds a local worker waits for a vanished coordinator (e.g. a killed `eos sweep`) before it exits.
     static let localSilenceTimeout = 30.0
@@ -40,7 +36,7 @@ struct SweepCommand: ParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let workerCount = workers ?? cores
         let threads = threadsPerWorker ?? max(1, cores / workerCount)
-        let opened = try OpenedSweep(specPath: spec, out: out, journal: journal)
+        let opened = try OpenedSweep(specPath: spec, folder: folder)
         reportBLASKernel()
         StopSignal.install()
         let endpoint = LocalEndpoint.endpoint(out: opened.out)
@@ -57,13 +53,18 @@ struct SweepCommand: ParsableCommand {
             throw fail(error.description)
         }
         logLine("sweep \(opened.specification.name): \(opened.synchronizationLine)")
-        var children: [Process] = []
+        let supervisor = WorkerSupervisor(
+            launch: { index in try startWorker(index: index, endpoint: endpoint, threads: threads, out: sweepFolder) },
+            log: { line in
+                logLine(line)
+                SweepCommand.appendLog(line, out: sweepFolder)
+            })
         if !((try? opened.journal.isFinished()) ?? false) {
             do {
-                children = try (0..<workerCount).map { index in
-                    try startWorker(index: index, endpoint: endpoint, threads: threads, out: opened.out)
-                }
+                let counts = try? opened.journal.counts()
+                try supervisor.start(count: workerCount, finished: (counts?.done ?? 0) + (counts?.failed ?? 0))
             } catch {
+                SweepCommand.reap(supervisor.processes)
                 loop.close()
                 opened.close()
                 throw fail("cannot start worker processes (\(error.localizedDescription)); check that \(opened.out)/logs is writable")
@@ -73,20 +74,32 @@ struct SweepCommand: ParsableCommand {
         let display = SweepProgressDisplay(total: opened.specification.tasks.count)
         let finished: Bool
         do {
-            finished = try loop.run(shouldStop: { StopSignal.isRequested }, onTick: { display.update($0) })
+            finished = try loop.run(shouldStop: { StopSignal.isRequested || supervisor.gaveUp }, onTick: { machine in
+                display.update(machine)
+                if !machine.isFinished && !StopSignal.isRequested {
+                    supervisor.check(journal: machine.journal, now: Date().timeIntervalSince1970)
+                }
+            })
         } catch {
             display.finish()
             loop.close()
-            SweepCommand.reap(children)
+            SweepCommand.reap(supervisor.processes)
             opened.close()
             throw fail(error.description)
         }
         display.finish()
         loop.close()
-        SweepCommand.reap(children)
+        SweepCommand.reap(supervisor.processes)
         opened.printTable()
+        let failures = opened.failedTasksLine()
+        let gaveUp = supervisor.gaveUp ? supervisor.failureLine(journal: opened.journal) : nil
         opened.close()
+        if let gaveUp {
+            throw fail("\(gaveUp); the journal keeps every result: fix the cause (see \(opened.out)/logs) "
+                       + "and run the same command to resume")
+        }
         if !finished { throw ExitCode(143) }
+        if let failures { throw failedTasks(failures) }
     }
 
     /// `eos worker` as a child process, its output in `<out>/logs/worker-<index>.log`.
@@ -131,7 +144,7 @@ struct SweepCommand: ParsableCommand {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
-        handle.write(Data("[\(Date().timeIntervalSince1970)] \(line)\n".utf8))
+        try? handle.write(contentsOf: Data("[\(Date().timeIntervalSince1970)] \(line)\n".utf8))
         try? handle.close()
     }
 }
@@ -154,14 +167,14 @@ final class SweepProgressDisplay {
             + "queued \(counts.queued)  workers \(machine.workerCount)  ETA \(eta)"
         lastDraw = Date()
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            Console.error("\r\u{1B}[K" + line)
         } else if line != lastLine {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Console.error(line + "\n")
         }
         lastLine = line
     }
 
     func finish() {
-        if isTerminal && !lastLine.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && !lastLine.isEmpty { Console.error("\n") }
     }
 }

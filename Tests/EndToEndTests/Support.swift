@@ -36,12 +36,13 @@ final class Child {
     let process = Process()
     let log: String
 
-    /// `environment` adds to (or replaces in) the test's own environment.
-    init(_ arguments: [String], in folder: String, log name: String, environment: [String: String] = [:]) throws {
+    /// `environment` adds to (or replaces in) the test's own environment; `executable` replaces `eos`.
+    init(_ arguments: [String], in folder: String, log name: String, environment: [String: String] = [:],
+         executable: String? = nil) throws {
         log = folder + "/" + name
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.executableURL = URL(fileURLWithPath: EOSBinary.path!)
+        process.executableURL = URL(fileURLWithPath: executable ?? EOSBinary.path!)
         process.arguments = arguments
         // OpenBLAS's kernels as installed, as in the in-process tests (LinearAlgebra.BLASKernel).
         process.environment = ProcessInfo.processInfo.environment
@@ -140,3 +141,18 @@ func comparable(_ summaryJSON: String?) -> NSDictionary? {
 }
 
 func openJournal(_ path: String) -> SweepJournal? { try? SweepJournal.openReadOnly(path: path) }
+
+/// Runs `script` with /bin/sh in `folder` (at most `seconds`), the binary as "$EOS": for
+/// redirections (`2>/dev/full`) and limits (`ulimit -f`) a test sets up around `eos`.
+func shell(_ script: String, in folder: String, seconds: Double = 120) throws -> (status: Int32?, output: String) {
+    let child = try Child(["-c", script], in: folder, log: "sh-\(UUID().uuidString.prefix(6)).log",
+                          environment: ["EOS": EOSBinary.path!], executable: "/bin/sh")
+    let status = child.wait(seconds: seconds)
+    child.kill9()
+    return (status, child.output)
+}
+
+/// The worker pid in a journal's worker name (`host-pid`).
+func workerPID(_ name: String?) -> Int32? {
+    name?.split(separator: "-").last.flatMap { Int32($0) }
+}

@@ -1,0 +1,104 @@
+import Configuration
+
+/// The memory one run takes, estimated from its configuration and the shape of its data before
+/// anything is allocated or written, so that a model too large for the machine is refused with
+/// one line instead of dying in an allocation (`PreparedRun.checkMemory`).
+///
+/// It counts the buffers the engine allocates, in multiples of
+/// - N = Σₗ (inₗ + 1)·outₗ parameters, for layer sizes d → w (× depth) → k;
+/// - U = depth·w + k units and H = depth·w hidden units per example, for the n examples of the
+///   full batch.
+///
+/// in bytes s per scalar (8 in Float64, 4 in Float32):
+/// - the loss (`FullBatchLoss`): per layer and example the order-0 and order-1 buffers, 4U + 7H
+///   (Z, δ, Z₁, δ₁ on every layer; A, σ′, σ″, σ‴, ∂L/∂A, A₁, (∂L/∂A)₁ on hidden ones), and
+///   with tracking the order-2 (Taylor) buffers of ∇³L, 2U + 2H more; its own copy of X and Y;
+/// - vectors of length N: θ, the gradient, the loss's cached θ and gradient, the next iterate,
+///   the copies while a parameter file is serialized (8 in all, as measured), the warm start
+///   (k vectors), and the
+///   block-Lanczos storage 2m + max(k, r) + 2 with m = max(4k, 24) and r = min(m − k, max(k, m/2))
+///   (`BlockLanczos`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u, ∇³L[u, u], the
+///   projection's and the gradient flow's iterates) and a 2-pair solver;
+/// - the dataset in Float64 (x, y) and its serialized `data.safetensors`;
+/// - the process itself (`baseline`: Swift runtime, Foundation, OpenBLAS's buffers).
+///
+/// Checked against the peak resident size of `eos run` (depth 2, width 1024, 1000 digits, one
+/// sharpness solve: 810 MB measured, 866 MB estimated); the Lanczos term is its worst case (a
+/// cold start that reaches the full basis), so the estimate is an upper bound there.
+///
+/// A tracked run whose training precision is Float32 holds both a Float32 and a Float64 loss.
+/// Sizes are computed in floating point: a configuration whose parameter count overflows an
+/// integer is still estimated (and refused) instead of trapping.
+public struct MemoryEstimate: Sendable, Equatable {
+    /// N, the number of parameters.
+    public let parameters: Double
+    /// The bytes of the buffers above.
+    public let bytes: Double
+
+    /// The estimate for `configuration` on n examples of d features and k outputs.
+    public init(_ configuration: RunConfiguration, examples n: Int, inputs d: Int, outputs k: Int) {
+        let depth = Double(configuration.model.depth), width = Double(configuration.model.width)
+        let n = Double(n), d = Double(d), k = Double(k)
+        let sizes = [d] + Array(repeating: width, count: configuration.model.depth) + [k]
+        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + ($1.0 + 1) * $1.1 }
+        let hidden = depth * width, units = hidden + k
+        let tracking = configuration.track.enabled
+        let eigenvalues = Double(configuration.sharpness.k)
+
+        func lossBytes(scalar s: Double, secondOrder: Bool) -> Double {
+            let perExample = 4 * units + 7 * hidden + (secondOrder ? 2 * units + 2 * hidden : 0)
+            return s * (n * perExample + n * (d + k) + 2 * parameters)
+        }
+        func lanczosVectors(pairs: Double) -> Double {
+            let m = min(max(4 * pairs, 24), max(parameters, 1))
+            let r = min(m - min(pairs, m), max(pairs, (m / 2).rounded(.down)))
+            return 2 * m + max(pairs, r) + 2 + pairs
+        }
+        let s = configuration.train.precision == .float64 ? 8.0 : 4.0
+        var bytes = lossBytes(scalar: s, secondOrder: tracking && s == 8)
+        bytes += s * parameters * (8 + lanczosVectors(pairs: eigenvalues))
+        if tracking {
+            if s != 8 { bytes += lossBytes(scalar: 8, secondOrder: true) }
+            bytes += 8 * parameters * (24 + lanczosVectors(pairs: max(2, eigenvalues)))
+        }
+        bytes += 8 * n * (d + k + 1) + (configuration.usesFloat64 ? 8 : 4) * n * (d + k + 1)
+        bytes += Self.baseline
+        self.parameters = parameters
+        self.bytes = bytes
+    }
+
+    /// The resident size of `eos` before any run buffer: 64 MB (about 33 MB measured with one
+    /// BLAS thread, the rest for more threads' buffers).
+    public static let baseline = 64.0 * 1024 * 1024
+
+    /// Bytes as "1.5 GB", "640 MB" (powers of 1024).
+    public static func format(_ bytes: Double) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB", "PB", "EB"]
+        var value = bytes, unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(Int(value)) bytes" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+    }
+}
+
+extension PreparedRun {
+    /// The memory estimate of this run on its loaded dataset.
+    public var memoryEstimate: MemoryEstimate {
+        MemoryEstimate(configuration, examples: dataset.count, inputs: dataset.inputDimension,
+                       outputs: dataset.outputDimension)
+    }
+
+    /// Refuses a run whose `memoryEstimate` exceeds the memory available to this process
+    /// (`AvailableMemory`), with one line naming both and the keys that size a run. Does
+    /// nothing where the available memory cannot be read.
+    public func checkMemory(available: AvailableMemory? = .current) throws(ExperimentError) {
+        guard let available else { return }
+        let estimate = memoryEstimate
+        guard estimate.bytes > available.bytes else { return }
+        let parameters = estimate.parameters < 1e6 ? "\(Int(estimate.parameters))"
+            : String(format: "%.3g", estimate.parameters)
+        throw .invalidConfiguration(
+            "model too large for this machine: the run needs about \(MemoryEstimate.format(estimate.bytes)) "
+            + "(\(parameters) parameters, \(dataset.count) examples), only \(MemoryEstimate.format(available.bytes)) "
+            + "available (\(available.source)); reduce model.width, model.depth or data.n")
+    }
+}

@@ -1,0 +1,66 @@
+import Testing
+import Foundation
+import Configuration
+@testable import Experiment
+
+/// The memory estimate that refuses a model too large for the machine before anything is written.
+@Suite struct MemoryEstimateTests {
+    /// Digits (d = 64, k = 10) on n = 64 examples, depth 1 width 8, Float64, k = 1 eigenvalue:
+    /// N = 65·8 + 9·10 = 610, H = 8, U = 18.
+    /// loss: 8·(64·(4·18 + 7·8) + 64·74 + 2·610) = 113 184; Lanczos m = 24, r = 12: 2·24 + 12 + 2 + 1 = 63
+    /// vectors, so 8·610·(8 + 63) = 346 480; data 2·8·64·75 = 76 800; baseline 64 MiB = 67 108 864.
+    /// Total 67 645 328 bytes.
+    @Test func countsTheEngineBuffersOfASmallRun() throws {
+        let c = try configuration("[data]\nn = 64\n[model]\ndepth = 1\nwidth = 8\n")
+        let estimate = MemoryEstimate(c, examples: 64, inputs: 64, outputs: 10)
+        #expect(estimate.parameters == 610)
+        #expect(estimate.bytes == 67_645_328)
+    }
+
+    @Test func trackingAndFloat32AddTheFloat64LossAndTheTrackerVectors() throws {
+        let plain = try configuration("[data]\nn = 64\n[train]\nprecision = \"float32\"\n")
+        let tracked = try configuration("[data]\nn = 64\n[train]\nprecision = \"float32\"\n[track]\nenabled = true\n")
+        let a = MemoryEstimate(plain, examples: 64, inputs: 64, outputs: 10)
+        let b = MemoryEstimate(tracked, examples: 64, inputs: 64, outputs: 10)
+        #expect(a.parameters == b.parameters)
+        // At least the Float64 copy of the loss's inputs and the 24 tracker vectors.
+        #expect(b.bytes - a.bytes >= 8 * 64 * 74 + 8 * 24 * a.parameters)
+    }
+
+    @Test func aParameterCountBeyondAnyIntegerIsEstimatedNotTrapped() throws {
+        let c = try configuration("[model]\ndepth = 3\nwidth = 1000000000000\n")
+        let estimate = MemoryEstimate(c, examples: 1000, inputs: 64, outputs: 10)
+        #expect(estimate.parameters > 2e24 && estimate.bytes > 8 * estimate.parameters)
+    }
+
+    @Test func checkMemoryRefusesWithOneLineNamingBothSizes() throws {
+        let huge = try Experiment.prepare(try configuration("[data]\nn = 64\n[model]\nwidth = 100000000\n"))
+        let available = AvailableMemory(bytes: 16 * 1024 * 1024 * 1024, source: "MemAvailable")
+        #expect(throws: ExperimentError.self) { try huge.checkMemory(available: available) }
+        do {
+            try huge.checkMemory(available: available)
+        } catch {
+            let line = error.description
+            #expect(line.hasPrefix("model too large for this machine: the run needs about "))
+            #expect(line.contains("only 16 GB available (MemAvailable); reduce model.width, model.depth or data.n"))
+            #expect(!line.contains("\n"))
+        }
+        let small = try Experiment.prepare(try configuration("[data]\nn = 64\n"))
+        try small.checkMemory(available: available)
+    }
+
+    @Test func availableMemoryIsReadFromThisMachine() throws {
+        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
+        let total = try #require(meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }?
+            .split(separator: " ").dropFirst().first.flatMap { Double($0) })
+        let available = try #require(AvailableMemory.current)
+        #expect(available.bytes > 0 && available.bytes <= total * 1024)
+    }
+
+    @Test func sizesAreWrittenInBinaryUnits() {
+        #expect(MemoryEstimate.format(512) == "512 bytes")
+        #expect(MemoryEstimate.format(1536) == "1.5 KB")
+        #expect(MemoryEstimate.format(3 * 1024 * 1024 * 1024 * 1024) == "3.0 TB")
+        #expect(MemoryEstimate.format(600 * 1024 * 1024) == "600 MB")
+    }
+}
