@@ -13,6 +13,8 @@ public final class CoordinatorLoop {
     public let boundEndpoint: String
     private let socket: ZMQSocket
     private let authenticator: ZAPHandler?
+    /// Under CURVE: sees the plain (non-CURVE) connections that libzmq drops before ZAP.
+    private let handshakes: ZMQHandshakeMonitor?
     /// CURVE refusals reported by the ZAP handler's thread, complained about by the loop.
     private let refusals = RefusalQueue()
     private let log: @Sendable (String) -> Void
@@ -26,7 +28,9 @@ public final class CoordinatorLoop {
     static let lingerMilliseconds: Int32 = 1_000
 
     /// Binds `endpoint`. A non-local endpoint (see `CoordinatorSecurity.isLocal`) needs `.curve`
-    /// security unless `insecure`; CURVE refusals are logged and journaled (`worker_refused`).
+    /// security unless `insecure`; CURVE refusals — unknown keys, seen by ZAP, and plain
+    /// connections, seen by a socket monitor — are logged and journaled (`worker_refused`) under
+    /// the state machine's rate limit.
     public init(machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
                 insecure: Bool = false, log: @escaping @Sendable (String) -> Void) throws(CoordinatorError)
     {
@@ -53,8 +57,10 @@ public final class CoordinatorLoop {
                 }
                 try socket.enableCurveServer(secretKey: secretKey, authenticator: handler)
                 authenticator = handler
+                handshakes = try ZMQHandshakeMonitor(watching: socket)
             } else {
                 authenticator = nil
+                handshakes = nil
             }
             try socket.bind(endpoint)
             boundEndpoint = try socket.lastEndpoint()
@@ -113,7 +119,7 @@ public final class CoordinatorLoop {
             } catch {
                 preconditionFailure("unexpected error \(error)")
             }
-            for line in refusals.takeAll() {
+            for line in refusals.takeAll() + plainConnections() {
                 try perform(machine.complain(Self.workerRefused, line, now: Self.now()))
             }
         }
@@ -122,9 +128,20 @@ public final class CoordinatorLoop {
     /// Journal event of a connection that CURVE refused.
     static let workerRefused = JournalEvent.Kind(rawValue: "worker_refused")
 
-    /// Closes the socket (after its linger) and stops the ZAP handler, in that order.
+    /// Lines for the connections CURVE refused during the handshake since the last call.
+    private func plainConnections() -> [String] {
+        guard let handshakes, let failures = try? handshakes.takeFailures() else { return [] }
+        return failures.map { failure in
+            failure.isMechanismMismatch
+                ? "refused a plain (non-CURVE) connection on \(failure.endpoint): give the worker --curve-secret and --curve-server"
+                : "refused a connection on \(failure.endpoint): CURVE handshake failed (ZMTP protocol error 0x\(String(failure.protocolError, radix: 16)))"
+        }
+    }
+
+    /// Closes the socket (after its linger), its handshake monitor and then the ZAP handler.
     public func close() {
         socket.close()
+        handshakes?.close()
         authenticator?.stop()
     }
 

@@ -21,7 +21,7 @@ final class RunningCoordinator: Sendable {
     private let control = Shared()
     private let done = DispatchSemaphore(value: 0)
 
-    init(tasks: Int, settings: CoordinatorSettings) throws {
+    init(tasks: Int, settings: CoordinatorSettings, security: CoordinatorSecurity = .plain) throws {
         let harness = try Harness(tasks: tasks, settings: settings)
         self.harness = UncheckedBox(harness)
         let ready = DispatchSemaphore(value: 0)
@@ -31,7 +31,7 @@ final class RunningCoordinator: Sendable {
         let thread = Thread {
             let loop: CoordinatorLoop
             do throws(CoordinatorError) {
-                loop = try CoordinatorLoop(machine: box.value.machine, endpoint: "tcp://127.0.0.1:*", security: .plain,
+                loop = try CoordinatorLoop(machine: box.value.machine, endpoint: "tcp://127.0.0.1:*", security: security,
                                            log: { _ in })
             } catch {
                 bound.withLock { $0 = .failure(error) }
@@ -141,6 +141,33 @@ struct CoordinatorLoopTests {
         let kinds = try journal.events().map(\.kind)
         #expect(kinds.filter { $0 == .refusedResult }.count == 2)
         #expect(kinds.filter { $0 == .foreignLeaseIgnored }.count == 1)
+    }
+
+    @Test("a plain (non-CURVE) connection to a CURVE coordinator is logged and journaled as worker_refused, rate-limited",
+          .enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
+    func plainConnectionToCurveIsJournaled() throws {
+        let serverKeys = try CurveKeyPair.generate()
+        let coordinator = try RunningCoordinator(
+            tasks: 1, settings: CoordinatorSettings(heartbeatInterval: 0.5, liveness: 4),
+            security: .curve(secretKey: serverKeys.secretKey, allowedKeys: [:]))
+        defer { coordinator.stop() }
+        let context = try ZMQContext()
+        let plain = try TestPeer(context, endpoint: coordinator.endpoint)
+        defer { plain.close() }
+        try plain.send(readyMessage("plain"))
+        var refusals: [JournalEvent] = []
+        let deadline = Date().addingTimeInterval(5)
+        while refusals.isEmpty, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            refusals = try coordinator.journal().events().filter { $0.kind.rawValue == "worker_refused" }
+        }
+        #expect(refusals.first?.detail?.contains("refused a plain (non-CURVE) connection on \(coordinator.endpoint)") == true)
+        #expect(try plain.next(within: 0.3) { _ in true } == nil)
+        // libzmq retries every 100 ms; the rate limit keeps the journal from growing with each try.
+        Thread.sleep(forTimeInterval: 1)
+        let later = try coordinator.journal().events().filter { $0.kind.rawValue == "worker_refused" }
+        #expect(later.count <= CoordinatorStateMachine.Limits.complaintBurst)
+        #expect(try coordinator.journal().task(key: coordinator.harness.value.keys[0])?.state == .queued)
     }
 
     @Test("a READY flood from a peer that holds a task: the loop still ticks on time and the real worker's lease lives")

@@ -100,3 +100,30 @@ struct CurveTests {
         #expect(malformed.decision == nil)
     }
 }
+
+@Suite(.enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
+struct HandshakeMonitorTests {
+    @Test func plainClientAtACurveServerIsSeenByTheMonitor() throws {
+        let context = try ZMQContext()
+        let serverKeys = try CurveKeyPair.generate()
+        let log = DecisionLog()
+        let zap = try ZAPHandler(context: context, allowedKeys: []) { log.append($0) }
+        let server = try makeSocket(.router, context)
+        try server.enableCurveServer(secretKey: serverKeys.secretKey, authenticator: zap)
+        try server.bind("tcp://127.0.0.1:*")
+        let endpoint = try server.lastEndpoint()
+        let monitor = try ZMQHandshakeMonitor(watching: server)
+        defer { monitor.close() }
+
+        let plain = try makeSocket(.dealer, context)
+        try plain.set(.linger(milliseconds: 0))
+        try plain.connect(endpoint)
+        try plain.send([Data("READY".utf8)])
+        var failures: [ZMQHandshakeMonitor.Failure] = []
+        #expect(eventually { failures += (try? monitor.takeFailures()) ?? []; return !failures.isEmpty })
+        #expect(failures.first?.isMechanismMismatch == true)
+        #expect(failures.first?.endpoint == endpoint)
+        #expect(log.all.isEmpty)  // ZAP never hears of it: only the monitor does
+        plain.close()
+    }
+}
