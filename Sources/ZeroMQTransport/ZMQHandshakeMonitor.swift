@@ -6,7 +6,9 @@ import Foundation
 /// A client whose security mechanism differs from the server's (a plain NULL client at a CURVE
 /// server) never reaches the ZAP handler: libzmq drops it during the ZMTP greeting. The monitor
 /// is where such a connection is seen at all. libzmq reports the socket's own endpoint for an
-/// accepted connection, not the peer's address.
+/// accepted connection, not the peer's address, reports each failed connection once (it does not
+/// retry a peer that failed the handshake; the peer reconnects on its own), and drops an event it
+/// cannot deliver at once: the monitor sees most, not provably all, failed handshakes.
 ///
 /// Threads: like a socket, create, read and close it on the thread that owns the watched socket.
 public final class ZMQHandshakeMonitor {
