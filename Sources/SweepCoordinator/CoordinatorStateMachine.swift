@@ -16,13 +16,14 @@ import SweepProtocol
 ///   when the sweep is finished; held results already in the journal are ACKed. A READY from a
 ///   connection that holds a lease is answered from memory with that lease's TASK again;
 /// - a lease belongs to the connection it was handed to: its token (128 random bits) travels
-///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection; a lease
-///   of a previous coordinator on this journal is taken over by the connection that names its
-///   token while it is current (its worker reconnected to us);
+///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection. A
+///   connection that names the token takes the lease over only when no live connection holds
+///   it: the holder has been silent for two heartbeat intervals (its worker reconnected), or a
+///   previous coordinator on this journal handed it out (its worker reconnected to us);
 /// - every valid message from a worker renews the leases it holds (written to the journal on
 ///   the next tick, one transaction for all);
 /// - RESULT is recorded once by task key, only under a lease granted for that task and, while
-///   that lease's holder is connected, only from that holder; a late result of an earlier holder
+///   that lease's holder is live, only from that holder; a late result of an earlier holder
 ///   is accepted. Recorded, late, duplicate and unknown-task results are ACKed, refused ones not;
 /// - a message that does not parse is logged (and journaled) and its sender ignored for a while;
 /// - complaints about peers are rate-limited (``ComplaintLimiter``); anonymous sessions and
@@ -237,7 +238,7 @@ public final class CoordinatorStateMachine {
         let worker = sessions[routingID]?.name ?? "?"
         let task = result.taskKey.prefix(16)
         if let lease = leases[result.leaseID] {
-            guard lease.taskKey == result.taskKey, lease.routingID == routingID else {
+            guard lease.taskKey == result.taskKey, lease.routingID == routingID || holderWentQuiet(lease, now: now) else {
                 let line = "result of task \(task) from \(worker) refused: its lease is held by another connection"
                 return try complain(.refusedResult, worker: worker, line, taskKey: result.taskKey, now: now)
             }
@@ -297,15 +298,21 @@ public final class CoordinatorStateMachine {
     // MARK: - Ownership
 
     /// The lease `token` of `taskKey` when the sender holds it: it was handed to this connection,
-    /// or it is a current lease of the journal that no connected worker holds (a previous
-    /// coordinator handed it out and its worker reconnected to us), which the sender then takes
-    /// over — so the task keeps running instead of expiring and running twice. Nil otherwise:
-    /// the lease is held by another connection, is not current, or was never this task's.
+    /// or no live connection holds it — its holder went quiet (``holderWentQuiet(_:now:)``), or
+    /// it is a current lease of the journal that a previous coordinator handed out — and the
+    /// sender, which knows the token, takes it over, so the task keeps running instead of
+    /// expiring and running twice. Nil otherwise: the lease is held by another live connection,
+    /// is not current, or was never this task's.
     private func ownLease(_ token: String, of taskKey: String, from routingID: Data, now: Double) throws(JournalError)
         -> ActiveLease?
     {
         if let lease = leases[token] {
-            return lease.taskKey == taskKey && lease.routingID == routingID ? lease : nil
+            guard lease.taskKey == taskKey else { return nil }
+            if lease.routingID == routingID { return lease }
+            guard holderWentQuiet(lease, now: now) else { return nil }
+            leases[token]?.routingID = routingID
+            leases[token]?.heardAt = now
+            return leases[token]
         }
         guard let task = try journal.task(key: taskKey), task.state == .leased, task.leaseID == token else { return nil }
         let assignment = CoordinatorMessage.TaskAssignment(
@@ -314,6 +321,15 @@ public final class CoordinatorStateMachine {
         let lease = ActiveLease(assignment: assignment, routingID: routingID, heardAt: now, renewedAt: -.infinity)
         leases[token] = lease
         return lease
+    }
+
+    /// Whether the connection holding `lease` has been silent for over two heartbeat intervals: a
+    /// worker that reconnected (a new routing id) while the old connection lingers here, which
+    /// then takes its lease over by naming its token. A live holder heartbeats every interval, so
+    /// its lease is never moved away from it.
+    private func holderWentQuiet(_ lease: ActiveLease, now: Double) -> Bool {
+        let lastHeard = sessions[lease.routingID]?.lastHeard ?? -.infinity
+        return now - lastHeard > 2 * settings.heartbeatInterval
     }
 
     /// Forgets a connection: its session and the leases it held in memory (the journal keeps

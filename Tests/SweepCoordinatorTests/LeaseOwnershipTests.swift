@@ -83,6 +83,26 @@ struct LeaseOwnershipTests {
         #expect(try h.journal.events(taskKey: real.taskKey).contains { $0.kind == .taskCompleted })
     }
 
+    @Test("a worker that reconnects (new routing id) after its old connection went quiet keeps its lease and its result counts")
+    func reconnectedWorkerKeepsItsLease() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.send(.heartbeat(nil), from: "a", at: 0.5)
+        // 2.6 s later (over two heartbeat intervals of silence) the same worker speaks from a new socket.
+        let progress = WorkerMessage.Progress(taskKey: task.taskKey, leaseID: task.leaseID, step: 7, totalSteps: 9, phase: "gd")
+        #expect(logs(try h.send(.heartbeat(progress), from: "a-reconnected", at: 2.6)).allSatisfy { !$0.contains("does not hold") })
+        #expect(h.machine.running.contains { $0.taskKey == task.taskKey && $0.step == 7 })
+        _ = try h.tick(2.7)
+        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 2.6 + h.settings.leaseDuration)
+        // The old connection lost the lease: its messages no longer count.
+        _ = try h.send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey, error: "x")), from: "a", at: 2.8)
+        #expect(try h.state(task.taskKey) == .leased)
+        #expect(messages(try h.send(h.result(task), from: "a-reconnected", at: 3), to: "a-reconnected")
+                .contains(.ack(taskKey: task.taskKey)))
+        #expect(try h.journal.events(taskKey: task.taskKey).contains { $0.kind == .taskCompleted })
+    }
+
     @Test("READY from a connection that holds a lease: its TASK again from memory, no journal transaction")
     func readyFromHolderIsAnsweredFromMemory() throws {
         let h = try Harness(tasks: 3)
