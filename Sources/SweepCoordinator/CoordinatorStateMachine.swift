@@ -119,9 +119,9 @@ public final class CoordinatorStateMachine {
         case .return(let given):
             actions += try handleReturn(given, from: routingID, now: now)
         case .disconnect:
-            let name = sessions[routingID]?.name ?? "?"
+            let session = sessions[routingID]
             forget(routingID)
-            actions.append(.log("\(name) disconnected"))
+            if let session, session.introduced { actions.append(.log("\(session.name) disconnected")) }
         }
         return actions
     }

@@ -1,8 +1,7 @@
 import Synchronization
 
-/// Lines about refused connections, appended on the ZAP handler's (or the socket monitor's)
-/// thread and taken by the coordinator loop, which alone may touch the state machine and so
-/// applies its rate limit and journal. Holds at most `capacity` lines; more are counted.
+/// Lines about connections refused by ZAP, appended on the ZAP handler's thread and taken by the
+/// coordinator loop, which alone may touch the state machine (its rate limit and journal). Holds at most `capacity` lines; more are counted.
 final class RefusalQueue: Sendable {
     static let capacity = 256
     private let state = Mutex<(lines: [String], dropped: Int)>(([], 0))
