@@ -23,7 +23,7 @@ public final class CoordinatorLoop {
     static let pollMilliseconds = 50
     /// Messages handled per loop turn at most (fewer when the clock tick falls due first), so a
     /// flood of messages cannot hold off the tick that heartbeats and renews real workers.
-    public static let maxMessagesPerTurn = 256
+    static let maxMessagesPerTurn = 256
     /// Socket linger on close, in ms, so that the last SHUTDOWNs and ACKs leave.
     static let lingerMilliseconds: Int32 = 1_000
 
