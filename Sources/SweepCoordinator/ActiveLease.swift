@@ -1,19 +1,23 @@
 import Foundation
+import SweepProtocol
 
-/// A lease handed out by this coordinator process: the protocol's numeric lease id stands for
-/// the journal's lease id text.
+/// A lease this coordinator process knows the holder of: the connection it was handed to (or,
+/// after a coordinator restart, the connection that proved it with the lease token).
 struct ActiveLease {
-    var taskKey: String
-    /// The journal's lease id (32 hex digits).
-    var journalLeaseID: String
-    /// The routing id of the worker that holds it (updated when the worker reconnects).
+    /// The TASK the holder was sent; sent again, from memory, when the holder asks READY again.
+    /// Its `leaseID` is the lease token (the journal's lease id, 128 random bits).
+    var assignment: CoordinatorMessage.TaskAssignment
+    /// The routing id of the connection that holds it.
     var routingID: Data
-    /// GD steps done and planned, from the worker's latest heartbeat.
+    /// GD steps done and planned, from the holder's latest heartbeat.
     var step = 0
     var totalSteps = 0
+    /// Unix seconds of the holder's latest valid message; the journal deadline is
+    /// `heardAt + lease duration` once renewed.
+    var heardAt: Double
+    /// `heardAt` as of the last renewal written to the journal.
+    var renewedAt: Double
 
-    /// The protocol lease id of a journal lease id: its first 15 hex digits (60 bits, so ≥ 0).
-    static func protocolID(_ journalLeaseID: String) -> Int64 {
-        Int64(journalLeaseID.prefix(15), radix: 16) ?? 0
-    }
+    var taskKey: String { assignment.taskKey }
+    var leaseID: String { assignment.leaseID }
 }

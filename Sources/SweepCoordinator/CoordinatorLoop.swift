@@ -9,17 +9,28 @@ import ZeroMQTransport
 public final class CoordinatorLoop {
     public let machine: CoordinatorStateMachine
     public let endpoint: String
+    /// The endpoint as bound (a `tcp://…:*` wildcard resolved to its port).
+    public let boundEndpoint: String
     private let socket: ZMQSocket
     private let authenticator: ZAPHandler?
+    /// Under CURVE: sees the plain (non-CURVE) connections that libzmq drops before ZAP.
+    private let handshakes: ZMQHandshakeMonitor?
+    /// CURVE refusals reported by the ZAP handler's thread, complained about by the loop.
+    private let refusals = RefusalQueue()
     private let log: @Sendable (String) -> Void
 
     /// Poll timeout, in ms: how often the loop looks at the clock and the stop flag when idle.
     static let pollMilliseconds = 50
+    /// Messages handled per loop turn at most (fewer when the clock tick falls due first), so a
+    /// flood of messages cannot hold off the tick that heartbeats and renews real workers.
+    static let maxMessagesPerTurn = 256
     /// Socket linger on close, in ms, so that the last SHUTDOWNs and ACKs leave.
     static let lingerMilliseconds: Int32 = 1_000
 
     /// Binds `endpoint`. A non-local endpoint (see `CoordinatorSecurity.isLocal`) needs `.curve`
-    /// security unless `insecure`; CURVE refusals are logged and journaled (`worker_refused`).
+    /// security unless `insecure`; CURVE refusals — unknown keys, seen by ZAP, and plain
+    /// connections, seen by a socket monitor — are logged and journaled (`worker_refused`) under
+    /// the state machine's rate limit.
     public init(machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
                 insecure: Bool = false, log: @escaping @Sendable (String) -> Void) throws(CoordinatorError)
     {
@@ -35,25 +46,24 @@ public final class CoordinatorLoop {
             try socket.set(.maxMessageSize(bytes: Int64(ProtocolConstants.maxFrameBytes)))
             try socket.set(.linger(milliseconds: Self.lingerMilliseconds))
             if case .curve(let secretKey, let allowedKeys) = security {
-                let journal = machine.journal
+                let refusals = refusals
                 let handler = try ZAPHandler(context: context, allowedKeys: Set(allowedKeys.keys)) { decision in
                     let key = decision.publicKey?.z85 ?? "none"
                     if decision.accepted {
                         log("accepted worker key \(decision.publicKey.flatMap { allowedKeys[$0] } ?? key) from \(decision.address)")
                     } else {
-                        let line = "refused \(decision.mechanism) worker with key \(key) from \(decision.address): \(decision.reason)"
-                        log(line)
-                        try? journal.record(event: JournalEvent(
-                            time: Date().timeIntervalSince1970, kind: JournalEvent.Kind(rawValue: "worker_refused"),
-                            detail: line))
+                        refusals.append("refused \(decision.mechanism) worker with key \(key) from \(decision.address): \(decision.reason)")
                     }
                 }
                 try socket.enableCurveServer(secretKey: secretKey, authenticator: handler)
                 authenticator = handler
+                handshakes = try ZMQHandshakeMonitor(watching: socket)
             } else {
                 authenticator = nil
+                handshakes = nil
             }
             try socket.bind(endpoint)
+            boundEndpoint = try socket.lastEndpoint()
             self.socket = socket
         } catch {
             throw .transport(endpoint: endpoint, error)
@@ -78,22 +88,7 @@ public final class CoordinatorLoop {
                 try perform(machine.stop(now: Self.now()))
                 return false
             }
-            do {
-                _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
-                while let frames = try socket.tryReceive() {
-                    guard frames.count >= 1 else { continue }
-                    try perform(machine.receive(Array(frames.dropFirst()), from: frames[0], now: Self.now()))
-                }
-            } catch let error as ZMQError where error.kind == .interrupted {
-                continue
-            } catch let error as ZMQError {
-                throw .transport(endpoint: endpoint, error)
-            } catch let error as CoordinatorError {
-                throw error
-            } catch {
-                preconditionFailure("unexpected error \(error)")
-            }
-            let now = Self.now()
+            var now = Self.now()
             if now - lastTick >= tickInterval {
                 lastTick = now
                 try perform(machine.tick(now: now))
@@ -104,12 +99,49 @@ public final class CoordinatorLoop {
                 if finishedAt == nil { finishedAt = now }
                 if let finishedAt, now - finishedAt >= grace { return true }
             }
+            do {
+                _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
+                var handled = 0
+                while handled < Self.maxMessagesPerTurn, now - lastTick < tickInterval,
+                      let frames = try socket.tryReceive()
+                {
+                    handled += 1
+                    now = Self.now()
+                    guard frames.count >= 1 else { continue }
+                    try perform(machine.receive(Array(frames.dropFirst()), from: frames[0], now: now))
+                }
+            } catch let error as ZMQError where error.kind == .interrupted {
+                continue
+            } catch let error as ZMQError {
+                throw .transport(endpoint: endpoint, error)
+            } catch let error as CoordinatorError {
+                throw error
+            } catch {
+                preconditionFailure("unexpected error \(error)")
+            }
+            for line in refusals.takeAll() + plainConnections() {
+                try perform(machine.complain(Self.workerRefused, line, now: Self.now()))
+            }
         }
     }
 
-    /// Closes the socket (after its linger) and stops the ZAP handler, in that order.
+    /// Journal event of a connection that CURVE refused.
+    static let workerRefused = JournalEvent.Kind(rawValue: "worker_refused")
+
+    /// Lines for the connections CURVE refused during the handshake since the last call.
+    private func plainConnections() -> [String] {
+        guard let handshakes, let failures = try? handshakes.takeFailures() else { return [] }
+        return failures.map { failure in
+            failure.isMechanismMismatch
+                ? "refused a plain (non-CURVE) connection on \(failure.endpoint): give the worker --curve-secret and --curve-server"
+                : "refused a connection on \(failure.endpoint): CURVE handshake failed (ZMTP protocol error 0x\(String(failure.protocolError, radix: 16)))"
+        }
+    }
+
+    /// Closes the socket (after its linger), its handshake monitor and then the ZAP handler.
     public func close() {
         socket.close()
+        handshakes?.close()
         authenticator?.stop()
     }
 

@@ -7,34 +7,62 @@ import SweepProtocol
 ///
 /// The journal is the only durable state: leases, attempts and results live there, so a new
 /// machine on the same journal (a restarted coordinator) carries on where the old one stopped.
-/// In memory it keeps the connected workers and the leases it handed out itself (the protocol's
-/// numeric lease id ↔ the journal's lease id). Times are unix seconds passed in.
+/// In memory it keeps the connected workers and the leases whose holder it knows (lease token →
+/// holder's routing id). Times are unix seconds passed in.
 ///
 /// Rules (docs/ARCHITECTURE.md §4):
 /// - the first valid message of a routing id is answered by WELCOME first;
 /// - READY → TASK (a new lease until now + heartbeat_interval × liveness), NOTASK, or SHUTDOWN
-///   when the sweep is finished; held results already in the journal are ACKed;
-/// - every valid message from a worker renews the leases it holds; heartbeats also name theirs;
-/// - RESULT is recorded once by task key and always ACKed (duplicates, late and unknown too),
-///   FAIL counts an attempt, RETURN gives the lease back without one;
-/// - a message that does not parse is logged (and journaled) and its sender ignored from then on;
-/// - `tick` expires overdue leases (an attempt each, up to max_attempts), forgets silent
-///   workers, heartbeats the others, and sends SHUTDOWN once the sweep is finished.
+///   when the sweep is finished; held results already in the journal are ACKed. A READY from a
+///   connection that holds a lease is answered from memory with that lease's TASK again;
+/// - a lease belongs to the connection it was handed to: its token (128 random bits) travels
+///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection. A
+///   connection that names the token takes the lease over only when no live connection holds
+///   it: the holder has been silent for two heartbeat intervals (its worker reconnected), or a
+///   previous coordinator on this journal handed it out (its worker reconnected to us);
+/// - every valid message from a worker renews the leases it holds (written to the journal on
+///   the next tick, one transaction for all);
+/// - RESULT is recorded once by task key, only under a lease granted for that task and, while
+///   that lease's holder is live, only from that holder; a late result of an earlier holder
+///   is accepted. Recorded, late, duplicate and unknown-task results are ACKed, refused ones not;
+/// - a message that does not parse is logged (and journaled) and its sender ignored for a while;
+/// - complaints about peers are rate-limited (``ComplaintLimiter``); anonymous sessions and
+///   ignored senders are capped (``Limits``), so hostile connections cost bounded memory;
+/// - `tick` renews and expires leases (an expired one counts an attempt, up to max_attempts),
+///   forgets silent workers, heartbeats the others, and sends SHUTDOWN once the sweep is finished.
 public final class CoordinatorStateMachine {
     public let journal: SweepJournal
     public let settings: CoordinatorSettings
     private var sessions: [Data: WorkerSession] = [:]
-    private var leases: [Int64: ActiveLease] = [:]
-    /// Routing ids that broke the protocol; their messages are dropped unread.
-    private var ignored: Set<Data> = []
+    /// By lease token.
+    private var leases: [String: ActiveLease] = [:]
+    /// Routing ids that broke the protocol; their messages are dropped unread for a while.
+    private var ignored = RecentSenders(capacity: Limits.ignoredSenders, lifetime: Limits.ignoreSeconds)
+    private var complaints = ComplaintLimiter(burst: Limits.complaintBurst, window: Limits.complaintWindow)
     /// True once no task is queued or leased.
     public private(set) var isFinished = false
+
+    /// Bounds on what peers can make the coordinator keep or write.
+    public enum Limits {
+        /// Sessions of peers that neither sent READY nor hold a lease; the oldest is forgotten beyond.
+        public static let anonymousSessions = 256
+        /// Senders of malformed messages remembered (and ignored) at once.
+        public static let ignoredSenders = 1_024
+        /// Seconds a sender of a malformed message is ignored.
+        public static let ignoreSeconds = 60.0
+        /// Complaints about peers logged and journaled one by one per window …
+        public static let complaintBurst = 20
+        /// … of this many seconds.
+        public static let complaintWindow = 60.0
+    }
 
     /// Journal event kinds of the coordinator itself.
     public enum EventKind {
         public static let workerJoined = JournalEvent.Kind(rawValue: "worker_joined")
         public static let workerLost = JournalEvent.Kind(rawValue: "worker_lost")
         public static let protocolError = JournalEvent.Kind(rawValue: "protocol_error")
+        /// The summary line of complaints the rate limit kept out of the journal.
+        public static let complaintsSuppressed = JournalEvent.Kind(rawValue: "complaints_suppressed")
     }
 
     public init(journal: SweepJournal, settings: CoordinatorSettings) {
@@ -45,7 +73,10 @@ public final class CoordinatorStateMachine {
     /// Workers heard from within the lease duration.
     public var workerCount: Int { sessions.count }
 
-    /// The leases this machine handed out, with the latest progress of each: (task key, worker, step, total steps).
+    /// Senders of malformed messages currently ignored (bounded by ``Limits/ignoredSenders``).
+    public var ignoredSenderCount: Int { ignored.count }
+
+    /// The leases this machine knows the holder of, with the latest progress of each: (task key, worker, step, total steps).
     public var running: [(taskKey: String, worker: String, step: Int, totalSteps: Int)] {
         leases.values.sorted { $0.taskKey < $1.taskKey }.map {
             ($0.taskKey, sessions[$0.routingID]?.name ?? "?", $0.step, $0.totalSteps)
@@ -54,48 +85,61 @@ public final class CoordinatorStateMachine {
 
     /// Handles one message received on the ROUTER socket (`frames` without the routing id).
     public func receive(_ frames: [Data], from routingID: Data, now: Double) throws(JournalError) -> [CoordinatorAction] {
-        guard !ignored.contains(routingID) else { return [] }
+        guard !ignored.contains(routingID, now: now) else { return [] }
         let message: WorkerMessage
         do {
             message = try WorkerMessage.decode(frames: frames)
         } catch {
-            ignored.insert(routingID)
-            let name = sessions.removeValue(forKey: routingID)?.name ?? WorkerSession.anonymousName(routingID)
-            let line = "\(name): \(error.description); ignoring this sender from now on"
-            try journal.record(event: JournalEvent(time: now, kind: EventKind.protocolError, worker: name, detail: line))
-            return [.log(line)]
+            ignored.insert(routingID, now: now)
+            let name = sessions[routingID]?.name ?? WorkerSession.anonymousName(routingID)
+            forget(routingID)
+            return try complain(EventKind.protocolError, worker: name,
+                                "\(name): \(error.description); ignoring this sender for \(Int(Limits.ignoreSeconds)) s", now: now)
         }
         var actions: [CoordinatorAction] = []
         if sessions[routingID] == nil {
-            sessions[routingID] = WorkerSession(name: WorkerSession.anonymousName(routingID), lastHeard: now,
+            sessions[routingID] = WorkerSession(name: WorkerSession.anonymousName(routingID), since: now, lastHeard: now,
                                                 lastHeartbeatSent: now)
             actions.append(.send(to: routingID, .welcome(.init(
                 heartbeatInterval: settings.heartbeatInterval, liveness: settings.liveness,
                 checkpointEvery: settings.checkpointEvery))))
+            forgetOldestAnonymousSession()
         }
         sessions[routingID]?.lastHeard = now
-        try renewLeases(of: routingID, now: now)
+        for (id, lease) in leases where lease.routingID == routingID { leases[id]?.heardAt = now }
         switch message {
         case .ready(let ready):
             actions += try handleReady(ready, from: routingID, now: now)
         case .heartbeat(let progress):
-            if let progress { try handleProgress(progress, from: routingID, now: now) }
+            if let progress { actions += try handleProgress(progress, from: routingID, now: now) }
         case .result(let result):
             actions += try handleResult(result, from: routingID, now: now)
         case .fail(let failure):
-            actions += try handleFailure(failure, now: now)
+            actions += try handleFailure(failure, from: routingID, now: now)
         case .return(let given):
-            actions += try handleReturn(given, now: now)
+            actions += try handleReturn(given, from: routingID, now: now)
         case .disconnect:
-            let name = sessions.removeValue(forKey: routingID)?.name ?? "?"
-            actions.append(.log("\(name) disconnected"))
+            let session = sessions[routingID]
+            forget(routingID)
+            if let session, session.introduced { actions.append(.log("\(session.name) disconnected")) }
         }
         return actions
     }
 
-    /// Expires overdue leases, forgets silent workers, sends heartbeats, and SHUTDOWN once finished.
+    /// Renews the leases of workers heard since the last tick and expires overdue ones, forgets
+    /// silent workers, sends heartbeats, and SHUTDOWN once finished.
     public func tick(now: Double) throws(JournalError) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
+        var deadlines: [String: Double] = [:]
+        for (id, lease) in leases where lease.heardAt > lease.renewedAt { deadlines[id] = lease.heardAt + settings.leaseDuration }
+        let lost = try journal.renew(deadlines)
+        for id in deadlines.keys {
+            if lost.contains(id) {
+                leases[id] = nil
+            } else if let heardAt = leases[id]?.heardAt {
+                leases[id]?.renewedAt = heardAt
+            }
+        }
         let expired = try journal.expireLeases(now: now, maxAttempts: settings.maxAttempts)
         if !expired.isEmpty {
             let keys = Set(expired)
@@ -106,10 +150,17 @@ public final class CoordinatorStateMachine {
             }
         }
         for (routingID, session) in sessions where now - session.lastHeard > settings.leaseDuration {
-            sessions[routingID] = nil
+            forget(routingID)
+            guard session.introduced else { continue }
             actions.append(.log("\(session.name) went silent for \(settings.leaseDuration) s: forgotten"))
             try journal.record(event: JournalEvent(time: now, kind: EventKind.workerLost, worker: session.name,
                                                    detail: "no message for \(now - session.lastHeard) s"))
+        }
+        ignored.forgetExpired(now: now)
+        if let suppressed = complaints.takeSuppressed(now: now) {
+            let line = "\(suppressed) more complaints about peers in the last \(Int(Limits.complaintWindow)) s not logged one by one"
+            try journal.record(event: JournalEvent(time: now, kind: EventKind.complaintsSuppressed, detail: line))
+            actions.append(.log(line))
         }
         if !isFinished { isFinished = try journal.isFinished() }
         for routingID in sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
@@ -125,13 +176,20 @@ public final class CoordinatorStateMachine {
         return actions
     }
 
+    /// A complaint from outside the machine (the poll loop's CURVE refusals): logged and journaled
+    /// under the same rate limit as the machine's own.
+    public func complain(_ kind: JournalEvent.Kind, _ line: String, now: Double) throws(JournalError) -> [CoordinatorAction] {
+        try complain(kind, worker: nil, line, now: now)
+    }
+
     // MARK: - Commands
 
     private func handleReady(_ ready: WorkerMessage.Ready, from routingID: Data, now: Double) throws(JournalError)
         -> [CoordinatorAction]
     {
         var actions: [CoordinatorAction] = []
-        if let session = sessions[routingID], session.name != ready.worker {
+        if let session = sessions[routingID], !session.introduced {
+            sessions[routingID]?.introduced = true
             sessions[routingID]?.name = ready.worker
             try journal.record(event: JournalEvent(
                 time: now, kind: EventKind.workerJoined, worker: ready.worker,
@@ -141,18 +199,17 @@ public final class CoordinatorStateMachine {
         for key in ready.heldResults where try journal.task(key: key)?.summaryJSON != nil {
             actions.append(.send(to: routingID, .ack(taskKey: key)))
         }
-        // A worker asking for work holds no lease any more: what it held is not coming back.
-        for (id, lease) in leases where lease.routingID == routingID {
-            leases[id] = nil
-            _ = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.journalLeaseID,
-                                     reason: "worker \(ready.worker) asked for a new task", now: now)
+        // A holder asking again lost its TASK on the way (or repeats itself): the same lease, from memory.
+        if let held = leases.values.filter({ $0.routingID == routingID }).min(by: { $0.taskKey < $1.taskKey }) {
+            actions.append(.send(to: routingID, .task(held.assignment)))
+            return actions
         }
         if let lease = try journal.lease(worker: ready.worker, now: now, leaseDuration: settings.leaseDuration) {
-            let id = ActiveLease.protocolID(lease.leaseID)
-            leases[id] = ActiveLease(taskKey: lease.taskKey, journalLeaseID: lease.leaseID, routingID: routingID)
-            actions.append(.send(to: routingID, .task(.init(
-                leaseID: id, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
-                checkpointEvery: settings.checkpointEvery))))
+            let assignment = CoordinatorMessage.TaskAssignment(
+                leaseID: lease.leaseID, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
+                checkpointEvery: settings.checkpointEvery)
+            leases[lease.leaseID] = ActiveLease(assignment: assignment, routingID: routingID, heardAt: now, renewedAt: now)
+            actions.append(.send(to: routingID, .task(assignment)))
             actions.append(.log("task \(lease.taskKey.prefix(16)) → \(ready.worker) (attempt \(lease.attempt))"))
         } else if try journal.isFinished() {
             isFinished = true
@@ -165,48 +222,59 @@ public final class CoordinatorStateMachine {
     }
 
     private func handleProgress(_ progress: WorkerMessage.Progress, from routingID: Data, now: Double)
-        throws(JournalError)
+        throws(JournalError) -> [CoordinatorAction]
     {
-        if leases[progress.leaseID] == nil { _ = try adoptLease(progress.leaseID, of: progress.taskKey, from: routingID) }
-        guard var lease = leases[progress.leaseID], lease.taskKey == progress.taskKey else { return }
-        lease.step = progress.step
-        lease.totalSteps = progress.totalSteps
-        if lease.routingID != routingID {
-            lease.routingID = routingID
+        guard try ownLease(progress.leaseID, of: progress.taskKey, from: routingID, now: now) != nil else {
+            return try complainForeign("HEARTBEAT", taskKey: progress.taskKey, from: routingID, now: now)
         }
-        leases[progress.leaseID] = lease
-        if try !journal.renew(leaseID: lease.journalLeaseID, now: now, leaseDuration: settings.leaseDuration) {
-            leases[progress.leaseID] = nil
-        }
+        leases[progress.leaseID]?.step = progress.step
+        leases[progress.leaseID]?.totalSteps = progress.totalSteps
+        return []
     }
 
     private func handleResult(_ result: WorkerMessage.TaskResult, from routingID: Data, now: Double)
         throws(JournalError) -> [CoordinatorAction]
     {
-        if leases[result.leaseID] == nil { _ = try adoptLease(result.leaseID, of: result.taskKey, from: routingID) }
-        let lease = leases.removeValue(forKey: result.leaseID)
-        let journalLeaseID = lease?.journalLeaseID ?? "protocol-\(result.leaseID)"
-        let outcome = try journal.complete(
-            taskKey: result.taskKey, leaseID: journalLeaseID, summaryJSON: result.summary, files: result.files,
-            resumed: result.resumedFromCheckpoint, now: now)
         let worker = sessions[routingID]?.name ?? "?"
+        let task = result.taskKey.prefix(16)
+        if let lease = leases[result.leaseID] {
+            guard lease.taskKey == result.taskKey, lease.routingID == routingID || holderWentQuiet(lease, now: now) else {
+                let line = "result of task \(task) from \(worker) refused: its lease is held by another connection"
+                return try complain(.refusedResult, worker: worker, line, taskKey: result.taskKey, now: now)
+            }
+            leases[result.leaseID] = nil
+        } else if try journal.grantedTask(leaseID: result.leaseID) != result.taskKey {
+            // Checked here, by a read, so that forged results cost no journal transaction each.
+            guard try journal.task(key: result.taskKey) != nil else {
+                let line = "result of task \(task) from \(worker): ignored (no such task in this journal)"
+                return try complain(.unknownResult, worker: worker, line, taskKey: result.taskKey, now: now)
+                    + [.send(to: routingID, .ack(taskKey: result.taskKey))]
+            }
+            let line = "result of task \(task) from \(worker) refused: its lease was never granted for this task"
+            return try complain(.refusedResult, worker: worker, line, taskKey: result.taskKey, now: now)
+        }
+        let outcome = try journal.complete(
+            taskKey: result.taskKey, leaseID: result.leaseID, summaryJSON: result.summary, files: result.files,
+            resumed: result.resumedFromCheckpoint, now: now)
         let what = switch outcome {
         case .accepted: "recorded"
         case .acceptedLate: "recorded (late: its lease was no longer current)"
         case .duplicate: "ignored (the task already has a result)"
         case .unknownTask: "ignored (no such task in this journal)"
+        case .refused: "refused (its lease was never granted for this task)"
         }
-        return [.send(to: routingID, .ack(taskKey: result.taskKey)),
-                .log("result of task \(result.taskKey.prefix(16)) from \(worker): \(what)")]
+        let log = CoordinatorAction.log("result of task \(task) from \(worker): \(what)")
+        return outcome == .refused ? [log] : [.send(to: routingID, .ack(taskKey: result.taskKey)), log]
     }
 
-    private func handleFailure(_ failure: WorkerMessage.TaskFailure, now: Double) throws(JournalError)
-        -> [CoordinatorAction]
+    private func handleFailure(_ failure: WorkerMessage.TaskFailure, from routingID: Data, now: Double)
+        throws(JournalError) -> [CoordinatorAction]
     {
-        guard let lease = leases.removeValue(forKey: failure.leaseID), lease.taskKey == failure.taskKey else {
-            return [.log("FAIL of task \(failure.taskKey.prefix(16)) under an unknown lease ignored: \(failure.error)")]
+        guard let lease = try ownLease(failure.leaseID, of: failure.taskKey, from: routingID, now: now) else {
+            return try complainForeign("FAIL", taskKey: failure.taskKey, from: routingID, now: now)
         }
-        let outcome = try journal.fail(taskKey: lease.taskKey, leaseID: lease.journalLeaseID, error: failure.error,
+        leases[failure.leaseID] = nil
+        let outcome = try journal.fail(taskKey: lease.taskKey, leaseID: lease.leaseID, error: failure.error,
                                        maxAttempts: settings.maxAttempts, now: now)
         let what = switch outcome {
         case .requeued(let attempts): "attempt \(attempts) failed, queued again"
@@ -216,35 +284,88 @@ public final class CoordinatorStateMachine {
         return [.log("task \(failure.taskKey.prefix(16)) \(what): \(failure.error)")]
     }
 
-    private func handleReturn(_ given: WorkerMessage.TaskReturn, now: Double) throws(JournalError)
-        -> [CoordinatorAction]
+    private func handleReturn(_ given: WorkerMessage.TaskReturn, from routingID: Data, now: Double)
+        throws(JournalError) -> [CoordinatorAction]
     {
-        guard let lease = leases.removeValue(forKey: given.leaseID), lease.taskKey == given.taskKey else {
-            return [.log("RETURN of task \(given.taskKey.prefix(16)) under an unknown lease ignored")]
+        guard let lease = try ownLease(given.leaseID, of: given.taskKey, from: routingID, now: now) else {
+            return try complainForeign("RETURN", taskKey: given.taskKey, from: routingID, now: now)
         }
-        let back = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.journalLeaseID, reason: given.reason,
-                                        now: now)
+        leases[given.leaseID] = nil
+        let back = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.leaseID, reason: given.reason, now: now)
         return [.log("task \(given.taskKey.prefix(16)) \(back ? "given back (\(given.reason)), queued again" : "return ignored")")]
     }
 
-    /// A lease of the journal that this process did not hand out (a previous coordinator on the
-    /// same journal did, and its worker reconnected to us): taken over while it is current, so the
-    /// task keeps running instead of expiring and running twice.
-    private func adoptLease(_ protocolID: Int64, of taskKey: String, from routingID: Data) throws(JournalError) -> ActiveLease? {
-        guard let task = try journal.task(key: taskKey), task.state == .leased, let journalLeaseID = task.leaseID,
-              ActiveLease.protocolID(journalLeaseID) == protocolID else { return nil }
-        let lease = ActiveLease(taskKey: taskKey, journalLeaseID: journalLeaseID, routingID: routingID)
-        leases[protocolID] = lease
+    // MARK: - Ownership
+
+    /// The lease `token` of `taskKey` when the sender holds it: it was handed to this connection,
+    /// or no live connection holds it — its holder went quiet (``holderWentQuiet(_:now:)``), or
+    /// it is a current lease of the journal that a previous coordinator handed out — and the
+    /// sender, which knows the token, takes it over, so the task keeps running instead of
+    /// expiring and running twice. Nil otherwise: the lease is held by another live connection,
+    /// is not current, or was never this task's.
+    private func ownLease(_ token: String, of taskKey: String, from routingID: Data, now: Double) throws(JournalError)
+        -> ActiveLease?
+    {
+        if let lease = leases[token] {
+            guard lease.taskKey == taskKey else { return nil }
+            if lease.routingID == routingID { return lease }
+            guard holderWentQuiet(lease, now: now) else { return nil }
+            leases[token]?.routingID = routingID
+            leases[token]?.heardAt = now
+            return leases[token]
+        }
+        guard let task = try journal.task(key: taskKey), task.state == .leased, task.leaseID == token else { return nil }
+        let assignment = CoordinatorMessage.TaskAssignment(
+            leaseID: token, taskKey: taskKey, attempt: task.attempts + 1, config: task.configJSON,
+            checkpointEvery: settings.checkpointEvery)
+        let lease = ActiveLease(assignment: assignment, routingID: routingID, heardAt: now, renewedAt: -.infinity)
+        leases[token] = lease
         return lease
     }
 
-    /// Any valid message proves the worker alive: its leases last another lease duration.
-    private func renewLeases(of routingID: Data, now: Double) throws(JournalError) {
-        for (id, lease) in leases where lease.routingID == routingID {
-            if try !journal.renew(leaseID: lease.journalLeaseID, now: now, leaseDuration: settings.leaseDuration) {
-                leases[id] = nil
-            }
-        }
+    /// Whether the connection holding `lease` has been silent for over two heartbeat intervals: a
+    /// worker that reconnected (a new routing id) while the old connection lingers here, which
+    /// then takes its lease over by naming its token. A live holder heartbeats every interval, so
+    /// its lease is never moved away from it.
+    private func holderWentQuiet(_ lease: ActiveLease, now: Double) -> Bool {
+        let lastHeard = sessions[lease.routingID]?.lastHeard ?? -.infinity
+        return now - lastHeard > 2 * settings.heartbeatInterval
+    }
+
+    /// Forgets a connection: its session and the leases it held in memory (the journal keeps
+    /// them until they expire, or until their worker names them again from a new connection).
+    private func forget(_ routingID: Data) {
+        sessions[routingID] = nil
+        for (id, lease) in leases where lease.routingID == routingID { leases[id] = nil }
+    }
+
+    /// Keeps at most ``Limits/anonymousSessions`` sessions of peers that never sent READY and hold
+    /// no lease, forgetting the oldest.
+    private func forgetOldestAnonymousSession() {
+        let holders = Set(leases.values.map(\.routingID))
+        let anonymous = sessions.filter { !$0.value.introduced && !holders.contains($0.key) }
+        guard anonymous.count > Limits.anonymousSessions,
+              let oldest = anonymous.min(by: { $0.value.since < $1.value.since })?.key else { return }
+        sessions[oldest] = nil
+    }
+
+    // MARK: - Complaints
+
+    private func complainForeign(_ command: String, taskKey: String, from routingID: Data, now: Double)
+        throws(JournalError) -> [CoordinatorAction]
+    {
+        let worker = sessions[routingID]?.name ?? WorkerSession.anonymousName(routingID)
+        let line = "\(command) of task \(taskKey.prefix(16)) from \(worker) ignored: it names a lease this connection does not hold"
+        return try complain(.foreignLeaseIgnored, worker: worker, line, taskKey: taskKey, now: now)
+    }
+
+    /// Logs and journals `line` unless the rate limit holds it back (then it is counted).
+    private func complain(_ kind: JournalEvent.Kind, worker: String?, _ line: String, taskKey: String? = nil,
+                          now: Double) throws(JournalError) -> [CoordinatorAction]
+    {
+        guard complaints.admit(now: now) else { return [] }
+        try journal.record(event: JournalEvent(time: now, kind: kind, taskKey: taskKey, worker: worker, detail: line))
+        return [.log(line)]
     }
 }
 
@@ -256,7 +377,7 @@ extension CoordinatorStateMachine {
     public func stop(now: Double) throws(JournalError) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
         for (_, lease) in leases.sorted(by: { $0.value.taskKey < $1.value.taskKey }) {
-            if try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.journalLeaseID, reason: "coordinator stopping",
+            if try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.leaseID, reason: "coordinator stopping",
                                     now: now)
             {
                 actions.append(.log("task \(lease.taskKey.prefix(16)) given back (coordinator stopping), queued again"))

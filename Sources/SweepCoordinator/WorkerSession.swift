@@ -4,10 +4,15 @@ import Foundation
 struct WorkerSession {
     /// The worker's name from READY (`host-pid`), or `worker-<routing id hex>` before it sent one.
     var name: String
+    /// Unix seconds of the first valid message from it.
+    var since: Double
     /// Unix seconds of the last valid message from it.
     var lastHeard: Double
     /// Unix seconds of the last HEARTBEAT sent to it.
     var lastHeartbeatSent: Double
+    /// Whether it introduced itself with READY (a peer that never did and holds no lease is
+    /// anonymous: such sessions are capped, oldest forgotten first).
+    var introduced = false
     /// Whether the SHUTDOWN of a finished sweep was sent to it.
     var toldToShutDown = false
 

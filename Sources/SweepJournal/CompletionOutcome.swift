@@ -9,4 +9,6 @@ public enum CompletionOutcome: Equatable, Sendable {
     case duplicate
     /// Ignored: the journal has no task with this key.
     case unknownTask
+    /// Refused: the lease id was never granted for this task (a forged or misdirected result).
+    case refused
 }

@@ -41,6 +41,8 @@ public struct JournalEvent: Equatable, Sendable {
         public static let lateResult = Kind(rawValue: "late_result")
         /// A result for a task that already has one, ignored.
         public static let duplicateResult = Kind(rawValue: "duplicate_result")
+        /// A result under a lease id never granted for its task, refused.
+        public static let refusedResult = Kind(rawValue: "refused_result")
         /// A result for a key the journal does not know, ignored.
         public static let unknownResult = Kind(rawValue: "unknown_result")
         /// A FAIL that requeued the task.

@@ -8,9 +8,41 @@
 ///
 /// `task.attempts` counts the attempts that have ended: failed, expired, or completed under
 /// the current lease. A stale task keeps the state it had before in `stale_from`.
+///
+/// `lease` lists every lease ever granted (its id is the random token the worker was sent): a
+/// result is recorded only under a lease granted for its task, so a peer that never held one
+/// cannot complete a task, while a late result of an earlier holder is still accepted.
 enum Schema {
-    /// Bumped on every change of ``sql``; a journal of another version is refused on open.
-    static let version = 1
+    /// Bumped on every change of ``sql``; a coordinator migrates an older journal (``migrations``),
+    /// a journal of a newer version is refused on open.
+    static let version = 2
+
+    /// The versions ``SweepJournal/openReadOnly(path:)`` reads: readers use no table added since.
+    static let readableVersions = 1...version
+
+    /// SQL that brings a journal of version `n` to `n + 1`, by `n`; each runs in the transaction
+    /// that sets the new `user_version`.
+    static let migrations: [Int: String] = [
+        // 1 → 2: the lease table, filled from the `task_leased` events ("lease <id>, attempt n"),
+        // so the late results of leases granted before the upgrade are still accepted.
+        1: leaseTable + """
+            INSERT OR IGNORE INTO lease (lease_id, task_key, worker, granted)
+                SELECT substr(detail, 7, 32), task_key, coalesce(worker, '?'), time FROM event
+                WHERE kind = 'task_leased' AND task_key IN (SELECT key FROM task)
+                    AND detail GLOB 'lease \(String(repeating: "[0-9a-f]", count: 32)),*';
+            """,
+    ]
+
+    static let leaseTable = """
+        CREATE TABLE lease (
+            lease_id TEXT PRIMARY KEY
+                CHECK (length(lease_id) = 32 AND lease_id NOT GLOB '*[^0-9a-f]*'),
+            task_key TEXT NOT NULL REFERENCES task (key),
+            worker TEXT NOT NULL,
+            granted REAL NOT NULL
+        ) STRICT;
+
+        """
 
     static let sql = """
         CREATE TABLE sweep (
@@ -71,6 +103,7 @@ enum Schema {
         ) STRICT;
         CREATE INDEX event_by_task ON event (task_key);
 
+        \(leaseTable)
         CREATE TABLE coordinator_lock (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             pid INTEGER NOT NULL,

@@ -5,9 +5,12 @@ import GRDB
 /// checks and changes the task, so a task is never handed out twice and an old lease holder
 /// can never touch a newer lease. `attempts` counts ended attempts: a FAIL or an expired lease
 /// counts one, a result under the current lease counts one, a voluntary give-back none.
+/// Every lease granted is also kept in the `lease` table, so a result can be checked against
+/// the leases its task was ever given.
 extension SweepJournal {
     /// Leases the queued task with the lowest ordinal to `worker` until `now + leaseDuration`
-    /// (seconds), under a new random lease id; nil when nothing is queued.
+    /// (seconds), under a new random lease id (128 bits from the system's cryptographic random
+    /// source: the token the worker proves its lease with); nil when nothing is queued.
     public func lease(worker: String, now: Double, leaseDuration: Double) throws(JournalError) -> Lease? {
         let leaseID = Self.newLeaseID()
         let deadline = now + leaseDuration
@@ -24,30 +27,43 @@ extension SweepJournal {
             else { return nil }
             let lease = Lease(taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
                               attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker)
+            try db.execute(sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
+                           arguments: [leaseID, lease.taskKey, worker, now])
             try Self.insert(JournalEvent(time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
                                          detail: "lease \(leaseID), attempt \(lease.attempt)"), db)
             return lease
         }
     }
 
-    /// Moves the deadline of a current lease to `now + leaseDuration` (the heartbeat); false
-    /// when the lease is no longer current (expired and taken back, task stale or finished),
-    /// which tells the worker to abandon the task. Not logged.
-    public func renew(leaseID: String, now: Double, leaseDuration: Double) throws(JournalError) -> Bool {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
-                arguments: [now + leaseDuration, leaseID])
-            return db.changesCount > 0
+    /// Moves the deadline of each current lease of `deadlines` (lease id → new deadline, unix
+    /// seconds) in one transaction: the heartbeats of every worker heard since the last call.
+    /// Returns the lease ids that are no longer current (expired and taken back, task stale or
+    /// finished), which tells their workers to abandon the task. Not logged.
+    public func renew(_ deadlines: [String: Double]) throws(JournalError) -> Set<String> {
+        guard !deadlines.isEmpty else { return [] }
+        return try write { db in
+            var lost: Set<String> = []
+            for (leaseID, deadline) in deadlines {
+                try db.execute(sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
+                               arguments: [deadline, leaseID])
+                if db.changesCount == 0 { lost.insert(leaseID) }
+            }
+            return lost
         }
+    }
+
+    /// The task that lease id `leaseID` was granted for, if this journal ever granted it.
+    public func grantedTask(leaseID: String) throws(JournalError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT task_key FROM lease WHERE lease_id = ?", arguments: [leaseID]) }
     }
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
     /// "trace.csv" → the CSV with its header) and the state change, in one transaction.
     ///
-    /// Accepted whenever the task has no result yet, even from an expired or foreign lease
-    /// (logged as `late_result`); a stale task keeps its state but keeps the result too.
-    /// A second result for the same task is ignored (`.duplicate`).
+    /// Refused (`.refused`, logged as `refused_result`) unless `leaseID` is a lease this journal
+    /// granted for this task. Accepted whenever the task has no result yet, also from an
+    /// expired or earlier lease of the task (logged as `late_result`); a stale task keeps its
+    /// state but keeps the result too. A second result for the same task is ignored (`.duplicate`).
     public func complete(
         taskKey: String, leaseID: String, summaryJSON: String, files: [String: String],
         resumed: Bool, now: Double
@@ -59,6 +75,13 @@ extension SweepJournal {
                 try Self.insert(JournalEvent(time: now, kind: .unknownResult, taskKey: taskKey,
                                              detail: "lease \(leaseID): no such task"), db)
                 return .unknownTask
+            }
+            let granted = try String.fetchOne(db, sql: "SELECT task_key FROM lease WHERE lease_id = ?",
+                                              arguments: [leaseID])
+            guard granted == taskKey else {
+                try Self.insert(JournalEvent(time: now, kind: .refusedResult, taskKey: taskKey,
+                                             detail: "lease \(leaseID) was never granted for this task"), db)
+                return .refused
             }
             let hasResult = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite journal of a sweep: tasks, leases, attempts, results, run files and an audit
 /// log, in one file that Python's `sqlite3` opens as it is (schema: ``Schema``).
 ///
-/// One writer: ``openAsCoordinator(path:now:)`` takes an exclusive OS lock on `<path>.lock`
+/// One writer: ``openAsCoordinator(path:now:)`` takes an exclusive OS lock (``CoordinatorLock``)
 /// and records its owner row; every change is one transaction in WAL mode with
 /// `synchronous = FULL`, so a kill -9 at any instant loses nothing that was committed.
 /// ``openReadOnly(path:)`` serves `eos status`, `export` and `report` while a coordinator
@@ -17,6 +18,7 @@ public final class SweepJournal: Sendable {
     public let isReadOnly: Bool
     let database: DatabaseQueue
     private let lock: CoordinatorLock?
+    private let committed = Atomic<Int>(0)
 
     private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?) {
         self.path = path
@@ -27,14 +29,18 @@ public final class SweepJournal: Sendable {
 
     /// Opens (creating if needed) the journal as its only coordinator.
     ///
-    /// Refused with ``JournalError/inUse(path:pid:host:)`` while another coordinator, in this
-    /// process or another, holds `<path>.lock`. An owner row left by a coordinator that died
-    /// (its OS lock is free) is taken over and logged as `coordinator_takeover`. The file is
-    /// checked with `PRAGMA quick_check` before use.
+    /// An existing file is first checked read-only (a journal of this or an older schema
+    /// version, `PRAGMA quick_check`): a file that is refused is left exactly as it was, and no
+    /// lock file is made beside it. Refused with ``JournalError/inUse(path:pid:host:)`` while
+    /// another coordinator, in this process or another, holds the OS lock of the journal's
+    /// resolved file (see ``CoordinatorLock``). An owner row left by a coordinator that died (its
+    /// OS lock is free) is taken over and logged as `coordinator_takeover`. An older schema is
+    /// migrated (``Schema/migrations``).
     public static func openAsCoordinator(
         path: String, now: Double = Date().timeIntervalSince1970
     ) throws(JournalError) -> SweepJournal {
-        guard let lock = try CoordinatorLock.acquire(path: path + ".lock") else {
+        try checkBeforeOpening(path: path)
+        guard let lock = try CoordinatorLock.acquire(journal: path) else {
             let holder = try? openReadOnly(path: path).owner()
             throw .inUse(path: path, pid: holder?.pid, host: holder?.host)
         }
@@ -56,7 +62,6 @@ public final class SweepJournal: Sendable {
             throw mapped(error, path: path)
         }
         try journal.prepareSchema()
-        try journal.checkIntegrity()
         try journal.write { db in
             let previous = try ownerRow(db)
             try db.execute(
@@ -78,6 +83,46 @@ public final class SweepJournal: Sendable {
         return journal
     }
 
+    /// Refuses, without changing a byte, an existing non-empty file that is not a journal this
+    /// eos can open as coordinator: not SQLite, an SQLite file with other tables, a newer schema
+    /// version, or damaged. Reads through a read-only connection (no WAL switch, no lock file).
+    private static func checkBeforeOpening(path: String) throws(JournalError) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size, size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "SweepJournal check"
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw mapped(error, path: path)
+        }
+        defer { try? database.close() }
+        let (version, tables, report): (Int, Int, [String])
+        do {
+            (version, tables, report) = try database.read { db in
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let report = version == 0 ? ["ok"] : try String.fetchAll(db, sql: "PRAGMA quick_check")
+                return (version, tables, report)
+            }
+        } catch {
+            throw mapped(error, path: path)
+        }
+        if version == 0 {
+            guard tables == 0 else { throw .notAJournal(path: path, reason: "an SQLite file with other tables") }
+            return
+        }
+        guard (1...Schema.version).contains(version) else {
+            throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
+        }
+        guard report == ["ok"] else {
+            throw .damaged(path: path, problem: report.prefix(3).joined(separator: "; "))
+        }
+    }
+
     /// Opens an existing journal for reading only; never writes, never takes the lock.
     public static func openReadOnly(path: String) throws(JournalError) -> SweepJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
@@ -94,10 +139,16 @@ public final class SweepJournal: Sendable {
         let journal = SweepJournal(path: path, database: database, lock: nil)
         let version = try journal.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
         guard version != 0 else { throw .notAJournal(path: path, reason: "it has no journal schema") }
-        guard version == Schema.version else {
+        guard Schema.readableVersions.contains(version) else {
             throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
         }
         return journal
+    }
+
+    /// Whether a coordinator holds this journal's OS lock now (`eos status` tells a live owner
+    /// row from one a crashed coordinator left). Takes no lock and creates no file.
+    public func isOwnedByRunningCoordinator() throws(JournalError) -> Bool {
+        try CoordinatorLock.isHeld(journal: path)
     }
 
     /// Refreshes the owner row's heartbeat, so `eos status` can tell a live coordinator.
@@ -131,37 +182,44 @@ public final class SweepJournal: Sendable {
 
     // MARK: - Schema
 
-    /// Creates the tables in an empty file; refuses a file that has other tables or another version.
+    /// Creates the tables in an empty file, or migrates an older version one step at a time, in
+    /// one transaction; refuses a file that has other tables or a newer version (checked again
+    /// under the lock: the file may have changed since ``checkBeforeOpening(path:)``).
     private func prepareSchema() throws(JournalError) {
         try write { db in
-            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            var version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             if version == Schema.version { return }
-            guard version == 0 else {
+            if version == 0 {
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                guard tables == 0 else {
+                    throw JournalError.notAJournal(path: path, reason: "an SQLite file with other tables")
+                }
+                try db.execute(sql: Schema.sql)
+                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
+                return
+            }
+            while version < Schema.version, let migration = Schema.migrations[version] {
+                try db.execute(sql: migration)
+                version += 1
+                try db.execute(sql: "PRAGMA user_version = \(version)")
+            }
+            guard version == Schema.version else {
                 throw JournalError.unsupportedVersion(path: path, found: version, supported: Schema.version)
             }
-            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            guard tables == 0 else {
-                throw JournalError.notAJournal(path: path, reason: "an SQLite file with other tables")
-            }
-            try db.execute(sql: Schema.sql)
-            try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
-        }
-    }
-
-    private func checkIntegrity() throws(JournalError) {
-        let report = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
-        guard report == ["ok"] else {
-            throw .damaged(path: path, problem: report.prefix(3).joined(separator: "; "))
         }
     }
 
     // MARK: - Access
 
+    /// Write transactions committed through this journal since it was opened: each is a
+    /// synchronous disk write (fsync), so this counts the journal's load.
+    public var transactionsCommitted: Int { committed.load(ordering: .relaxed) }
+
     /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
     func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         guard !isReadOnly else { throw .readOnly(path: path) }
         do {
-            return try database.writeWithoutTransaction { db in
+            let value = try database.writeWithoutTransaction { db in
                 var value: T?
                 try db.inTransaction(.immediate) {
                     value = try body(db)
@@ -169,6 +227,8 @@ public final class SweepJournal: Sendable {
                 }
                 return value!  // set: inTransaction ran the closure or threw
             }
+            committed.add(1, ordering: .relaxed)
+            return value
         } catch {
             throw Self.mapped(error, path: path)
         }

@@ -46,8 +46,10 @@ public enum CoordinatorMessage: Equatable, Sendable {
     }
 
     public struct TaskAssignment: Codable, Equatable, Sendable {
-        /// ≥ 0; echoed in the worker's HEARTBEAT, RESULT, FAIL and RETURN.
-        public var leaseID: Int64
+        /// The lease token: 32 lowercase hex digits (128 random bits) that only the worker given
+        /// this TASK learns; echoed in its HEARTBEAT, RESULT, FAIL and RETURN, and the proof that
+        /// they come from the holder of the lease (`ProtocolConstants.leaseTokenHexDigits`).
+        public var leaseID: String
         public var taskKey: String
         /// 1 for the first attempt, ≥ 1.
         public var attempt: Int
@@ -56,7 +58,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
         /// Seconds between checkpoints, > 0.
         public var checkpointEvery: Double
 
-        public init(leaseID: Int64, taskKey: String, attempt: Int, config: String, checkpointEvery: Double) {
+        public init(leaseID: String, taskKey: String, attempt: Int, config: String, checkpointEvery: Double) {
             self.leaseID = leaseID
             self.taskKey = taskKey
             self.attempt = attempt
@@ -136,7 +138,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
             return .welcome(body)
         case .task:
             let body = try MessageFraming.body(TaskAssignment.self, command: command, from: json)
-            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.leaseToken(body.leaseID, "lease_id")
             try rules.taskKey(body.taskKey, "task_key")
             try rules.atLeast(body.attempt, 1, "attempt")
             try rules.jsonObject(body.config, "config")

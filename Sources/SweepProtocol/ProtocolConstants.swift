@@ -1,7 +1,11 @@
 /// The constants of the sweep protocol, with their units (zguide style: ppqueue.c, mdbroker.c).
 public enum ProtocolConstants {
-    /// Frame 0 of every message; a peer with another version is refused.
-    public static let version = "EOS-SWEEP/1"
+    /// Frame 0 of every message; a peer with another version is refused. Version 2: lease ids
+    /// are 128-bit tokens in hex text (version 1 sent 60-bit integers).
+    public static let version = "EOS-SWEEP/2"
+    /// Length of a lease token on the wire: 32 lowercase hex digits, 128 bits from the system's
+    /// cryptographic random source, so a peer cannot guess the lease of another worker.
+    public static let leaseTokenHexDigits = 32
     /// Frames of a message after the ROUTER routing id: version, command, JSON body.
     public static let frameCount = 3
     /// Largest frame accepted, in bytes (64 MiB): a RESULT carries every CSV of its run directory.

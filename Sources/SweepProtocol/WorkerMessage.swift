@@ -55,8 +55,8 @@ public enum WorkerMessage: Equatable, Sendable {
     /// Where the worker is in its current lease.
     public struct Progress: Codable, Equatable, Sendable {
         public var taskKey: String
-        /// ≥ 0.
-        public var leaseID: Int64
+        /// The lease token of the TASK (32 lowercase hex digits).
+        public var leaseID: String
         /// GD steps done, ≥ 0.
         public var step: Int
         /// GD steps planned, ≥ 0.
@@ -64,7 +64,7 @@ public enum WorkerMessage: Equatable, Sendable {
         /// What the run is doing, e.g. `gd` or `tracking`; not empty.
         public var phase: String
 
-        public init(taskKey: String, leaseID: Int64, step: Int, totalSteps: Int, phase: String) {
+        public init(taskKey: String, leaseID: String, step: Int, totalSteps: Int, phase: String) {
             self.taskKey = taskKey
             self.leaseID = leaseID
             self.step = step
@@ -78,7 +78,7 @@ public enum WorkerMessage: Equatable, Sendable {
     }
 
     public struct TaskResult: Codable, Equatable, Sendable {
-        public var leaseID: Int64
+        public var leaseID: String
         public var taskKey: String
         /// The attempt this result belongs to, ≥ 1.
         public var attempt: Int
@@ -89,7 +89,7 @@ public enum WorkerMessage: Equatable, Sendable {
         /// Whether the run continued from a checkpoint of an earlier attempt.
         public var resumedFromCheckpoint: Bool
 
-        public init(leaseID: Int64, taskKey: String, attempt: Int, summary: String, files: [String: String],
+        public init(leaseID: String, taskKey: String, attempt: Int, summary: String, files: [String: String],
                     resumedFromCheckpoint: Bool)
         {
             self.leaseID = leaseID
@@ -107,12 +107,12 @@ public enum WorkerMessage: Equatable, Sendable {
     }
 
     public struct TaskFailure: Codable, Equatable, Sendable {
-        public var leaseID: Int64
+        public var leaseID: String
         public var taskKey: String
         /// The error's one-line description, not empty.
         public var error: String
 
-        public init(leaseID: Int64, taskKey: String, error: String) {
+        public init(leaseID: String, taskKey: String, error: String) {
             self.leaseID = leaseID
             self.taskKey = taskKey
             self.error = error
@@ -122,12 +122,12 @@ public enum WorkerMessage: Equatable, Sendable {
     }
 
     public struct TaskReturn: Codable, Equatable, Sendable {
-        public var leaseID: Int64
+        public var leaseID: String
         public var taskKey: String
         /// Why, e.g. `SIGTERM`; not empty.
         public var reason: String
 
-        public init(leaseID: Int64, taskKey: String, reason: String) {
+        public init(leaseID: String, taskKey: String, reason: String) {
             self.leaseID = leaseID
             self.taskKey = taskKey
             self.reason = reason
@@ -192,7 +192,7 @@ public enum WorkerMessage: Equatable, Sendable {
             let body = try MessageFraming.body(HeartbeatBody.self, command: command, from: json)
             if let progress = body.progress {
                 try rules.taskKey(progress.taskKey, "progress.task_key")
-                try rules.atLeast(progress.leaseID, 0, "progress.lease_id")
+                try rules.leaseToken(progress.leaseID, "progress.lease_id")
                 try rules.atLeast(progress.step, 0, "progress.step")
                 try rules.atLeast(progress.totalSteps, 0, "progress.total_steps")
                 try rules.nonEmpty(progress.phase, "progress.phase")
@@ -200,7 +200,7 @@ public enum WorkerMessage: Equatable, Sendable {
             return .heartbeat(body.progress)
         case .result:
             let body = try MessageFraming.body(TaskResult.self, command: command, from: json)
-            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.leaseToken(body.leaseID, "lease_id")
             try rules.taskKey(body.taskKey, "task_key")
             try rules.atLeast(body.attempt, 1, "attempt")
             try rules.jsonObject(body.summary, "summary")
@@ -208,13 +208,13 @@ public enum WorkerMessage: Equatable, Sendable {
             return .result(body)
         case .fail:
             let body = try MessageFraming.body(TaskFailure.self, command: command, from: json)
-            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.leaseToken(body.leaseID, "lease_id")
             try rules.taskKey(body.taskKey, "task_key")
             try rules.nonEmpty(body.error, "error")
             return .fail(body)
         case .return:
             let body = try MessageFraming.body(TaskReturn.self, command: command, from: json)
-            try rules.atLeast(body.leaseID, 0, "lease_id")
+            try rules.leaseToken(body.leaseID, "lease_id")
             try rules.taskKey(body.taskKey, "task_key")
             try rules.nonEmpty(body.reason, "reason")
             return .return(body)

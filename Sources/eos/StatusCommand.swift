@@ -23,7 +23,12 @@ struct StatusCommand: ParsableCommand {
             print("ETA \(eta)\(average)")
             if let owner = try journal.owner() {
                 let age = Date().timeIntervalSince1970 - owner.heartbeat
-                print(String(format: "coordinator: pid %d on %@, last heartbeat %.1f s ago", owner.pid, owner.host, age))
+                if try journal.isOwnedByRunningCoordinator() {
+                    print(String(format: "coordinator: pid %d on %@, last heartbeat %.1f s ago", owner.pid, owner.host, age))
+                } else {
+                    print(String(format: "coordinator: last coordinator (pid %d on host %@) is not running (last heartbeat %.1f s ago)",
+                                 owner.pid, owner.host, age))
+                }
             } else {
                 print("coordinator: none running")
             }

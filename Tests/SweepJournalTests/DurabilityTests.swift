@@ -31,8 +31,8 @@ struct DurabilityTests {
             """
         let result = try Python.run(script, [folder.journalPath])
         #expect(result.status == 0)
-        let expected = #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 6, "#
-            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 1}"#
+        let expected = #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 7, "#
+            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 2}"#
         #expect(result.output == expected + "\n")
     }
 

@@ -23,7 +23,7 @@ struct LeaseLifecycleTests {
         #expect(second.leaseID != first.leaseID)
         #expect(try journal.counts() == StateCounts(queued: 1, leased: 2))
 
-        #expect(try journal.renew(leaseID: first.leaseID, now: 105, leaseDuration: 10))
+        #expect(try journal.renew([first.leaseID: 115]).isEmpty)
         #expect(try journal.task(key: first.taskKey)?.leaseDeadline == 115)
         #expect(try journal.expireLeases(now: 112, maxAttempts: 3) == [second.taskKey])  // only the unrenewed one
 
@@ -87,7 +87,7 @@ struct LeaseLifecycleTests {
         #expect(new.attempt == 2)
 
         // The old holder can neither renew, fail nor give back the new lease.
-        #expect(try journal.renew(leaseID: old.leaseID, now: 8, leaseDuration: 5) == false)
+        #expect(try journal.renew([old.leaseID: 13]) == [old.leaseID])
         #expect(try journal.fail(taskKey: old.taskKey, leaseID: old.leaseID, error: "x", maxAttempts: 3, now: 8) == .ignored)
         #expect(try journal.giveBack(taskKey: old.taskKey, leaseID: old.leaseID, reason: "SIGTERM", now: 8) == false)
         #expect(try journal.task(key: old.taskKey)?.state == .leased)
@@ -109,7 +109,7 @@ struct LeaseLifecycleTests {
         #expect(task.summaryJSON == #"{"by":"slow"}"#)
         #expect(task.attempts == 1)  // the slow attempt was counted by its expiry, the fast one never ended
         #expect(try journal.files(taskKey: old.taskKey) == ["trace.csv": "slow"])
-        #expect(try journal.renew(leaseID: new.leaseID, now: 12, leaseDuration: 5) == false)
+        #expect(try journal.renew([new.leaseID: 17]) == [new.leaseID])
         #expect(try journal.lease(worker: "fast", now: 12, leaseDuration: 5) == nil)
 
         let kinds = try journal.events(taskKey: old.taskKey).map(\.kind)

@@ -63,7 +63,7 @@ struct SynchronizeTests {
         try journal.synchronize([1, 2])
         let lease = try #require(try journal.lease(worker: "w", now: 0, leaseDuration: 60))
         #expect(try journal.synchronize([2], now: 1) == SynchronizationCounts(added: 0, kept: 1, staled: 1, revived: 0))
-        #expect(try journal.renew(leaseID: lease.leaseID, now: 2, leaseDuration: 60) == false)
+        #expect(try journal.renew([lease.leaseID: 62]) == [lease.leaseID])
         #expect(try journal.expireLeases(now: 1000, maxAttempts: 1) == [])
         #expect(try journal.complete(taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
                                      files: [:], resumed: false, now: 3) == .acceptedLate)

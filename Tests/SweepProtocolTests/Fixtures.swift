@@ -21,26 +21,29 @@ struct SplitMix64: RandomNumberGenerator {
 
 let keyA = String(repeating: "0123456789abcdef", count: 4)
 let keyB = String(repeating: "fedcba9876543210", count: 4)
+/// Lease tokens: 32 lowercase hex digits.
+let leaseA = "00112233445566778899aabbccddeeff"
+let leaseB = "ffeeddccbbaa99887766554433221100"
 
 /// One value of every worker message, with non-trivial text (unicode, quotes, newlines, slashes).
 let everyWorkerMessage: [WorkerMessage] = [
     .ready(.init(worker: "node7-4242", host: "node7.cluster", pid: 4242, threads: 2, heldResults: [keyA, keyB])),
     .ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [])),
     .heartbeat(nil),
-    .heartbeat(.init(taskKey: keyA, leaseID: 17, step: 250, totalSteps: 1500, phase: "gd")),
-    .result(.init(leaseID: 17, taskKey: keyA, attempt: 2,
+    .heartbeat(.init(taskKey: keyA, leaseID: leaseA, step: 250, totalSteps: 1500, phase: "gd")),
+    .result(.init(leaseID: leaseA, taskKey: keyA, attempt: 2,
                   summary: #"{"status":"completed","two_over_eta":8.0,"eos_step":null}"#,
                   files: ["trace.csv": "step,loss\n0,1.5\n1,nan\n", "track.csv": "step,x\n\"a,b\",η/2\n"],
                   resumedFromCheckpoint: true)),
-    .fail(.init(leaseID: 0, taskKey: keyB, error: "data.path \"/x\" leaves the data root; use a path inside --data-root")),
-    .return(.init(leaseID: 3, taskKey: keyA, reason: "SIGTERM")),
+    .fail(.init(leaseID: leaseB, taskKey: keyB, error: "data.path \"/x\" leaves the data root; use a path inside --data-root")),
+    .return(.init(leaseID: leaseA, taskKey: keyA, reason: "SIGTERM")),
     .disconnect,
 ]
 
 /// One value of every coordinator message.
 let everyCoordinatorMessage: [CoordinatorMessage] = [
     .welcome(.init(heartbeatInterval: 0.5, liveness: 3, checkpointEvery: 300)),
-    .task(.init(leaseID: 9, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
+    .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
                 checkpointEvery: 120.5)),
     .noTask(retryAfter: 2.5),
     .noTask(retryAfter: 0),
@@ -52,7 +55,7 @@ let everyCoordinatorMessage: [CoordinatorMessage] = [
 
 /// The three frames of a message written by hand: the wire format as documented.
 func wire(_ command: String, _ json: String) -> [Data] {
-    [Data("EOS-SWEEP/1".utf8), Data(command.utf8), Data(json.utf8)]
+    [Data(ProtocolConstants.version.utf8), Data(command.utf8), Data(json.utf8)]
 }
 
 /// Decodes a worker message and returns its error (nil when it decoded).

@@ -24,7 +24,7 @@ import Testing
             let command = commands[Int.random(in: 0..<commands.count, using: &generator)]
             var body = generator.bytes(Int.random(in: 0...64, using: &generator))
             if Bool.random(using: &generator) { body = Data("{".utf8) + body }
-            let error = decodeError([Data("EOS-SWEEP/1".utf8), Data(command.utf8), body])
+            let error = decodeError([Data(ProtocolConstants.version.utf8), Data(command.utf8), body])
             guard case .malformedBody(command, _, _) = error else {
                 wrong.append((command, error))
                 continue
@@ -96,10 +96,10 @@ import Testing
 
     @Test func wrongVersionIsNamedOnOneLine() throws {
         let frames = WorkerMessage.encode(.disconnect)
-        let error = try #require(workerError([Data("EOS-SWEEP/2".utf8), frames[1], frames[2]]))
-        #expect(error == .unsupportedVersion("EOS-SWEEP/2"))
-        #expect(error.description.contains("\"EOS-SWEEP/2\""))
-        #expect(error.description.contains("EOS-SWEEP/1"))
+        let error = try #require(workerError([Data("EOS-SWEEP/1".utf8), frames[1], frames[2]]))
+        #expect(error == .unsupportedVersion("EOS-SWEEP/1"))
+        #expect(error.description.contains("\"EOS-SWEEP/1\""))
+        #expect(error.description.contains("EOS-SWEEP/2"))
 
         let binary = try #require(workerError([Data([0x4D, 0x44, 0x0A, 0xFF, 0x5C]), frames[1], frames[2]]))
         #expect(binary == .unsupportedVersion(#"MD\x0A\xFF\x5C"#))
@@ -161,31 +161,48 @@ import Testing
         ("READY", #"{"worker":"w","host":"h","pid":0,"threads":1,"held_results":[]}"#, "pid"),
         ("READY", #"{"worker":"w","host":"h","pid":1,"threads":0,"held_results":[]}"#, "threads"),
         ("READY", #"{"worker":"w","host":"h","pid":1,"threads":1,"held_results":["abc"]}"#, "held_results[0]"),
-        ("HEARTBEAT", #"{"progress":{"task_key":"","lease_id":1,"step":0,"total_steps":1,"phase":"gd"}}"#, "progress.task_key"),
-        ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":1,"step":-1,"total_steps":1,"phase":"gd"}}"#, "progress.step"),
-        ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":-1,"step":0,"total_steps":1,"phase":"gd"}}"#, "progress.lease_id"),
-        ("RESULT", #"{"lease_id":-3,"task_key":"KEYA","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "lease_id"),
-        ("RESULT", #"{"lease_id":3,"task_key":"KEYA","attempt":0,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "attempt"),
-        ("RESULT", #"{"lease_id":3,"task_key":"KEYA","attempt":1,"summary":"not json","files":{},"resumed_from_checkpoint":false}"#, "summary"),
-        ("RESULT", #"{"lease_id":3,"task_key":"KEYA","attempt":1,"summary":"[1]","files":{},"resumed_from_checkpoint":false}"#, "summary"),
-        ("RESULT", #"{"lease_id":3,"task_key":"KEYA","attempt":1,"summary":"{}","files":{"../x.csv":""},"resumed_from_checkpoint":false}"#, "files"),
-        ("RESULT", #"{"lease_id":3,"task_key":"KEYA","attempt":1,"summary":"{}","files":{"":""},"resumed_from_checkpoint":false}"#, "files"),
-        ("FAIL", #"{"lease_id":3,"task_key":"KEYA","error":""}"#, "error"),
-        ("RETURN", #"{"lease_id":3,"task_key":"KEYA","reason":""}"#, "reason"),
-        ("RETURN", #"{"lease_id":3,"task_key":"KEYA-upper","reason":"x"}"#, "task_key"),
+        ("HEARTBEAT", #"{"progress":{"task_key":"","lease_id":"LEASE","step":0,"total_steps":1,"phase":"gd"}}"#, "progress.task_key"),
+        ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":"LEASE","step":-1,"total_steps":1,"phase":"gd"}}"#, "progress.step"),
+        ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":"LEASE0","step":0,"total_steps":1,"phase":"gd"}}"#, "progress.lease_id"),
+        ("RESULT", #"{"lease_id":"LEASE-upper","task_key":"KEYA","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "lease_id"),
+        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":0,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "attempt"),
+        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"not json","files":{},"resumed_from_checkpoint":false}"#, "summary"),
+        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"[1]","files":{},"resumed_from_checkpoint":false}"#, "summary"),
+        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"../x.csv":""},"resumed_from_checkpoint":false}"#, "files"),
+        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"":""},"resumed_from_checkpoint":false}"#, "files"),
+        ("FAIL", #"{"lease_id":"LEASE","task_key":"KEYA","error":""}"#, "error"),
+        ("FAIL", #"{"lease_id":"","task_key":"KEYA","error":"x"}"#, "lease_id"),
+        ("RETURN", #"{"lease_id":"0123456789ABCDEF0123456789ABCDEF","task_key":"KEYA","reason":"x"}"#, "lease_id"),
+        ("RETURN", #"{"lease_id":"LEASE","task_key":"KEYA","reason":""}"#, "reason"),
+        ("RETURN", #"{"lease_id":"LEASE","task_key":"KEYA-upper","reason":"x"}"#, "task_key"),
         ("WELCOME", #"{"heartbeat_interval":0,"liveness":3,"checkpoint_every":300}"#, "heartbeat_interval"),
         ("WELCOME", #"{"heartbeat_interval":1,"liveness":0,"checkpoint_every":300}"#, "liveness"),
         ("WELCOME", #"{"heartbeat_interval":1,"liveness":3,"checkpoint_every":-5}"#, "checkpoint_every"),
-        ("TASK", #"{"lease_id":1,"task_key":"KEYA","attempt":1,"config":"","checkpoint_every":300}"#, "config"),
-        ("TASK", #"{"lease_id":1,"task_key":"","attempt":1,"config":"{}","checkpoint_every":300}"#, "task_key"),
+        ("TASK", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"config":"","checkpoint_every":300}"#, "config"),
+        ("TASK", #"{"lease_id":"LEASE","task_key":"","attempt":1,"config":"{}","checkpoint_every":300}"#, "task_key"),
+        ("TASK", #"{"lease_id":"LEASEf","task_key":"KEYA","attempt":1,"config":"{}","checkpoint_every":300}"#, "lease_id"),
         ("NOTASK", #"{"retry_after":-1}"#, "retry_after"),
         ("ACK", #"{"task_key":"KEYA0"}"#, "task_key"),
     ])
     func invalidValuesAreRefusedNamingTheField(_ command: String, _ json: String, _ field: String) {
-        let body = json.replacingOccurrences(of: "KEYA", with: keyA)
+        let body = json.replacingOccurrences(of: "KEYA", with: keyA).replacingOccurrences(of: "LEASE", with: leaseA)
         guard case .invalidValue(command, field, _) = decodeError(wire(command, body)) else {
             Issue.record("\(command) \(body): expected an invalid value at \(field), got \(String(describing: decodeError(wire(command, body))))")
             return
+        }
+    }
+
+    @Test("a version-1 integer lease id, or a token of the wrong length, is refused naming lease_id")
+    func integerOrShortLeaseIDsAreRefused() {
+        let integer = wire("RESULT", #"{"lease_id":17,"task_key":"\#(keyA)","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#)
+        guard case .malformedBody("RESULT", "lease_id", _) = workerError(integer) else {
+            Issue.record("an integer lease id was accepted: \(String(describing: workerError(integer)))")
+            return
+        }
+        for token in [String(leaseA.dropLast()), leaseA + "0", String(repeating: "g", count: 32)] {
+            let frames = wire("FAIL", #"{"lease_id":"\#(token)","task_key":"\#(keyA)","error":"x"}"#)
+            #expect(workerError(frames) == .invalidValue(command: "FAIL", field: "lease_id",
+                                                         reason: "is not a 32-hex lease token"), "\(token)")
         }
     }
 

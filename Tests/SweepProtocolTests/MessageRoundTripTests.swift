@@ -7,7 +7,7 @@ import Testing
     func workerMessageRoundTrips(_ message: WorkerMessage) throws {
         let frames = WorkerMessage.encode(message)
         #expect(frames.count == 3)
-        #expect(frames[0] == Data("EOS-SWEEP/1".utf8))
+        #expect(frames[0] == Data("EOS-SWEEP/2".utf8))
         #expect(try WorkerMessage.decode(frames: frames) == message)
     }
 
@@ -15,7 +15,7 @@ import Testing
     func coordinatorMessageRoundTrips(_ message: CoordinatorMessage) throws {
         let frames = CoordinatorMessage.encode(message)
         #expect(frames.count == 3)
-        #expect(frames[0] == Data("EOS-SWEEP/1".utf8))
+        #expect(frames[0] == Data("EOS-SWEEP/2".utf8))
         #expect(try CoordinatorMessage.decode(frames: frames) == message)
     }
 
@@ -34,21 +34,21 @@ import Testing
         #expect(ready == .ready(.init(worker: "w1", host: "node7", pid: 12, threads: 4, heldResults: [keyA])))
 
         let busy = try WorkerMessage.decode(frames: wire("HEARTBEAT",
-            #"{"progress":{"task_key":"\#(keyB)","lease_id":5,"step":10,"total_steps":20,"phase":"tracking"}}"#))
-        #expect(busy == .heartbeat(.init(taskKey: keyB, leaseID: 5, step: 10, totalSteps: 20, phase: "tracking")))
+            #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":10,"total_steps":20,"phase":"tracking"}}"#))
+        #expect(busy == .heartbeat(.init(taskKey: keyB, leaseID: leaseA, step: 10, totalSteps: 20, phase: "tracking")))
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", "{}")) == .heartbeat(nil))
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", #"{"progress":null}"#)) == .heartbeat(nil))
 
         let result = try WorkerMessage.decode(frames: wire("RESULT",
-            #"{"lease_id":5,"task_key":"\#(keyA)","attempt":1,"summary":"{\"status\":\"diverged\"}","# +
+            #"{"lease_id":"\#(leaseA)","task_key":"\#(keyA)","attempt":1,"summary":"{\"status\":\"diverged\"}","# +
             #""files":{"trace.csv":"step,loss\n0,inf\n"},"resumed_from_checkpoint":false}"#))
-        #expect(result == .result(.init(leaseID: 5, taskKey: keyA, attempt: 1, summary: #"{"status":"diverged"}"#,
+        #expect(result == .result(.init(leaseID: leaseA, taskKey: keyA, attempt: 1, summary: #"{"status":"diverged"}"#,
                                         files: ["trace.csv": "step,loss\n0,inf\n"], resumedFromCheckpoint: false)))
 
-        #expect(try WorkerMessage.decode(frames: wire("FAIL", #"{"lease_id":1,"task_key":"\#(keyA)","error":"boom"}"#))
-                == .fail(.init(leaseID: 1, taskKey: keyA, error: "boom")))
-        #expect(try WorkerMessage.decode(frames: wire("RETURN", #"{"lease_id":2,"task_key":"\#(keyB)","reason":"SIGTERM"}"#))
-                == .return(.init(leaseID: 2, taskKey: keyB, reason: "SIGTERM")))
+        #expect(try WorkerMessage.decode(frames: wire("FAIL", #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","error":"boom"}"#))
+                == .fail(.init(leaseID: leaseB, taskKey: keyA, error: "boom")))
+        #expect(try WorkerMessage.decode(frames: wire("RETURN", #"{"lease_id":"\#(leaseA)","task_key":"\#(keyB)","reason":"SIGTERM"}"#))
+                == .return(.init(leaseID: leaseA, taskKey: keyB, reason: "SIGTERM")))
         #expect(try WorkerMessage.decode(frames: wire("DISCONNECT", "{}")) == .disconnect)
     }
 
@@ -57,8 +57,8 @@ import Testing
             #"{"heartbeat_interval":1.0,"liveness":3,"checkpoint_every":300}"#))
                 == .welcome(.init(heartbeatInterval: 1, liveness: 3, checkpointEvery: 300)))
         #expect(try CoordinatorMessage.decode(frames: wire("TASK",
-            #"{"lease_id":7,"task_key":"\#(keyA)","attempt":2,"config":"{\"train\":{\"lr\":0.1}}","checkpoint_every":60}"#))
-                == .task(.init(leaseID: 7, taskKey: keyA, attempt: 2, config: #"{"train":{"lr":0.1}}"#, checkpointEvery: 60)))
+            #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","attempt":2,"config":"{\"train\":{\"lr\":0.1}}","checkpoint_every":60}"#))
+                == .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 2, config: #"{"train":{"lr":0.1}}"#, checkpointEvery: 60)))
         #expect(try CoordinatorMessage.decode(frames: wire("NOTASK", #"{"retry_after":1.5}"#)) == .noTask(retryAfter: 1.5))
         #expect(try CoordinatorMessage.decode(frames: wire("ACK", #"{"task_key":"\#(keyB)"}"#)) == .ack(taskKey: keyB))
         #expect(try CoordinatorMessage.decode(frames: wire("HEARTBEAT", "{}")) == .heartbeat)

@@ -119,7 +119,7 @@ struct WorkerTests {
         guard case .ready(let body) = ready.message else { return }
         #expect(body.worker == "test-worker" && body.heldResults.isEmpty)
         try coordinator.send(.welcome(.init(heartbeatInterval: 0.1, liveness: 3, checkpointEvery: 5)), to: ready.id)
-        try coordinator.send(.task(.init(leaseID: 7, taskKey: key, attempt: 1, config: "{}", checkpointEvery: 5)),
+        try coordinator.send(.task(.init(leaseID: "77777777777777777777777777777777", taskKey: key, attempt: 1, config: "{}", checkpointEvery: 5)),
                              to: ready.id)
         // While the compute thread sleeps, the network thread keeps heartbeating with progress.
         let result = try #require(try coordinator.receive(until: isResult, within: 5))
@@ -127,10 +127,10 @@ struct WorkerTests {
             if case .heartbeat(let p?) = m { p } else { nil }
         }
         #expect(progress.count >= 3)
-        #expect(progress.allSatisfy { $0.taskKey == key && $0.leaseID == 7 })
+        #expect(progress.allSatisfy { $0.taskKey == key && $0.leaseID == "77777777777777777777777777777777" })
         #expect(progress.map(\.step) == progress.map(\.step).sorted())
         guard case .result(let first) = result.message else { return }
-        #expect(first.leaseID == 7 && first.attempt == 1 && first.files == ["trace.csv": "step\n0\n"])
+        #expect(first.leaseID == "77777777777777777777777777777777" && first.attempt == 1 && first.files == ["trace.csv": "step\n0\n"])
 
         // No ACK and no reply at all: after 3 × 0.1 s of silence the worker reconnects and hands
         // the result in again, announcing it in READY.
@@ -151,12 +151,12 @@ struct WorkerTests {
         defer { coordinator.close() }
         let worker = WorkerThread(endpoint: coordinator.endpoint, runner: SleepingRunner(duration: 30))
         let ready = try #require(try coordinator.receive(until: isReady))
-        try coordinator.send(.task(.init(leaseID: 3, taskKey: key, attempt: 2, config: "{}", checkpointEvery: 5)),
+        try coordinator.send(.task(.init(leaseID: "33333333333333333333333333333333", taskKey: key, attempt: 2, config: "{}", checkpointEvery: 5)),
                              to: ready.id)
         _ = try #require(try coordinator.receive(until: { m in if case .heartbeat(_?) = m { true } else { false } }))
         worker.stop.store(true, ordering: .relaxed)
         let returned = try #require(try coordinator.receive(until: isReturn, within: 5))
-        #expect(returned.message == .return(.init(leaseID: 3, taskKey: key, reason: "SIGTERM")))
+        #expect(returned.message == .return(.init(leaseID: "33333333333333333333333333333333", taskKey: key, reason: "SIGTERM")))
         #expect(worker.waitForExit(seconds: 5) == .stopped)
     }
 

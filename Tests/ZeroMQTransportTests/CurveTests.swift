@@ -100,3 +100,35 @@ struct CurveTests {
         #expect(malformed.decision == nil)
     }
 }
+
+@Suite(.enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
+struct HandshakeMonitorTests {
+    @Test func plainClientAtACurveServerIsSeenByTheMonitor() throws {
+        let context = try ZMQContext()
+        let serverKeys = try CurveKeyPair.generate()
+        let log = DecisionLog()
+        let zap = try ZAPHandler(context: context, allowedKeys: []) { log.append($0) }
+        let server = try makeSocket(.router, context)
+        try server.enableCurveServer(secretKey: serverKeys.secretKey, authenticator: zap)
+        try server.bind("tcp://127.0.0.1:*")
+        let endpoint = try server.lastEndpoint()
+        let monitor = try ZMQHandshakeMonitor(watching: server)
+        defer { monitor.close() }
+
+        // One failure per connection (libzmq does not retry a peer that failed the handshake, and
+        // may report it before the monitor is listening), so connect afresh until one is seen.
+        var failures: [ZMQHandshakeMonitor.Failure] = []
+        let deadline = Date().addingTimeInterval(5)
+        while failures.isEmpty, Date() < deadline {
+            let plain = try makeSocket(.dealer, context)
+            try plain.set(.linger(milliseconds: 0))
+            try plain.connect(endpoint)
+            try plain.send([Data("READY".utf8)])
+            _ = eventually(within: 0.3) { failures += (try? monitor.takeFailures()) ?? []; return !failures.isEmpty }
+            plain.close()
+        }
+        #expect(failures.first?.isMechanismMismatch == true)
+        #expect(failures.first?.endpoint == endpoint)
+        #expect(log.all.isEmpty)  // ZAP never hears of it: only the monitor does
+    }
+}
