@@ -29,8 +29,10 @@ let package = Package(
                 resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-LICENSE.md")]),
         // Bridge
         .target(name: "Configuration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // A run's record (summary.json): written by Experiment, read by the sweep side.
+        .target(name: "RunRecord", dependencies: ["Configuration"]),
         .target(name: "Experiment", dependencies: [
-            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration",
+            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration", "RunRecord",
         ]),
         // Sweep
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
@@ -38,13 +40,13 @@ let package = Package(
         .target(name: "SweepProtocol"),
         .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SweepCoordinator", dependencies: [
-            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
+            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration", "RunRecord",
         ]),
-        .target(name: "SweepWorker", dependencies: ["SweepProtocol", "ZeroMQTransport", "Experiment"]),
-        .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration"]),
+        .target(name: "SweepWorker", dependencies: ["SweepProtocol", "ZeroMQTransport", "Experiment", "RunRecord"]),
+        .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration", "RunRecord"]),
         // CLI
         .executableTarget(name: "eos", dependencies: [
-            "Experiment", "Configuration", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
+            "Experiment", "Configuration", "RunRecord", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Tests
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Curvature", "NeuralNetwork", "LinearAlgebra"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Configuration", "Datasets"]),
+        .testTarget(name: "RunRecordTests", dependencies: ["RunRecord", "Configuration"]),
+        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Configuration", "Datasets", "RunRecord", "Dynamics", "LinearAlgebra"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),

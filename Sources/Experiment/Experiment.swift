@@ -4,6 +4,7 @@ import Datasets
 import LinearAlgebra
 import NeuralNetwork
 import Dynamics
+import RunRecord
 
 /// One run configuration → one engine run → one run directory (CONTRACT.md "A run directory").
 /// `eos run` calls this, and so does every sweep worker: a sweep task and `eos run` on the same
@@ -162,13 +163,9 @@ struct EngineRun<T: BLASScalar> {
         try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, layout: layout))
         try directory.write("trace.csv", text: trace.text)
         let summary = RunSummary(
-            stopReason: reason, stepsDone: state.step,
+            reason: reason, stepsDone: state.step,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
-            timings: clock.timings,
-            error: nil, resumedFromCheckpoint: resumed)
-        let text = summary.text
-        try directory.write("summary.json", text: text)
-        return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: state.step, summaryJSON: text,
-                          files: ["trace.csv": trace.text], resumedFromCheckpoint: resumed)
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed)
+        return try RunOutcome(writing: summary, files: ["trace.csv": trace.text], to: directory)
     }
 }

@@ -4,6 +4,7 @@ import Datasets
 import LinearAlgebra
 import NeuralNetwork
 import Dynamics
+import RunRecord
 
 /// A run with `[track] enabled = true` (THEORY.md §6): phase A in the training precision T finds
 /// the first unstable iterate t0; phase B tracks GD, θ†, v⋆ (and gradient flow) in Float64 from
@@ -132,24 +133,12 @@ extension EngineRun {
             for (name, text) in tracking.tables.files { files[name] = text }
         }
         for (name, text) in files { try directory.write(name, text: text) }
-        var summary = RunSummary(
-            stopReason: reason, stepsDone: stepsDone,
+        let summary = RunSummary(
+            reason: reason, stepsDone: stepsDone,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: configuration.train.lr,
                                        sharpnessAt: tracking == nil ? .midpoint : .iterate),
-            timings: clock.timings, error: nil, resumedFromCheckpoint: resumed)
-        if let s = tracking?.summary {
-            summary.tracking = [
-                "track_start_step": .integer(s.trackStartStep), "dist_median": number(s.distMedian),
-                "dist_max": number(s.distMax), "pred_error_median": number(s.predErrorMedian),
-                "loss_pred_rel_error_median": number(s.lossPredRelErrorMedian),
-                "sharpness_pred_rel_error_median": number(s.sharpnessPredRelErrorMedian),
-                "gf_dist_median": number(s.gfDistMedian), "lambda2_max_ratio": number(s.lambda2MaxRatio),
-            ]
-        }
-        let text = summary.text
-        try directory.write("summary.json", text: text)
-        return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: stepsDone, summaryJSON: text,
-                          files: files, resumedFromCheckpoint: resumed)
+            tracking: tracking?.summary, timings: clock.timings, resumedFromCheckpoint: resumed)
+        return try RunOutcome(writing: summary, files: files, to: directory)
     }
 }
 

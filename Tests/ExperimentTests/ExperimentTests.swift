@@ -122,7 +122,7 @@ final class Atomic: @unchecked Sendable {
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         #expect(files == ["config.json", "summary.json", "trace.csv", "data.safetensors", "params-init.safetensors",
                           "params-final.safetensors"])
-        #expect(outcome.status == "completed" && outcome.stopReason == "steps" && outcome.stepsDone == 60)
+        #expect(outcome.status == .completed && outcome.stopReason == .steps && outcome.stepsDone == 60)
         let rows = csvRows(outcome.files["trace.csv"]!)
         #expect(rows.count == 61)
         #expect(outcome.files["trace.csv"]!.hasPrefix("step,loss,accuracy,grad_norm,sharpness,sharpness_at,eig2\n"))
@@ -174,7 +174,7 @@ final class Atomic: @unchecked Sendable {
             let rows = Rows()
             let stopped = try Experiment.run(config, in: RunDirectory(existing: c), options: ExperimentOptions(
                 progress: { rows.seen = $0.step }, shouldStop: { rows.seen >= limit }))
-            #expect(stopped.status == "stopped")
+            #expect(stopped.status == .stopped)
             #expect(FileManager.default.fileExists(atPath: c + "/checkpoint.json"))
         }
         let resumed = try Experiment.run(config, in: RunDirectory(existing: c))
@@ -196,7 +196,7 @@ final class Atomic: @unchecked Sendable {
         let counter = Counter()
         let stopped = try Experiment.run(c, in: try RunDirectory(path: parts, force: false), options: ExperimentOptions(
             shouldStop: { counter.rows += 1; return counter.rows > 25 }))
-        #expect(stopped.status == "stopped" && stopped.stopReason == "signal")
+        #expect(stopped.status == .stopped && stopped.stopReason == .signal)
         #expect(FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
         let resumed = try Experiment.run(c, in: RunDirectory(existing: parts))
         #expect(resumed.resumedFromCheckpoint)
