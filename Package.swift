@@ -66,7 +66,9 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra", "CZlib"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RunRecordTests", dependencies: ["RunRecord", "Configuration"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra"]),
+        .testTarget(name: "ExperimentTests", dependencies: [
+            "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
+        ]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),

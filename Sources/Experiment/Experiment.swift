@@ -133,7 +133,7 @@ struct EngineRun<T: BLASScalar> {
             trace = checkpoint.trace
             resumed = true
         }
-        var lastCheckpoint = WallClock.now()
+        var checkpoints = CheckpointSchedule(options: options)
         var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
         var stoppedState: GradientDescentState<T>?
         let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
@@ -145,11 +145,10 @@ struct EngineRun<T: BLASScalar> {
             trace.append(record)
             options.progress?(RunProgress(step: record.step, totalSteps: settings.steps, phase: "gd",
                                           loss: record.loss, sharpness: latestSharpness))
-            if let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval {
+            checkpoints.writeIfDue { () throws(ExperimentError) in
                 var before = trace
                 before.truncate(before: current.step)
-                try? Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
-                lastCheckpoint = WallClock.now()
+                try Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
             }
             return .proceed
         }
@@ -165,7 +164,7 @@ struct EngineRun<T: BLASScalar> {
         let summary = RunSummary(
             reason: reason, stepsDone: state.step,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
-            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed)
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: checkpoints.failure)
         return try RunOutcome(writing: summary, files: ["trace.csv": trace.text], to: directory)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RunRecord
 
 /// How `Experiment.run` is hosted: by `eos run` in the foreground, or by a sweep worker.
@@ -15,16 +16,26 @@ public struct ExperimentOptions: Sendable {
     public var progress: (@Sendable (RunProgress) -> Void)?
     /// Polled after every trace row; true stops the run with status `stopped` (SIGTERM).
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Told one line when something fails that does not end the run (a checkpoint that cannot be
+    /// written); by default written to standard error as `eos: warning: …`.
+    public var warn: @Sendable (String) -> Void
 
     public init(dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
                 checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
-                shouldStop: (@Sendable () -> Bool)? = nil) {
+                shouldStop: (@Sendable () -> Bool)? = nil,
+                warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning) {
         self.dataRoot = dataRoot
         self.confineToDataRoot = confineToDataRoot
         self.datasetCache = datasetCache
         self.checkpointInterval = checkpointInterval
         self.progress = progress
         self.shouldStop = shouldStop
+        self.warn = warn
+    }
+
+    /// Writes `eos: warning: <message>` as one line to standard error.
+    public static let standardErrorWarning: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("eos: warning: \(message)\n".utf8))
     }
 }
 

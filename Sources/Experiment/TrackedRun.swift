@@ -23,12 +23,7 @@ extension EngineRun {
         checkpoint?.trace.forEach { trace.append($0) }
         var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
         var stopped = false
-        var lastCheckpoint = WallClock.now()
-        func checkpointIsDue() -> Bool {
-            guard let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval else { return false }
-            lastCheckpoint = WallClock.now()
-            return true
-        }
+        var checkpoints = CheckpointSchedule(options: options)
 
         // Phase A: find t0 (skipped when the checkpoint is already in phase B).
         let tracker = SelfStabilizationTracker(objective: objective64, settings: trackerSettings)
@@ -51,9 +46,9 @@ extension EngineRun {
                                               loss: row.loss, sharpness: latestSharpness))
                 if let checked {
                     resumePoint = checked
-                    if checkpointIsDue() {
-                        try? TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
-                                               tables: tables).write(to: directory)
+                    checkpoints.writeIfDue { () throws(ExperimentError) in
+                        try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
+                                              tables: tables).write(to: directory)
                     }
                 }
                 return .proceed
@@ -71,7 +66,7 @@ extension EngineRun {
                 }
                 return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
                                          finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
-                                         resumed: checkpoint != nil, clock: &clock)
+                                         resumed: checkpoint != nil, checkpointError: checkpoints.failure, clock: &clock)
             }
             try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
             state = clock.time(.tracking) {
@@ -82,8 +77,8 @@ extension EngineRun {
         // Phase B: track in Float64 from θ_{t0}.
         let reason = tracker.run(from: &state, clock: &clock) { step, rowStart in
             if options.shouldStop?() == true { stopped = true; return .stop }
-            if checkpointIsDue() {
-                try? TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
+            checkpoints.writeIfDue { () throws(ExperimentError) in
+                try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
                     .write(to: directory)
             }
             if let row = step.trace { trace.append(row) }
@@ -101,7 +96,8 @@ extension EngineRun {
         let summary = TrackingSummary(trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
                                       learningRate: c.train.lr)
         return try finishTracked(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
-                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil, clock: &clock)
+                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil,
+                                 checkpointError: checkpoints.failure, clock: &clock)
     }
 
     /// The loss in Float64 for phase B (the training objective itself when it is Float64).
@@ -113,17 +109,24 @@ extension EngineRun {
         let c = configuration
         return SelfStabilizationTrackerSettings(
             learningRate: c.train.lr, steps: c.track.steps,
-            projection: c.track.projection == .linearized
-                ? .linearized(steps: c.track.projectionSteps)
-                : .converged(tolerance: c.track.projectionTol, maxSteps: max(50, c.track.projectionSteps)),
+            projection: projectionMethod,
             dynamics: c.track.generalized ? .generalized : .standard, gradientFlow: c.track.gradientFlow,
             eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
             eigensolverSeed: UInt64(c.model.seed))
     }
 
+    /// `[track] projection` as the engine's method (a total switch: a new case is a compile error).
+    private var projectionMethod: ProjectionMethod {
+        let t = configuration.track
+        switch t.projection {
+        case .linearized: return .linearized(steps: t.projectionSteps)
+        case .converged: return .converged(tolerance: t.projectionTol, maxSteps: max(50, t.projectionSteps))
+        }
+    }
+
     private func finishTracked(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
                                tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
-                               clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+                               checkpointError: String?, clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
         let final: [UInt8] = tracking == nil ? parameterFile(finalTheta.map { T($0) }, layout: layout)
                                              : parameterFile(finalTheta, layout: layout)
@@ -137,7 +140,8 @@ extension EngineRun {
             reason: reason, stepsDone: stepsDone,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: configuration.train.lr,
                                        sharpnessAt: tracking == nil ? .midpoint : .iterate),
-            tracking: tracking?.summary, timings: clock.timings, resumedFromCheckpoint: resumed)
+            tracking: tracking?.summary, timings: clock.timings, resumedFromCheckpoint: resumed,
+            checkpointError: checkpointError)
         return try RunOutcome(writing: summary, files: files, to: directory)
     }
 }

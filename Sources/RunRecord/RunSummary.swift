@@ -68,6 +68,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// `blas_threads`: the OpenBLAS threads the run computed with. Results are bit-identical
     /// between runs only at the same count (and the same kernels).
     public var blasThreads: Int?
+    /// `checkpoint_error`: the last periodic checkpoint that could not be written (its path and
+    /// why); nil when every one was. Such a run, stopped, would resume from an older checkpoint or none.
+    public var checkpointError: String?
 
     /// A summary with the given ending and every other field nil (empty timings).
     public init(stopReason: RunStopReason, stepsDone: Int, timings: [String: Double] = [:],
@@ -108,6 +111,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case error
         case resumedFromCheckpoint = "resumed_from_checkpoint"
         case blasThreads = "blas_threads"
+        case checkpointError = "checkpoint_error"
 
         /// The EoS summary fields (with the tracking ones), in the contract's order: the last
         /// columns of `eos export --format csv` and of a report's `summary.csv`.
@@ -144,6 +148,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case .error: error.map { .string($0) } ?? .null
         case .resumedFromCheckpoint: .bool(resumedFromCheckpoint)
         case .blasThreads: Self.integer(blasThreads)
+        case .checkpointError: checkpointError.map { .string($0) } ?? .null
         }
     }
 
@@ -193,6 +198,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         lambda2MaxRatio = try reader.number(.lambda2MaxRatio)
         timings = try reader.numbers(.timings)
         error = try reader.string(.error)
+        checkpointError = try reader.string(.checkpointError)
     }
 
     /// Reads the text of a `summary.json`.

@@ -204,6 +204,28 @@ final class Atomic: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
     }
 
+    /// A periodic checkpoint that cannot be written does not stop the run, but is not silent: a
+    /// warning names the file and the reason, and the summary's `checkpoint_error` records it.
+    @Test func aCheckpointThatCannotBeWrittenIsWarnedAboutAndRecorded() throws {
+        let folder = scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let target = folder + "/checkpoint.safetensors"
+        final class Warnings: @unchecked Sendable { var lines: [String] = [] }
+        let warnings = Warnings()
+        // After the run has looked for a checkpoint to resume, a non-empty folder takes the
+        // checkpoint's name: every write (a rename onto it) fails.
+        let outcome = try Experiment.run(try configuration(Self.small), in: try RunDirectory(path: folder, force: false),
+                                         options: ExperimentOptions(checkpointInterval: 0, progress: { p in
+            guard p.step == 0 else { return }
+            try? FileManager.default.createDirectory(atPath: target + "/blocked", withIntermediateDirectories: true)
+        }, warn: { warnings.lines.append($0) }))
+        #expect(outcome.status == .completed && outcome.stepsDone == 60)
+        #expect(!warnings.lines.isEmpty && warnings.lines.allSatisfy { $0.contains(target) && $0.contains("cannot write") })
+        let recorded = try #require(outcome.summary.checkpointError)
+        #expect(recorded.contains(target) && recorded.contains("cannot write"))
+        #expect(try summary(outcome)["checkpoint_error"] as? String == recorded)
+    }
+
     @Test func float32RunsStoreFloat32FilesAndAgreeWithFloat64() throws {
         let a = scratchFolder(), b = scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }

@@ -26,6 +26,7 @@ import Testing
         s.sharpnessPredRelErrorMedian = 0.02
         s.gfDistMedian = 1.5
         s.lambda2MaxRatio = 0.96
+        s.checkpointError = "/runs/a/checkpoint.json: cannot write (No space left on device)"
         return s
     }
 
@@ -43,7 +44,7 @@ import Testing
         #expect(Set(fields.keys) == Set(RunSummary.Field.allCases.map(\.rawValue)))
         #expect(fields["status"] == .string("completed") && fields["stop_reason"] == .string("steps"))
         #expect(fields["max_sharpness"] == .null && fields["final_loss"] == .null && fields["eos_step"] == .null)
-        #expect(fields["blas_threads"] == .null && fields["error"] == .null)
+        #expect(fields["blas_threads"] == .null && fields["error"] == .null && fields["checkpoint_error"] == .null)
         #expect(fields["resumed_from_checkpoint"] == .bool(false))
     }
 
@@ -56,7 +57,7 @@ import Testing
             "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
         ])
         // The fields added after the contract's come last, so files written keep their order.
-        #expect(RunSummary.Field.allCases.last == .blasThreads)
+        #expect(RunSummary.Field.allCases.suffix(2) == [.blasThreads, .checkpointError])
     }
 
     @Test func everyStopReasonImpliesItsStatus() {
