@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
-        .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal"]),
+        .testTarget(name: "SweepCoordinatorTests", dependencies: ["SweepCoordinator", "SweepProtocol", "SweepJournal", "Configuration"]),
         .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"]),

@@ -133,19 +133,17 @@ struct EngineRun<T: BLASScalar> {
             trace = checkpoint.trace
             resumed = true
         }
-        var checkpoints = CheckpointSchedule(options: options)
-        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
+        var host = RunHost(options: options, trace: trace)
         var stoppedState: GradientDescentState<T>?
         let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
-            if let s = record.sharpness.first { latestSharpness = s }
-            if options.shouldStop?() == true {
+            if host.shouldStop() {
                 stoppedState = current
                 return .stop
             }
             trace.append(record)
-            options.progress?(RunProgress(step: record.step, totalSteps: settings.steps, phase: "gd",
-                                          loss: record.loss, sharpness: latestSharpness))
-            checkpoints.writeIfDue { () throws(ExperimentError) in
+            host.report(step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
+                        sharpness: record.sharpness.first)
+            host.checkpointIfDue { () throws(ExperimentError) in
                 var before = trace
                 before.truncate(before: current.step)
                 try Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
@@ -164,7 +162,7 @@ struct EngineRun<T: BLASScalar> {
         let summary = RunSummary(
             reason: reason, stepsDone: state.step,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
-            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: checkpoints.failure)
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: host.checkpointFailure)
         return try RunOutcome(writing: summary, files: ["trace.csv": trace.text], to: directory)
     }
 }

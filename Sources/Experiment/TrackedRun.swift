@@ -21,9 +21,7 @@ extension EngineRun {
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
         checkpoint?.trace.forEach { trace.append($0) }
-        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
-        var stopped = false
-        var checkpoints = CheckpointSchedule(options: options)
+        var host = RunHost(options: options, trace: trace)
 
         // Phase A: find t0 (skipped when the checkpoint is already in phase B).
         let tracker = SelfStabilizationTracker(objective: objective64, settings: trackerSettings)
@@ -39,14 +37,12 @@ extension EngineRun {
             // The last checked state whose rows have all been emitted: where a stopped run resumes.
             var resumePoint = checkpoint?.finder
             let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
-                if options.shouldStop?() == true { stopped = true; return .stop }
+                if host.shouldStop() { return .stop }
                 trace.append(row)
-                if let s = row.sharpness.first { latestSharpness = s }
-                options.progress?(RunProgress(step: row.step, totalSteps: total, phase: "find-instability",
-                                              loss: row.loss, sharpness: latestSharpness))
+                host.report(step: row.step, of: total, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
                 if let checked {
                     resumePoint = checked
-                    checkpoints.writeIfDue { () throws(ExperimentError) in
+                    host.checkpointIfDue { () throws(ExperimentError) in
                         try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
                                               tables: tables).write(to: directory)
                     }
@@ -56,7 +52,7 @@ extension EngineRun {
             guard case let .unstable(t0, thetaT0, _) = outcome else {
                 let reason: StopReason
                 if case let .stopped(r) = outcome { reason = r } else { reason = .error }
-                if stopped {
+                if host.stopped {
                     // Rows after the resume point are computed again by the resumed run.
                     let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
                     try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: tables)
@@ -64,9 +60,9 @@ extension EngineRun {
                 } else {
                     TrackedCheckpoint<T>.remove(from: directory)
                 }
-                return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
                                          finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
-                                         resumed: checkpoint != nil, checkpointError: checkpoints.failure, clock: &clock)
+                                         resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
             }
             try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
             state = clock.time(.tracking) {
@@ -76,18 +72,18 @@ extension EngineRun {
 
         // Phase B: track in Float64 from θ_{t0}.
         let reason = tracker.run(from: &state, clock: &clock) { step, rowStart in
-            if options.shouldStop?() == true { stopped = true; return .stop }
-            checkpoints.writeIfDue { () throws(ExperimentError) in
+            if host.shouldStop() { return .stop }
+            host.checkpointIfDue { () throws(ExperimentError) in
                 try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
                     .write(to: directory)
             }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
-            options.progress?(RunProgress(step: step.track.step, totalSteps: rowStart.startStep + c.track.steps, phase: "track",
-                                          loss: step.track.gdLoss, sharpness: step.track.gdSharpness))
+            host.report(step: step.track.step, of: rowStart.startStep + c.track.steps, phase: "track",
+                        loss: step.track.gdLoss, sharpness: step.track.gdSharpness)
             return .proceed
         }
-        if stopped {
+        if host.stopped {
             try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: state, trace: trace.rows, tables: tables)
                 .write(to: directory)
         } else {
@@ -95,9 +91,9 @@ extension EngineRun {
         }
         let summary = TrackingSummary(trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
                                       learningRate: c.train.lr)
-        return try finishTracked(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
+        return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
                                  trace: trace, tracking: (tables, summary), resumed: checkpoint != nil,
-                                 checkpointError: checkpoints.failure, clock: &clock)
+                                 checkpointError: host.checkpointFailure, clock: &clock)
     }
 
     /// The loss in Float64 for phase B (the training objective itself when it is Float64).
