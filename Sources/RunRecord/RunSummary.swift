@@ -18,7 +18,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var stepsDone: Int
 
     // The EoS summary of the trace.
-    /// `two_over_eta`: 2/η, the stability threshold of GD on a quadratic (1/loss-units of η).
+    /// `two_over_eta`: 2/η, GD's stability threshold: on a quadratic, GD with step η is stable
+    /// along a direction of curvature S exactly when S < 2/η (same units as S).
     public var twoOverEta: Double?
     /// `sharpness_at`: where the trace's sharpness was measured (iterate | midpoint).
     public var sharpnessAt: RunConfiguration.SharpnessPoint?
@@ -167,7 +168,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         let reader = FieldReader(fields: fields)
         guard let reasonText = try reader.string(.stopReason) else { throw .missing(Field.stopReason.rawValue) }
         guard let reason = RunStopReason(rawValue: reasonText) else {
-            throw .invalid(field: Field.stopReason.rawValue, value: reasonText)
+            throw .invalid(field: Field.stopReason.rawValue, value: JSONValue.string(reasonText).description)
         }
         guard let steps = try reader.integer(.stepsDone) else { throw .missing(Field.stepsDone.rawValue) }
         self.init(stopReason: reason, stepsDone: steps, version: try reader.string(.version),
@@ -176,7 +177,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         twoOverEta = try reader.number(.twoOverEta)
         if let at = try reader.string(.sharpnessAt) {
             guard let point = RunConfiguration.SharpnessPoint(rawValue: at) else {
-                throw .invalid(field: Field.sharpnessAt.rawValue, value: at)
+                throw .invalid(field: Field.sharpnessAt.rawValue, value: JSONValue.string(at).description)
             }
             sharpnessAt = point
         }
@@ -226,7 +227,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     }
 }
 
-/// Why a text is not a run summary.
+/// Why a text is not a run summary (the caller names the file or task).
 public enum RunSummaryError: Error, Equatable, CustomStringConvertible {
     case notJSON
     case notAnObject
@@ -235,10 +236,10 @@ public enum RunSummaryError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notJSON: "summary.json: not valid JSON"
-        case .notAnObject: "summary.json: not a JSON object"
-        case .missing(let field): "summary.json: no \(field)"
-        case .invalid(let field, let value): "summary.json: \(field) \(value) is not valid"
+        case .notJSON: "not valid JSON"
+        case .notAnObject: "not a JSON object"
+        case .missing(let field): "no \(field)"
+        case .invalid(let field, let value): "\(field): \(value) is not valid"
         }
     }
 }

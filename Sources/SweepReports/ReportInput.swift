@@ -97,7 +97,7 @@ struct ReportInput {
     /// A `summary.json` text as the run record; `name` says which in the error.
     private static func summary(parsing text: String, name: String) throws(ReportError) -> RunSummary {
         do { return try RunSummary(parsing: text) } catch {
-            throw .malformedFile(name: name, line: nil, reason: error == .notJSON ? "not valid JSON" : error.description)
+            throw .malformedFile(name: name, line: nil, reason: error.description)
         }
     }
 

@@ -82,7 +82,7 @@ struct ExportCommand: ParsableCommand {
     struct CSVError: Error, CustomStringConvertible {
         let taskKey: String
         let reason: RunSummaryError
-        var description: String { "task \(taskKey): \(reason); export it with --format json to see the stored text" }
+        var description: String { "task \(taskKey) summary.json: \(reason); export it with --format json to see the stored text" }
     }
 
     /// A JSON value as CSV text: strings bare, numbers as in JSON, null (or absent) empty.

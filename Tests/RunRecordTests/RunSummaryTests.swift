@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func aFieldOfTheWrongKindIsAnErrorNamingIt() {
-        #expect(throws: RunSummaryError.invalid(field: "stop_reason", value: "finished")) {
+        #expect(throws: RunSummaryError.invalid(field: "stop_reason", value: "string \"finished\"")) {
             try RunSummary(parsing: #"{"stop_reason":"finished","steps_done":1}"#)
         }
         #expect(throws: RunSummaryError.invalid(field: "eos_step", value: "string \"soon\"")) {

@@ -93,6 +93,11 @@ import Testing
         let run = try ReportFixtures.makeRunDirectory(in: folder)
         try FileManager.default.removeItem(atPath: run + "/trace.csv")
         #expect(throws: ReportError.missingFile(path: run + "/trace.csv")) { try Report.make(source: run) }
+        try Data(#"{"stop_reason":"finished","steps_done":40}"#.utf8).write(to: URL(fileURLWithPath: run + "/summary.json"))
+        #expect(throws: ReportError.malformedFile(name: run + "/summary.json", line: nil,
+                                                  reason: "stop_reason: string \"finished\" is not valid")) {
+            try Report.make(source: run)
+        }
         let text = folder.appendingPathComponent("notes.txt")
         try Data("hello".utf8).write(to: text)
         #expect {
