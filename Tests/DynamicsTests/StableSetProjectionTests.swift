@@ -19,7 +19,8 @@ import Curvature
         // On M the only root of u·∇L = 0 nearby is a = 0; the linearized S-step overshoots (S at the
         // start includes the a² coupling), so the result lies inside the bound, b ≤ b*, not on it.
         #expect(abs(r.point[0]) < 1e-12 && r.point[1] <= 2)
-        #expect(r.point[2] == 0.2 && abs(r.point[3] - 0.1) < 1e-15)
+        // The flat directions stay where they were, up to the last bit BLAS kernels may leave there.
+        #expect(abs(r.point[2] - 0.2) < 1e-15 && abs(r.point[3] - 0.1) < 1e-15, "\(r.point)")
     }
 
     /// Three corrections of THEORY.md §4 by hand, with the closed-form eigenpair and
