@@ -15,22 +15,29 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // Engine: LinearAlgebra → NeuralNetwork → Curvature → Dynamics; Datasets reads files.
+        // Engine: LinearAlgebra → Curvature (eigen-solvers on an Objective) → Dynamics; NeuralNetwork
+        // (the MLP, an Objective) → Curvature; Datasets reads files.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CVectorMath"),
         .target(name: "LinearAlgebra", dependencies: [
             "CBLAS", "CVectorMath", .product(name: "RealModule", package: "swift-numerics"),
         ]),
-        .target(name: "NeuralNetwork", dependencies: ["LinearAlgebra"]),
-        .target(name: "Curvature", dependencies: ["LinearAlgebra", "NeuralNetwork"]),
+        .target(name: "Curvature", dependencies: ["LinearAlgebra"]),
+        .target(name: "NeuralNetwork", dependencies: [
+            "LinearAlgebra", "Curvature", .product(name: "RealModule", package: "swift-numerics"),
+        ]),
         .target(name: "Dynamics", dependencies: ["LinearAlgebra", "Curvature"]),
         .target(name: "Datasets", dependencies: ["LinearAlgebra", "CZlib"],
                 resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-LICENSE.md")]),
+        // Process runtime: OpenBLAS kernel selection (restarts the process), for the CLI only.
+        .target(name: "BLASRuntime", dependencies: ["CBLAS"]),
         // Bridge
         .target(name: "Configuration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        // A run's record (summary.json): written by Experiment, read by the sweep side.
+        .target(name: "RunRecord", dependencies: ["Configuration"]),
         .target(name: "Experiment", dependencies: [
-            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration",
+            "LinearAlgebra", "NeuralNetwork", "Dynamics", "Datasets", "Configuration", "RunRecord",
         ]),
         // Sweep
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
@@ -38,28 +45,35 @@ let package = Package(
         .target(name: "SweepProtocol"),
         .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "SweepCoordinator", dependencies: [
-            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
+            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration", "RunRecord",
         ]),
-        .target(name: "SweepWorker", dependencies: ["SweepProtocol", "ZeroMQTransport", "Experiment"]),
-        .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration"]),
+        .target(name: "SweepWorker", dependencies: [
+            "SweepProtocol", "ZeroMQTransport", "Experiment", "Configuration", "RunRecord",
+        ]),
+        .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration", "RunRecord"]),
         // CLI
         .executableTarget(name: "eos", dependencies: [
-            "Experiment", "Configuration", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
+            "Experiment", "Configuration", "RunRecord", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
+            "LinearAlgebra", "BLASRuntime", "ZeroMQTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "BLASRuntimeTests", dependencies: ["BLASRuntime"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "LinearAlgebra"]),
-        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NeuralNetwork", "LinearAlgebra"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "LinearAlgebra"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Curvature", "NeuralNetwork", "LinearAlgebra"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra", "CZlib"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "ExperimentTests", dependencies: ["Experiment", "Configuration", "Datasets"]),
+        .testTarget(name: "RunRecordTests", dependencies: ["RunRecord", "Configuration"]),
+        .testTarget(name: "ExperimentTests", dependencies: [
+            "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
+        ]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
         .testTarget(name: "SweepCoordinatorTests", dependencies: [
-            "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport",
+            "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
         ]),
         .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),

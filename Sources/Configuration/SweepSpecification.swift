@@ -14,13 +14,13 @@ public struct SweepSpecification: Equatable, Sendable {
     /// The sweep's name: a safe folder name (letters, digits, `.`, `_`, `-`; not starting with `.`).
     public var name: String
     /// Attempts (FAILs and expired leases) after which a task is marked failed.
-    public var maxAttempts = 3
+    public var maxAttempts = SweepDefaults.maxAttempts
     /// Seconds between task checkpoints.
-    public var checkpointEvery = 300.0
+    public var checkpointEvery = SweepDefaults.checkpointEvery
     /// Seconds between heartbeats.
-    public var heartbeatInterval = 1.0
+    public var heartbeatInterval = SweepDefaults.heartbeatInterval
     /// Missed heartbeats before a worker's lease is given up.
-    public var liveness = 3
+    public var liveness = SweepDefaults.liveness
     /// The configuration every task starts from (the spec without `[sweep]`).
     public var base: RunConfiguration
     /// The grid axes in file order.

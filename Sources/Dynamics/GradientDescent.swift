@@ -92,7 +92,7 @@ public struct GradientDescent<O: Objective> {
             let t = state.step
             let loss = clock.time(.gd) { objective.lossAndGradient(at: state.theta, into: &gradient) }
             if state.initialLoss == nil { state.initialLoss = loss }
-            let diverged = !loss.isFinite || (state.initialLoss! > 0 && loss > O.Scalar(settings.divergeFactor) * state.initialLoss!)
+            let diverged = hasDiverged(loss: loss, initialLoss: state.initialLoss!, factor: settings.divergeFactor)
             var sharpness: [Double] = []
             if !diverged && settings.measuresSharpness(at: t) {
                 let pairs = clock.time(.eigen) {

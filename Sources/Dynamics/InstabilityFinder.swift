@@ -115,8 +115,7 @@ public struct InstabilityFinder<O: Objective> {
         while true {
             let (loss, gradient) = clock.time(.gd) { objective.lossAndGradient(at: theta) }
             if state.initialLoss == nil { state.initialLoss = loss }
-            let initial = state.initialLoss!
-            let diverged = !loss.isFinite || (initial > 0 && loss > T(settings.divergeFactor) * initial)
+            let diverged = hasDiverged(loss: loss, initialLoss: state.initialLoss!, factor: settings.divergeFactor)
             let checks = !diverged && (t == 0 || t >= settings.steps || dense || t % settings.every == 0)
             var sharpness: [Double] = []
             if checks {

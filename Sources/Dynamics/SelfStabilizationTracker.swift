@@ -136,7 +136,7 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
             let q = state.daggerQuantities
             let u = q.eigenvector
             let (loss, gradient) = clock.time(.gd) { objective.lossAndGradient(at: state.theta) }
-            let diverged = !loss.isFinite || (state.initialLoss > 0 && loss > settings.divergeFactor * state.initialLoss)
+            let diverged = hasDiverged(loss: loss, initialLoss: state.initialLoss, factor: settings.divergeFactor)
             var sharpness: [Double] = []
             if !diverged {
                 let pairs = clock.time(.eigen) {

@@ -1,5 +1,5 @@
 /// Why a run ended (docs/CONFIGURATION.md §7).
-public enum StopReason: String, Sendable, Codable {
+public enum StopReason: String, Sendable, Codable, CaseIterable {
     /// The step budget ran out (status completed).
     case steps
     /// λ₂ > 1.9/η at θ† during tracking (status completed).
@@ -12,14 +12,4 @@ public enum StopReason: String, Sendable, Codable {
     case signal
     /// An error ended the run (status failed).
     case error
-
-    /// The run status this reason implies: completed | diverged | stopped | failed.
-    public var status: String {
-        switch self {
-        case .steps, .lambda2, .noInstability: return "completed"
-        case .diverged: return "diverged"
-        case .signal: return "stopped"
-        case .error: return "failed"
-        }
-    }
 }

@@ -4,6 +4,7 @@ import Datasets
 import LinearAlgebra
 import NeuralNetwork
 import Dynamics
+import RunRecord
 
 /// One run configuration → one engine run → one run directory (docs/CONFIGURATION.md §5).
 /// `eos run` calls this, and so does every sweep worker: a sweep task and `eos run` on the same
@@ -133,23 +134,20 @@ struct EngineRun<T: BLASScalar> {
             trace = checkpoint.trace
             resumed = true
         }
-        var lastCheckpoint = WallClock.now()
-        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
+        var host = RunHost(options: options, trace: trace)
         var stoppedState: GradientDescentState<T>?
         let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
-            if let s = record.sharpness.first { latestSharpness = s }
-            if options.shouldStop?() == true {
+            if host.shouldStop() {
                 stoppedState = current
                 return .stop
             }
             trace.append(record)
-            options.progress?(RunProgress(step: record.step, totalSteps: settings.steps, phase: "gd",
-                                          loss: record.loss, sharpness: latestSharpness))
-            if let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval {
+            host.report(step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
+                        sharpness: record.sharpness.first)
+            host.checkpointIfDue { () throws(ExperimentError) in
                 var before = trace
                 before.truncate(before: current.step)
-                try? Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
-                lastCheckpoint = WallClock.now()
+                try Checkpoint(state: current, trace: before, configJSON: configJSON).write(to: directory)
             }
             return .proceed
         }
@@ -163,13 +161,9 @@ struct EngineRun<T: BLASScalar> {
         try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, layout: layout))
         try directory.write("trace.csv", text: trace.text)
         let summary = RunSummary(
-            stopReason: reason, stepsDone: state.step,
+            reason: reason, stepsDone: state.step,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
-            timings: clock.timings,
-            error: nil, resumedFromCheckpoint: resumed)
-        let text = summary.text
-        try directory.write("summary.json", text: text)
-        return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: state.step, summaryJSON: text,
-                          files: ["trace.csv": trace.text], resumedFromCheckpoint: resumed)
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: host.checkpointFailure)
+        return try RunOutcome(writing: summary, files: ["trace.csv": trace.text], to: directory)
     }
 }

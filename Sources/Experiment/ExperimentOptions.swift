@@ -1,3 +1,6 @@
+import Foundation
+import RunRecord
+
 /// How `Experiment.run` is hosted: by `eos run` in the foreground, or by a sweep worker.
 public struct ExperimentOptions: Sendable {
     /// A relative `data.path` is resolved against this folder (default: the working folder);
@@ -13,16 +16,26 @@ public struct ExperimentOptions: Sendable {
     public var progress: (@Sendable (RunProgress) -> Void)?
     /// Polled after every trace row; true stops the run with status `stopped` (SIGTERM).
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Told one line when something fails that does not end the run (a checkpoint that cannot be
+    /// written); by default written to standard error as `eos: warning: …`.
+    public var warn: @Sendable (String) -> Void
 
     public init(dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
                 checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
-                shouldStop: (@Sendable () -> Bool)? = nil) {
+                shouldStop: (@Sendable () -> Bool)? = nil,
+                warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning) {
         self.dataRoot = dataRoot
         self.confineToDataRoot = confineToDataRoot
         self.datasetCache = datasetCache
         self.checkpointInterval = checkpointInterval
         self.progress = progress
         self.shouldStop = shouldStop
+        self.warn = warn
+    }
+
+    /// Writes `eos: warning: <message>` as one line to standard error.
+    public static let standardErrorWarning: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("eos: warning: \(message)\n".utf8))
     }
 }
 
@@ -41,15 +54,24 @@ public struct RunProgress: Sendable, Equatable {
 
 /// What a finished (or stopped) run hands back: everything a sweep stores in its journal.
 public struct RunOutcome: Sendable, Equatable {
-    /// completed | diverged | stopped | failed
-    public let status: String
-    /// steps | lambda2 | no_instability | diverged | signal | error
-    public let stopReason: String
-    public let stepsDone: Int
+    /// The run's record, as written to `summary.json`.
+    public let summary: RunSummary
     /// The text of `summary.json`.
     public let summaryJSON: String
     /// The run directory's CSV files by name (`trace.csv`, and with tracking `track.csv`, …).
     public let files: [String: String]
+
+    public var status: RunStatus { summary.status }
+    public var stopReason: RunStopReason { summary.stopReason }
+    public var stepsDone: Int { summary.stepsDone }
     /// True when the run continued from a checkpoint found in its folder.
-    public let resumedFromCheckpoint: Bool
+    public var resumedFromCheckpoint: Bool { summary.resumedFromCheckpoint }
+
+    /// Writes `summary.json` into `directory` and returns the outcome it records.
+    init(writing summary: RunSummary, files: [String: String], to directory: RunDirectory) throws(ExperimentError) {
+        self.summary = summary
+        summaryJSON = summary.text
+        self.files = files
+        try directory.write("summary.json", text: summaryJSON)
+    }
 }

@@ -22,8 +22,8 @@ extension RunConfiguration {
         }
         return DatasetOptions(
             source: source, count: data.n, classSubset: data.classesSubset,
-            standardization: Datasets.Standardization(rawValue: data.standardize.rawValue)!,
-            standardizationReference: StandardizationReference(rawValue: data.standardizeFrom.rawValue)!,
+            standardization: Datasets.Standardization(data.standardize),
+            standardizationReference: StandardizationReference(data.standardizeFrom),
             targets: data.classesSubset.count == 2 ? .plusMinusOne : .oneHot)
     }
 
@@ -45,7 +45,7 @@ extension RunConfiguration {
     /// The network of `[model]` for `inputs` features and `outputs` outputs.
     func network(inputs: Int, outputs: Int) -> MultilayerPerceptron {
         MultilayerPerceptron(inputDimension: inputs, depth: model.depth, width: model.width, outputDimension: outputs,
-                             activation: NeuralNetwork.Activation(rawValue: model.activation.rawValue)!)
+                             activation: NeuralNetwork.Activation(model.activation))
     }
 
     /// The full-batch loss of `[model]` and `[loss]` on `dataset`, in precision T.
@@ -55,19 +55,85 @@ extension RunConfiguration {
     }
 
     var initialization: MultilayerPerceptron.Initialization {
-        MultilayerPerceptron.Initialization(rawValue: model.initialization.rawValue)!
+        MultilayerPerceptron.Initialization(model.initialization)
     }
 
-    var lossFunction: LossFunction { LossFunction(rawValue: loss.name.rawValue)! }
+    var lossFunction: LossFunction { LossFunction(loss.name) }
 
     /// `[train]` and `[sharpness]` as GD settings; the eigen-solver's seed is `model.seed` (its own stream).
     var gradientDescentSettings: GradientDescentSettings {
         GradientDescentSettings(
             learningRate: train.lr, steps: train.steps, sharpnessEvery: sharpness.every, eigenvalueCount: sharpness.k,
-            sharpnessAt: SharpnessLocation(rawValue: sharpness.at.rawValue)!, tolerance: sharpness.tol,
+            sharpnessAt: SharpnessLocation(sharpness.at), tolerance: sharpness.tol,
             divergeFactor: train.divergeFactor, eigensolverSeed: UInt64(model.seed))
     }
 
     /// True when any phase computes in Float64 (tracking always does).
     var usesFloat64: Bool { train.precision == .float64 || track.enabled }
+}
+
+// The configuration's enums as the engine's: total switches, so a case added on either side is
+// a compile error here rather than a crash at run time.
+
+extension Datasets.Standardization {
+    init(_ s: RunConfiguration.Standardization) {
+        switch s {
+        case .none: self = .none
+        case .perPixel: self = .perPixel
+        case .perChannel: self = .perChannel
+        }
+    }
+}
+
+extension StandardizationReference {
+    init(_ s: RunConfiguration.StandardizationSource) {
+        switch s {
+        case .subset: self = .subset
+        case .all: self = .all
+        }
+    }
+}
+
+extension NeuralNetwork.Activation {
+    init(_ a: RunConfiguration.Activation) {
+        switch a {
+        case .tanh: self = .tanh
+        case .relu: self = .relu
+        case .elu: self = .elu
+        case .gelu: self = .gelu
+        case .softplus: self = .softplus
+        case .swish: self = .swish
+        case .hardtanh: self = .hardtanh
+        case .linear: self = .linear
+        }
+    }
+}
+
+extension MultilayerPerceptron.Initialization {
+    init(_ i: RunConfiguration.Initialization) {
+        switch i {
+        case .pytorch: self = .pytorch
+        case .pytorchZeroBias: self = .pytorchZeroBias
+        }
+    }
+}
+
+extension LossFunction {
+    init(_ name: RunConfiguration.LossName) {
+        switch name {
+        case .mse: self = .mse
+        case .catMSE: self = .catMSE
+        case .ce: self = .crossEntropy
+        case .logistic: self = .logistic
+        }
+    }
+}
+
+extension SharpnessLocation {
+    init(_ point: RunConfiguration.SharpnessPoint) {
+        switch point {
+        case .iterate: self = .iterate
+        case .midpoint: self = .midpoint
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import LinearAlgebra
 
@@ -116,15 +117,15 @@ public struct Safetensors: Equatable, Sendable {
         let names = Self.sorted(tensors.keys)
         var entries: [String] = []
         if !metadata.isEmpty {
-            let pairs = Self.sorted(metadata.keys).map { "\(Self.jsonString($0)):\(Self.jsonString(metadata[$0]!))" }
-            entries.append("\(Self.jsonString(Self.metadataKey)):{\(pairs.joined(separator: ","))}")
+            let pairs = Self.sorted(metadata.keys).map { "\(canonicalJSON(.string($0))):\(canonicalJSON(.string(metadata[$0]!)))" }
+            entries.append("\(canonicalJSON(.string(Self.metadataKey))):{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
         for name in names {
             let tensor = tensors[name]!
             let shape = tensor.shape.map(String.init).joined(separator: ",")
             entries.append(
-                "\(Self.jsonString(name)):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
+                "\(canonicalJSON(.string(name))):{\"dtype\":\"\(tensor.dtype.rawValue)\",\"shape\":[\(shape)],"
                     + "\"data_offsets\":[\(offset),\(offset + tensor.bytes.count)]}")
             offset += tensor.bytes.count
         }
@@ -252,28 +253,6 @@ public struct Safetensors: Equatable, Sendable {
                 offsets: try container.decode([Int].self, forKey: .dataOffsets))
         }
     }
-
-    /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: Swift.max(0, width - count)) + self }
 }
 
 /// Why a safetensors file could not be read or written; one line naming the file.

@@ -4,6 +4,7 @@ import Datasets
 import LinearAlgebra
 import NeuralNetwork
 import Dynamics
+import RunRecord
 
 /// A run with `[track] enabled = true` (docs/THEORY.md §6): phase A in the training precision T finds
 /// the first unstable iterate t0; phase B tracks GD, θ†, v⋆ (and gradient flow) in Float64 from
@@ -20,14 +21,7 @@ extension EngineRun {
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
         checkpoint?.trace.forEach { trace.append($0) }
-        var latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
-        var stopped = false
-        var lastCheckpoint = WallClock.now()
-        func checkpointIsDue() -> Bool {
-            guard let interval = options.checkpointInterval, WallClock.now() - lastCheckpoint >= interval else { return false }
-            lastCheckpoint = WallClock.now()
-            return true
-        }
+        var host = RunHost(options: options, trace: trace)
 
         // Phase A: find t0 (skipped when the checkpoint is already in phase B).
         let tracker = SelfStabilizationTracker(objective: objective64, settings: trackerSettings)
@@ -43,16 +37,14 @@ extension EngineRun {
             // The last checked state whose rows have all been emitted: where a stopped run resumes.
             var resumePoint = checkpoint?.finder
             let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
-                if options.shouldStop?() == true { stopped = true; return .stop }
+                if host.shouldStop() { return .stop }
                 trace.append(row)
-                if let s = row.sharpness.first { latestSharpness = s }
-                options.progress?(RunProgress(step: row.step, totalSteps: total, phase: "find-instability",
-                                              loss: row.loss, sharpness: latestSharpness))
+                host.report(step: row.step, of: total, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
                 if let checked {
                     resumePoint = checked
-                    if checkpointIsDue() {
-                        try? TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
-                                               tables: tables).write(to: directory)
+                    host.checkpointIfDue { () throws(ExperimentError) in
+                        try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
+                                              tables: tables).write(to: directory)
                     }
                 }
                 return .proceed
@@ -60,7 +52,7 @@ extension EngineRun {
             guard case let .unstable(t0, thetaT0, _) = outcome else {
                 let reason: StopReason
                 if case let .stopped(r) = outcome { reason = r } else { reason = .error }
-                if stopped {
+                if host.stopped {
                     // Rows after the resume point are computed again by the resumed run.
                     let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
                     try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: tables)
@@ -68,9 +60,9 @@ extension EngineRun {
                 } else {
                     TrackedCheckpoint<T>.remove(from: directory)
                 }
-                return try finishTracked(reason: stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
                                          finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
-                                         resumed: checkpoint != nil, clock: &clock)
+                                         resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
             }
             try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
             state = clock.time(.tracking) {
@@ -80,18 +72,18 @@ extension EngineRun {
 
         // Phase B: track in Float64 from θ_{t0}.
         let reason = tracker.run(from: &state, clock: &clock) { step, rowStart in
-            if options.shouldStop?() == true { stopped = true; return .stop }
-            if checkpointIsDue() {
-                try? TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
+            if host.shouldStop() { return .stop }
+            host.checkpointIfDue { () throws(ExperimentError) in
+                try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: rowStart, trace: trace.rows, tables: tables)
                     .write(to: directory)
             }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
-            options.progress?(RunProgress(step: step.track.step, totalSteps: rowStart.startStep + c.track.steps, phase: "track",
-                                          loss: step.track.gdLoss, sharpness: step.track.gdSharpness))
+            host.report(step: step.track.step, of: rowStart.startStep + c.track.steps, phase: "track",
+                        loss: step.track.gdLoss, sharpness: step.track.gdSharpness)
             return .proceed
         }
-        if stopped {
+        if host.stopped {
             try TrackedCheckpoint<T>(config: configJSON, finder: nil, tracker: state, trace: trace.rows, tables: tables)
                 .write(to: directory)
         } else {
@@ -99,8 +91,9 @@ extension EngineRun {
         }
         let summary = TrackingSummary(trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
                                       learningRate: c.train.lr)
-        return try finishTracked(reason: stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
-                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil, clock: &clock)
+        return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
+                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil,
+                                 checkpointError: host.checkpointFailure, clock: &clock)
     }
 
     /// The loss in Float64 for phase B (the training objective itself when it is Float64).
@@ -112,17 +105,24 @@ extension EngineRun {
         let c = configuration
         return SelfStabilizationTrackerSettings(
             learningRate: c.train.lr, steps: c.track.steps,
-            projection: c.track.projection == .linearized
-                ? .linearized(steps: c.track.projectionSteps)
-                : .converged(tolerance: c.track.projectionTol, maxSteps: max(50, c.track.projectionSteps)),
+            projection: projectionMethod,
             dynamics: c.track.generalized ? .generalized : .standard, gradientFlow: c.track.gradientFlow,
             eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
             eigensolverSeed: UInt64(c.model.seed))
     }
 
+    /// `[track] projection` as the engine's method (a total switch: a new case is a compile error).
+    private var projectionMethod: ProjectionMethod {
+        let t = configuration.track
+        switch t.projection {
+        case .linearized: return .linearized(steps: t.projectionSteps)
+        case .converged: return .converged(tolerance: t.projectionTol, maxSteps: max(50, t.projectionSteps))
+        }
+    }
+
     private func finishTracked(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
                                tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
-                               clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+                               checkpointError: String?, clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
         let final: [UInt8] = tracking == nil ? parameterFile(finalTheta.map { T($0) }, layout: layout)
                                              : parameterFile(finalTheta, layout: layout)
@@ -132,24 +132,13 @@ extension EngineRun {
             for (name, text) in tracking.tables.files { files[name] = text }
         }
         for (name, text) in files { try directory.write(name, text: text) }
-        var summary = RunSummary(
-            stopReason: reason, stepsDone: stepsDone,
+        let summary = RunSummary(
+            reason: reason, stepsDone: stepsDone,
             eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: configuration.train.lr,
                                        sharpnessAt: tracking == nil ? .midpoint : .iterate),
-            timings: clock.timings, error: nil, resumedFromCheckpoint: resumed)
-        if let s = tracking?.summary {
-            summary.tracking = [
-                "track_start_step": .integer(s.trackStartStep), "dist_median": number(s.distMedian),
-                "dist_max": number(s.distMax), "pred_error_median": number(s.predErrorMedian),
-                "loss_pred_rel_error_median": number(s.lossPredRelErrorMedian),
-                "sharpness_pred_rel_error_median": number(s.sharpnessPredRelErrorMedian),
-                "gf_dist_median": number(s.gfDistMedian), "lambda2_max_ratio": number(s.lambda2MaxRatio),
-            ]
-        }
-        let text = summary.text
-        try directory.write("summary.json", text: text)
-        return RunOutcome(status: reason.status, stopReason: reason.rawValue, stepsDone: stepsDone, summaryJSON: text,
-                          files: files, resumedFromCheckpoint: resumed)
+            tracking: tracking?.summary, timings: clock.timings, resumedFromCheckpoint: resumed,
+            checkpointError: checkpointError)
+        return try RunOutcome(writing: summary, files: files, to: directory)
     }
 }
 

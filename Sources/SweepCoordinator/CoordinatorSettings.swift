@@ -11,7 +11,8 @@ public struct CoordinatorSettings: Equatable, Sendable {
     /// Seconds between task checkpoints, > 0 (travels to workers in WELCOME and TASK).
     public var checkpointEvery: Double
 
-    public init(maxAttempts: Int = 3, heartbeatInterval: Double = 1, liveness: Int = 3, checkpointEvery: Double = 300) {
+    public init(maxAttempts: Int = SweepDefaults.maxAttempts, heartbeatInterval: Double = SweepDefaults.heartbeatInterval,
+                liveness: Int = SweepDefaults.liveness, checkpointEvery: Double = SweepDefaults.checkpointEvery) {
         precondition(maxAttempts >= 1 && heartbeatInterval > 0 && liveness >= 1 && checkpointEvery > 0,
                      "CoordinatorSettings: maxAttempts ≥ 1, heartbeatInterval > 0, liveness ≥ 1, checkpointEvery > 0")
         self.maxAttempts = maxAttempts

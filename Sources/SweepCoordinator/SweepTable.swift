@@ -1,4 +1,5 @@
 import Configuration
+import RunRecord
 import SweepJournal
 
 /// The table printed at the end of a sweep: one row per learning rate η (and per value of each
@@ -42,18 +43,10 @@ public enum SweepTable {
 
     static func cell(_ task: TaskRecord) -> String {
         if task.state == .failed { return "FAILED" }
-        guard let text = task.summaryJSON, let summary = try? JSONValue(parsing: text),
-              case .object(let fields) = summary
-        else { return "-" }
-        func show(_ key: String) -> String {
-            switch fields[key] {
-            case .number(let x)?: return String(format: "%.3g", x)
-            case .integer(let n)?: return "\(n)"
-            default: return "—"
-            }
-        }
-        let mark = fields["status"] == .string("diverged") ? " diverged" : ""
-        return "\(show("sharpness_ratio_median"))/\(show("eos_step"))/\(show("final_loss"))\(mark)"
+        guard let text = task.summaryJSON, let summary = try? RunSummary(parsing: text) else { return "-" }
+        func show(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "—" }
+        let mark = summary.status == .diverged ? " diverged" : ""
+        return "\(show(summary.sharpnessRatioMedian))/\(summary.eosStep.map(String.init) ?? "—")/\(show(summary.finalLoss))\(mark)"
     }
 
     static func double(_ value: JSONValue) -> Double? {

@@ -31,10 +31,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
         /// Seconds between task checkpoints, > 0.
         public var checkpointEvery: Double
 
-        public init(heartbeatInterval: Double = ProtocolConstants.defaultHeartbeatInterval,
-                    liveness: Int = ProtocolConstants.defaultLiveness,
-                    checkpointEvery: Double = ProtocolConstants.defaultCheckpointEvery)
-        {
+        public init(heartbeatInterval: Double, liveness: Int, checkpointEvery: Double) {
             self.heartbeatInterval = heartbeatInterval
             self.liveness = liveness
             self.checkpointEvery = checkpointEvery

@@ -11,12 +11,6 @@ public enum ProtocolConstants {
     /// Largest frame accepted, in bytes (64 MiB): a RESULT carries every CSV of its run directory.
     /// The coordinator's socket sets the same limit as ZMQ_MAXMSGSIZE.
     public static let maxFrameBytes = 64 * 1024 * 1024
-    /// Default interval between heartbeats, in both directions, in seconds.
-    public static let defaultHeartbeatInterval = 1.0
-    /// Default liveness: heartbeat intervals without traffic before a peer is taken for dead (count).
-    public static let defaultLiveness = 3
-    /// Default interval between task checkpoints, in seconds.
-    public static let defaultCheckpointEvery = 300.0
     /// A worker's first reconnect delay after its coordinator went silent, in milliseconds.
     public static let reconnectBackoffInitial = 1_000
     /// Ceiling of the worker's doubling reconnect delay, in milliseconds.

@@ -12,7 +12,7 @@ enum GridHeatmapFigure {
         let yValues = axes.second.map { GridAxes.values(of: $0, in: input.runs) } ?? [.null]
         let groups = axes.facetGroups(input.runs)
         let ratios = input.runs.filter { !$0.isFailed && !$0.isDiverged }
-            .compactMap { $0.summary["sharpness_ratio_median"]?.number }.filter(\.isFinite)
+            .compactMap { $0.summary?.sharpnessRatioMedian }.filter(\.isFinite)
         var low = ratios.min() ?? 0, high = ratios.max() ?? 1
         if high - low < 0.1 {
             let middle = (low + high) / 2
@@ -95,17 +95,17 @@ enum GridHeatmapFigure {
         } else if run.isDiverged {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "url(#\(hatch))", stroke: "#ffffff")
             canvas.text("diverged", x: middle, y: y + cellHeight / 2 + 4, anchor: "middle", size: 11, bold: true)
-        } else if run.summary.isEmpty {
+        } else if run.summary == nil {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "#ffffff", stroke: "#bdbdbd")
             canvas.text(run.state == "leased" ? "running" : run.state, x: middle, y: y + cellHeight / 2 + 4,
                         anchor: "middle", size: 11, fill: "#737373")
-        } else if let ratio = run.summary["sharpness_ratio_median"]?.number, ratio.isFinite {
+        } else if let ratio = run.summary?.sharpnessRatioMedian, ratio.isFinite {
             let t = (ratio - low) / (high - low)
             let ink = Palette.textOn(sequential: t)
             canvas.rect(x, y, cellWidth, cellHeight, fill: Palette.sequential(t), stroke: "#ffffff")
             canvas.text(SVGNumber.fixed(ratio, decimals: 3), x: middle, y: y + 20, anchor: "middle", size: 13,
                         fill: ink, bold: true)
-            let step = run.summary["eos_step"]?.number.map { "t = " + SVGNumber.fixed($0, decimals: 0) } ?? ""
+            let step = run.summary?.eosStep.map { "t = " + SVGNumber.fixed(Double($0), decimals: 0) } ?? ""
             canvas.text(step, x: middle, y: y + 37, anchor: "middle", size: 11, fill: ink)
         } else {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "#f0f0f0", stroke: "#ffffff")

@@ -1,12 +1,13 @@
 import Foundation
+import RunRecord
 
 /// `index.html`: a self-contained page (inline CSS and SVG, no scripts, no network) with a
 /// heading naming the source, every figure in a `<figure>` with its caption and a link to its
 /// `.svg`, and the summary table (a link to `summary.csv` under it).
 enum HTMLPage {
     /// The columns of the page's summary table (all of them are in summary.csv).
-    static let tableFields = ["eos_step", "sharpness_ratio_median", "max_sharpness", "two_over_eta", "final_loss",
-                              "final_accuracy"]
+    static let tableFields: [RunSummary.Field] = [.eosStep, .sharpnessRatioMedian, .maxSharpness, .twoOverEta,
+                                                  .finalLoss, .finalAccuracy]
 
     static let style = """
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1400px;
@@ -63,16 +64,17 @@ enum HTMLPage {
     }
 
     static func table(_ input: ReportInput) -> String {
-        let header = ["run", "state", "run_status", "stop_reason"] + tableFields
+        let header = ["run", "state", "run_status", "stop_reason"] + tableFields.map(\.rawValue)
         var rows = ["<table>", "<thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead>",
                     "<tbody>"]
         for run in input.runs {
             let numbers = tableFields.map { key -> String in
-                guard let value = run.summary[key] else { return "" }
+                guard let value = run.summary?[key] else { return "" }
                 if let x = value.number { return SVGNumber.label(x) }
                 return value.label
             }
-            let cells = [run.label, run.state, run.runStatus ?? "", run.summary["stop_reason"]?.label ?? ""] + numbers
+            let cells = [run.label, run.state, run.summary?.status.rawValue ?? "", run.summary?.stopReason.rawValue ?? ""]
+                + numbers
             rows.append("<tr>" + cells.map { "<td>\(escaped($0))</td>" }.joined() + "</tr>")
         }
         rows += ["</tbody>", "</table>"]

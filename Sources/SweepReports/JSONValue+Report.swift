@@ -1,7 +1,7 @@
 import Configuration
 import Foundation
 
-/// A JSON value of `config.json`, `summary.json` or a task's grid as the report reads it: the
+/// A JSON value of `config.json` or a task's grid as the report reads it: the
 /// project's `JSONValue`, with every integer read as a number (the report compares and orders
 /// values by magnitude, so `32` and `32.0` are one grid value).
 extension JSONValue {
@@ -39,11 +39,6 @@ extension JSONValue {
         case .integer(let i): Double(i)
         default: nil
         }
-    }
-
-    var string: String? {
-        if case .string(let s) = self { return s }
-        return nil
     }
 
     /// The value as a short label: numbers in shortest round-trip form without a trailing ".0"

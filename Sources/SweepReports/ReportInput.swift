@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import RunRecord
 import SweepJournal
 
 /// What a report shows: a sweep from its journal, or one run directory, read into memory.
@@ -42,14 +43,14 @@ struct ReportInput {
                 let config = try JSONValue.report(parsing: task.configJSON, name: "task \(task.key.prefix(12)) config")
                     .objectLeaves
                 let summary = try task.summaryJSON.map { text throws(ReportError) in
-                    try JSONValue.report(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
+                    try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
                 let files = try journal.files(taskKey: task.key)
                 let label = orderedKeys.isEmpty ? String(task.key.prefix(12))
                     : orderedKeys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
                 runs.append(ReportRun(
                     label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config,
-                    summary: summary?.members ?? [:], error: task.lastError,
+                    summary: summary, error: task.lastError,
                     trace: try files["trace.csv"].map { text throws(ReportError) in
                         try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
                     },
@@ -82,15 +83,22 @@ struct ReportInput {
         }
         let name = directory.standardizedFileURL.lastPathComponent
         let config = try JSONValue.report(parsing: try read("config.json", required: true)!, name: path + "/config.json")
-        let summary = try JSONValue.report(parsing: try read("summary.json", required: true)!, name: path + "/summary.json")
+        let summary = try Self.summary(parsing: try read("summary.json", required: true)!, name: path + "/summary.json")
         let trace = try CSVTable(parsing: try read("trace.csv", required: true)!, name: path + "/trace.csv")
         let track = try read("track.csv", required: false).map { text throws(ReportError) in
             try CSVTable(parsing: text, name: path + "/track.csv")
         }
         let run = ReportRun(label: name, key: "", state: "done", grid: [:], config: config.objectLeaves,
-                            summary: summary.members, error: summary.objectLeaves["error"]?.string,
+                            summary: summary, error: summary.error,
                             trace: trace, track: track)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
+    }
+
+    /// A `summary.json` text as the run record; `name` says which in the error.
+    private static func summary(parsing text: String, name: String) throws(ReportError) -> RunSummary {
+        do { return try RunSummary(parsing: text) } catch {
+            throw .malformedFile(name: name, line: nil, reason: error.description)
+        }
     }
 
     /// The keys of a flat JSON object in their textual order (JSONDecoder forgets it).

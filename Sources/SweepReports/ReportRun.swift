@@ -1,4 +1,5 @@
 import Configuration
+import RunRecord
 
 /// One run in a report: a task of a sweep or a run directory, with the files the figures read.
 struct ReportRun {
@@ -13,20 +14,14 @@ struct ReportRun {
     var grid: [String: JSONValue]
     /// The resolved configuration by dotted key.
     var config: [String: JSONValue]
-    /// `summary.json` (top-level fields); empty before a result.
-    var summary: [String: JSONValue]
+    /// The run's `summary.json`; nil before a result.
+    var summary: RunSummary?
     /// The last error of a failed task, if any.
     var error: String?
     var trace: CSVTable?
     var track: CSVTable?
 
-    /// `summary.json`'s `status` (completed | diverged | stopped | failed), nil without a result.
-    var runStatus: String? { summary["status"]?.string }
-
-    /// η (train.lr).
-    var learningRate: Double? { config["train.lr"]?.number }
-
     /// True when the task or the run failed, or the run diverged: the cell has no trustworthy summary.
-    var isFailed: Bool { state == "failed" || runStatus == "failed" }
-    var isDiverged: Bool { runStatus == "diverged" }
+    var isFailed: Bool { state == "failed" || summary?.status == .failed }
+    var isDiverged: Bool { summary?.status == .diverged }
 }

@@ -42,8 +42,8 @@ enum SharpnessFigure {
                                              markerPhase: phase))
                 loss.append(ChartSeries(name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
                                         color: color, marker: marker, markerPhase: phase))
-                if let eta = run.learningRate, eta > 0 {
-                    references.append(ReferenceLine(y: 2 / eta, color: color, name: nil))
+                if let twoOverEta = run.summary?.twoOverEta, twoOverEta.isFinite, twoOverEta > 0 {
+                    references.append(ReferenceLine(y: twoOverEta, color: color, name: nil))
                 }
             }
             let isLast = column == columns - 1

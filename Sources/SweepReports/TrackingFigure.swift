@@ -22,7 +22,6 @@ enum TrackingFigure {
             return ChartSeries(name: label, points: track.points(x: "step", y: column), color: s.color,
                                marker: s.marker, dash: s.dash, markerCount: 8, markerPhase: Double(i) / 4)
         }
-        let eta = run.learningRate
         let panels: [(String, String, [ChartSeries?], [ReferenceLine])] = [
             ("loss: GD vs θ† vs prediction", "loss",
              [series("GD L(θ)", "gd_loss", 0), series("L(θ†)", "dagger_loss", 1),
@@ -30,7 +29,7 @@ enum TrackingFigure {
             ("sharpness", "sharpness",
              [series("GD S(θ)", "gd_sharpness", 0), series("S(θ†)", "dagger_sharpness", 1),
               series("S(θ†) + y", "pred_sharpness", 2)],
-             eta.map { [ReferenceLine(y: 2 / $0, color: "#000000", name: "2/η")] } ?? []),
+             run.summary?.twoOverEta.map { [ReferenceLine(y: $0, color: "#000000", name: "2/η")] } ?? []),
             ("distance", "distance",
              [series("‖θ − θ†‖", "dist", 0), series("‖v⋆‖ (predicted)", "pred_dist", 2),
               series("gradient flow ‖θ_gf − θ†‖", "gf_dist", 3)], []),

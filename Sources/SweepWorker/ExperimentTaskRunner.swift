@@ -1,6 +1,7 @@
 import Configuration
 import Experiment
 import Foundation
+import RunRecord
 import SweepProtocol
 
 /// Runs a task exactly as `eos run` would, in `<out>/tasks/<task key>/`, continuing from a
@@ -68,11 +69,11 @@ public struct ExperimentTaskRunner: TaskRunner {
             return .failed(error.description)
         }
         switch outcome.status {
-        case "stopped":
+        case .stopped:
             return .stopped
-        case "failed":
+        case .failed:
             return .failed("run failed (\(outcome.stopReason)); see \(folder.path)/summary.json")
-        default:
+        case .completed, .diverged:
             return .result(summaryJSON: outcome.summaryJSON, files: outcome.files,
                            resumedFromCheckpoint: outcome.resumedFromCheckpoint)
         }

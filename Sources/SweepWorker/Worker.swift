@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import SweepProtocol
 import ZeroMQTransport
@@ -49,8 +50,8 @@ public final class Worker {
         let context = try ZMQContext()
         var socket = try connect(context)
         defer { socket.close() }
-        var heartbeatInterval = ProtocolConstants.defaultHeartbeatInterval
-        var liveness = ProtocolConstants.defaultLiveness
+        var heartbeatInterval = SweepDefaults.heartbeatInterval
+        var liveness = SweepDefaults.liveness
         var lastHeard = Self.now()
         var lastSent = -Double.infinity
         var reconnectAt = -Double.infinity

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LinearAlgebra
+import BLASRuntime
 import Foundation
 
 /// Ends a command with one line on standard error and exit status 1: the contract for bad input (docs/CONFIGURATION.md §9)

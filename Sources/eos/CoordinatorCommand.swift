@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Experiment
 import Foundation
+import RunRecord
 import SweepCoordinator
 import SweepJournal
 import ZeroMQTransport

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LinearAlgebra
+import BLASRuntime
 
 @main
 struct EOS: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import RunRecord
 import SweepJournal
 
 /// `eos export JOURNAL --format csv|json` (docs/CONFIGURATION.md §8).
@@ -8,7 +9,8 @@ import SweepJournal
 /// JSON: an array, one object per task: `key`, `config` (nested, as `config.json`), `status`
 /// (queued | leased | done | failed | stale), `attempts`, `summary` (`summary.json` or null),
 /// `error` (the last error or null). CSV: `key,status,attempts,run_status,stop_reason`, one
-/// column per grid axis (dotted key), then the EoS summary fields; null is an empty field.
+/// column per grid axis (dotted key), then the EoS summary fields (`RunSummary.Field.edgeOfStability`);
+/// null is an empty field.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "The per-task summaries of a sweep as CSV or JSON (for pandas and friends).")
@@ -19,14 +21,6 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: "csv or json.")
     var format: Format
-
-    /// The EoS summary fields of docs/CONFIGURATION.md §6, in its order: the CSV's last columns.
-    static let summaryFields = [
-        "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
-        "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",
-        "track_start_step", "dist_median", "dist_max", "pred_error_median", "loss_pred_rel_error_median",
-        "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
-    ]
 
     func run() throws {
         let tasks: [TaskRecord]
@@ -40,7 +34,9 @@ struct ExportCommand: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        let text = format == .json ? Self.json(tasks) : Self.csv(tasks, gridKeys: gridKeys)
+        let text: String
+        do { text = format == .json ? Self.json(tasks) : try Self.csv(tasks, gridKeys: gridKeys) }
+        catch { throw fail(String(describing: error)) }
         Console.output(text)
     }
 
@@ -62,19 +58,30 @@ struct ExportCommand: ParsableCommand {
         return prettyJSON(array) + "\n"
     }
 
-    static func csv(_ tasks: [TaskRecord], gridKeys: [String]) -> String {
-        var lines = [(["key", "status", "attempts", "run_status", "stop_reason"] + gridKeys + summaryFields)
-            .map(field).joined(separator: ",")]
+    /// The CSV; a stored summary that is not a run record is an error naming its task.
+    static func csv(_ tasks: [TaskRecord], gridKeys: [String]) throws(CSVError) -> String {
+        let fields = RunSummary.Field.edgeOfStability
+        var lines = [csvLine(["key", "status", "attempts", "run_status", "stop_reason"] + gridKeys + fields.map(\.rawValue))]
         for task in tasks {
             let config = parse(task.configJSON).dottedLeaves
-            var summary: [String: JSONValue] = [:]
-            if case .object(let fields) = parse(task.summaryJSON) { summary = fields }
-            let row = [task.key, task.state.rawValue, "\(task.attempts)", cell(summary["status"]),
-                       cell(summary["stop_reason"])]
-                + gridKeys.map { cell(config[$0]) } + summaryFields.map { cell(summary[$0]) }
-            lines.append(row.map(field).joined(separator: ","))
+            var summary: RunSummary?
+            if let text = task.summaryJSON {
+                do { summary = try RunSummary(parsing: text) }
+                catch { throw CSVError(taskKey: task.key, reason: error) }
+            }
+            let row = [task.key, task.state.rawValue, "\(task.attempts)", cell(summary?[.status]),
+                       cell(summary?[.stopReason])]
+                + gridKeys.map { cell(config[$0]) } + fields.map { cell(summary?[$0]) }
+            lines.append(csvLine(row))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A task whose stored summary cannot be read as a run record.
+    struct CSVError: Error, CustomStringConvertible {
+        let taskKey: String
+        let reason: RunSummaryError
+        var description: String { "task \(taskKey) summary.json: \(reason); export it with --format json to see the stored text" }
     }
 
     /// A JSON value as CSV text: strings bare, numbers as in JSON, null (or absent) empty.
@@ -84,11 +91,5 @@ struct ExportCommand: ParsableCommand {
         case .string(let s)?: s
         case let other?: canonicalJSON(other)
         }
-    }
-
-    /// RFC 4180 quoting where needed.
-    static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
         catch { bar.finish(); throw fail(error.description) }
         bar.finish()
         print("status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))")
-        if outcome.status == "stopped" {
+        if outcome.status == .stopped {
             print("stopped with a checkpoint: the same command with --resume instead of --force continues it")
             throw ExitCode(143)
         }

@@ -122,7 +122,7 @@ final class Atomic: @unchecked Sendable {
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
         #expect(files == ["config.json", "summary.json", "trace.csv", "data.safetensors", "params-init.safetensors",
                           "params-final.safetensors"])
-        #expect(outcome.status == "completed" && outcome.stopReason == "steps" && outcome.stepsDone == 60)
+        #expect(outcome.status == .completed && outcome.stopReason == .steps && outcome.stepsDone == 60)
         let rows = csvRows(outcome.files["trace.csv"]!)
         #expect(rows.count == 61)
         #expect(outcome.files["trace.csv"]!.hasPrefix("step,loss,accuracy,grad_norm,sharpness,sharpness_at,eig2\n"))
@@ -174,7 +174,7 @@ final class Atomic: @unchecked Sendable {
             let rows = Rows()
             let stopped = try Experiment.run(config, in: RunDirectory(existing: c), options: ExperimentOptions(
                 progress: { rows.seen = $0.step }, shouldStop: { rows.seen >= limit }))
-            #expect(stopped.status == "stopped")
+            #expect(stopped.status == .stopped)
             #expect(FileManager.default.fileExists(atPath: c + "/checkpoint.json"))
         }
         let resumed = try Experiment.run(config, in: RunDirectory(existing: c))
@@ -196,12 +196,34 @@ final class Atomic: @unchecked Sendable {
         let counter = Counter()
         let stopped = try Experiment.run(c, in: try RunDirectory(path: parts, force: false), options: ExperimentOptions(
             shouldStop: { counter.rows += 1; return counter.rows > 25 }))
-        #expect(stopped.status == "stopped" && stopped.stopReason == "signal")
+        #expect(stopped.status == .stopped && stopped.stopReason == .signal)
         #expect(FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
         let resumed = try Experiment.run(c, in: RunDirectory(existing: parts))
         #expect(resumed.resumedFromCheckpoint)
         #expect(resumed.files == reference.files)
         #expect(!FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
+    }
+
+    /// A periodic checkpoint that cannot be written does not stop the run, but is not silent: a
+    /// warning names the file and the reason, and the summary's `checkpoint_error` records it.
+    @Test func aCheckpointThatCannotBeWrittenIsWarnedAboutAndRecorded() throws {
+        let folder = scratchFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let target = folder + "/checkpoint.safetensors"
+        final class Warnings: @unchecked Sendable { var lines: [String] = [] }
+        let warnings = Warnings()
+        // After the run has looked for a checkpoint to resume, a non-empty folder takes the
+        // checkpoint's name: every write (a rename onto it) fails.
+        let outcome = try Experiment.run(try configuration(Self.small), in: try RunDirectory(path: folder, force: false),
+                                         options: ExperimentOptions(checkpointInterval: 0, progress: { p in
+            guard p.step == 0 else { return }
+            try? FileManager.default.createDirectory(atPath: target + "/blocked", withIntermediateDirectories: true)
+        }, warn: { warnings.lines.append($0) }))
+        #expect(outcome.status == .completed && outcome.stepsDone == 60)
+        #expect(!warnings.lines.isEmpty && warnings.lines.allSatisfy { $0.contains(target) && $0.contains("cannot write") })
+        let recorded = try #require(outcome.summary.checkpointError)
+        #expect(recorded.contains(target) && recorded.contains("cannot write"))
+        #expect(try summary(outcome)["checkpoint_error"] as? String == recorded)
     }
 
     @Test func float32RunsStoreFloat32FilesAndAgreeWithFloat64() throws {

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import SweepCoordinator
 import SweepJournal
@@ -259,4 +260,14 @@ struct CoordinatorStateMachineTests {
 
 extension Harness {
     func tick(_ now: Double) throws -> [CoordinatorAction] { try machine.tick(now: now) }
+}
+
+/// The coordinator's defaults are the specification's: a sweep without `[sweep]` timing keys
+/// and a coordinator built without arguments apply the same rules.
+@Suite struct CoordinatorSettingsDefaultsTests {
+    @Test func defaultSettingsAreThoseOfASpecificationThatSetsNone() throws {
+        let specification = try SweepSpecification.load(
+            tomlText: "[sweep]\nname = \"d\"\n[sweep.grid]\n\"train.lr\" = [0.1]\n", file: "spec.toml")
+        #expect(CoordinatorSettings(specification) == CoordinatorSettings())
+    }
 }

@@ -69,7 +69,7 @@ import Testing
         let frames = WorkerMessage.encode(everyWorkerMessage[4])
         #expect(Set(try bodyObject(frames).keys)
                 == ["lease_id", "task_key", "attempt", "summary", "files", "resumed_from_checkpoint"])
-        let welcome = CoordinatorMessage.encode(.welcome(.init()))
+        let welcome = CoordinatorMessage.encode(.welcome(.init(heartbeatInterval: 1, liveness: 3, checkpointEvery: 300)))
         let object = try bodyObject(welcome)
         #expect(object["heartbeat_interval"] as? Double == 1.0)
         #expect(object["liveness"] as? Int == 3)

@@ -43,6 +43,25 @@ import Testing
         #expect(svg.contains("(diverged: η = 0.5)"))
     }
 
+    /// 2/η is drawn where the run recorded it (`two_over_eta` of summary.json), not re-derived
+    /// from the configuration: a config.json without `train.lr` draws the same dashed lines.
+    @Test func twoOverEtaLinesComeFromTheRunsSummary() throws {
+        let folder = try ReportFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try ReportFixtures.makeRunDirectory(in: folder)
+        func dashedLines() throws -> [String] {
+            try Report.make(source: run).figures.filter { $0.name != "phase-portrait" }.flatMap { figure in
+                figure.svg.split(separator: "\n").filter { $0.hasPrefix("<line") && $0.contains("stroke-dasharray") }
+                    .map { figure.name + ": " + $0 }
+            }
+        }
+        let recorded = try dashedLines()
+        let config = ReportFixtures.config(eta: 0.5, width: 8, tracked: true).replacingOccurrences(of: "\"lr\":0.5,", with: "")
+        try Data(config.utf8).write(to: URL(fileURLWithPath: run + "/config.json"))
+        #expect(recorded.contains { $0.hasPrefix("sharpness: ") } && recorded.contains { $0.hasPrefix("tracking: ") })
+        #expect(try dashedLines() == recorded)
+    }
+
     @Test func indexHTMLIsSelfContainedWithOneFigurePerSVG() throws {
         let report = try Self.sweepReport()
         let html = report.html
@@ -74,6 +93,11 @@ import Testing
         let run = try ReportFixtures.makeRunDirectory(in: folder)
         try FileManager.default.removeItem(atPath: run + "/trace.csv")
         #expect(throws: ReportError.missingFile(path: run + "/trace.csv")) { try Report.make(source: run) }
+        try Data(#"{"stop_reason":"finished","steps_done":40}"#.utf8).write(to: URL(fileURLWithPath: run + "/summary.json"))
+        #expect(throws: ReportError.malformedFile(name: run + "/summary.json", line: nil,
+                                                  reason: "stop_reason: string \"finished\" is not valid")) {
+            try Report.make(source: run)
+        }
         let text = folder.appendingPathComponent("notes.txt")
         try Data("hello".utf8).write(to: text)
         #expect {

@@ -1,0 +1,28 @@
+/// Why a run ended, as `summary.json`'s `stop_reason` says it (the engine's own reason, bridged
+/// by the Experiment module).
+public enum RunStopReason: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// The step budget ran out.
+    case steps
+    /// λ₂ > 1.9/η at θ† during tracking.
+    case lambda2
+    /// Tracking was asked for but GD never became unstable.
+    case noInstability = "no_instability"
+    /// The loss became non-finite or exceeded diverge_factor × the initial loss.
+    case diverged
+    /// Stopped from outside: SIGTERM, preemption.
+    case signal
+    /// An error ended the run.
+    case error
+
+    /// The run status this reason implies.
+    public var status: RunStatus {
+        switch self {
+        case .steps, .lambda2, .noInstability: .completed
+        case .diverged: .diverged
+        case .signal: .stopped
+        case .error: .failed
+        }
+    }
+
+    public var description: String { rawValue }
+}
