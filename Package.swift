@@ -6,7 +6,7 @@ let package = Package(
     products: [
         .executable(name: "eos", targets: ["eos"]),
         // The numerical core as a library, for the separate Benchmarks/ package.
-        .library(name: "EdgeOfStabilityEngine", targets: ["LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics"]),
+        .library(name: "EdgeOfStabilityEngine", targets: ["LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "BLASRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),

@@ -53,16 +53,16 @@ struct RunCommand: ParsableCommand {
             prepared = try Experiment.prepare(configuration, options: options)
             try prepared.checkMemory()
         } catch { throw fail(error.description) }
+        if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
+        reportBLASKernel()
+        print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
+        // The header before the progress bar on stderr, and before --out is created or replaced: an
+        // unwritable standard output stops the command with a previous run intact (`EOS.finish` says why).
+        if Console.outputFailure() != nil { throw ExitCode(1) }
         let directory: RunDirectory
         do { directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force) }
         catch { throw fail(error.description) }
-        if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
-        reportBLASKernel()
-        print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
-        // The header before the progress bar on stderr; an unwritable standard output stops the
-        // command before it computes for nothing (`EOS.finish` says why).
-        if Console.outputFailure() != nil { throw ExitCode(1) }
         let outcome: RunOutcome
         do { outcome = try prepared.run(in: directory) }
         catch { bar.finish(); throw fail(error.description) }

@@ -102,11 +102,11 @@ struct SweepCommand: ParsableCommand {
         if let failures { throw failedTasks(failures) }
     }
 
-    /// `eos worker` as a child process, its output in `<out>/logs/worker-<index>.log`.
+    /// `eos worker` as a child process, its output in `<out>/logs/worker-<index + 1>.log`.
     private func startWorker(index: Int, endpoint: String, threads: Int, out: String) throws -> Process {
         let logs = out + "/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let logPath = logs + "/worker-\(index).log"
+        let logPath = logs + "/worker-\(index + 1).log"  // numbered from 1, as the supervisor names them
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }

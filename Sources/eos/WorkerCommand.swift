@@ -14,7 +14,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The coordinator's endpoint, e.g. tcp://host:5555.")
     var connect: String
 
-    @Option(help: "BLAS threads (default 1).")
+    @Option(help: "BLAS threads.")
     var threads = 1
 
     @Option(name: .customLong("data-root"), help: "Folder a relative data.path is resolved in (default: the working folder).")

@@ -73,5 +73,10 @@ struct CommandLineErrorTests {
         try scratch.write("ok.toml", configuration(steps: 2))
         let (status, output) = try shell(#""$EOS" run ok.toml --out run >/dev/full"#, in: scratch.path)
         #expect(status == 1 && output.hasSuffix("eos: cannot write standard output (No space left on device)\n"), "\(output)")
+        // With --force, a previous run survives an unwritable standard output.
+        #expect(try shell(#""$EOS" run ok.toml --out kept"#, in: scratch.path).status == 0)
+        let (forced, forcedOutput) = try shell(#""$EOS" run ok.toml --out kept --force >/dev/full"#, in: scratch.path)
+        #expect(forced == 1, "\(forcedOutput)")
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/kept/summary.json"))
     }
 }

@@ -3,6 +3,7 @@
 // time the same products with PyTorch's BLAS). Run from compare/run.sh, release build only.
 import Foundation
 import Glibc
+import BLASRuntime
 import LinearAlgebra
 import Workloads
 
