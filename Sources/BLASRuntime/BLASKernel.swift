@@ -42,7 +42,7 @@ public enum BLASKernel {
     /// The flags of the first processor in `/proc/cpuinfo` (empty where there is none).
     public static var cpuFlags: Set<String> {
         guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+            let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
         else { return [] }
         return Set(line.split(separator: " ").map(String.init))
     }
@@ -53,8 +53,8 @@ public enum BLASKernel {
     public static func selectFastKernel() {
         let environment = ProcessInfo.processInfo.environment
         guard environment["OPENBLAS_CORETYPE"] == nil,
-              (environment[policyVariable] ?? "auto") == "auto",
-              let kernel = replacement(coreName: coreName, cpuFlags: cpuFlags)
+            (environment[policyVariable] ?? "auto") == "auto",
+            let kernel = replacement(coreName: coreName, cpuFlags: cpuFlags)
         else { return }
         setenv("OPENBLAS_CORETYPE", kernel, 1)
         setenv(selectionMarker, kernel, 1)
@@ -80,9 +80,10 @@ public enum BLASKernel {
     /// set exists (the correction was turned off or could not start), nil otherwise.
     public static var advice: String? {
         guard let kernel = replacement(coreName: coreName, cpuFlags: cpuFlags) else { return nil }
-        let remedy = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map {
-            "OPENBLAS_CORETYPE=\($0) gave no faster kernels here; set it to \(kernel) for full speed"
-        } ?? "unset \(policyVariable) or set OPENBLAS_CORETYPE=\(kernel) for full speed"
+        let remedy =
+            ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map {
+                "OPENBLAS_CORETYPE=\($0) gave no faster kernels here; set it to \(kernel) for full speed"
+            } ?? "unset \(policyVariable) or set OPENBLAS_CORETYPE=\(kernel) for full speed"
         return "OpenBLAS runs its generic Prescott kernels on this CPU (3–6× slower matrix products); " + remedy
     }
 }

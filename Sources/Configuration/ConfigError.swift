@@ -78,7 +78,8 @@ extension ConfigError.Problem {
         case .unreadable, .syntax: ""
         case .unknownKey(let key, _), .missingKey(let key, _): key
         case .wrongType(let key, _, _), .outOfRange(let key, _, _), .unknownChoice(let key, _, _, _),
-             .invalid(let key, _): key
+            .invalid(let key, _):
+            key
         }
     }
 }

@@ -15,8 +15,10 @@ struct ConfigurationBuilder: Sendable {
 
     /// Sets every key of `tree` (a nested object), located by `locate`; `prefix` is the path of
     /// `tree` itself. Keys are visited in file order, so the first bad one is reported.
-    mutating func apply(_ tree: JSONValue, prefix: String = "",
-                        locate: (String) -> ConfigLocation) throws(ConfigError) {
+    mutating func apply(
+        _ tree: JSONValue, prefix: String = "",
+        locate: (String) -> ConfigLocation
+    ) throws(ConfigError) {
         if let rule = ConfigurationSchema.rulesByKey[prefix] {
             do {
                 leaves[prefix] = try rule.check(tree)
@@ -46,8 +48,10 @@ struct ConfigurationBuilder: Sendable {
     mutating func apply(override: String) throws(ConfigError) {
         let location = ConfigLocation(file: "--set", line: nil)
         guard let equals = override.firstIndex(of: "=") else {
-            throw ConfigError(location: location, problem: .invalid(
-                key: override, message: "expected KEY=VALUE, e.g. --set train.lr=0.1"))
+            throw ConfigError(
+                location: location,
+                problem: .invalid(
+                    key: override, message: "expected KEY=VALUE, e.g. --set train.lr=0.1"))
         }
         let key = override[..<equals].trimmingCharacters(in: .whitespaces)
         let text = override[override.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -57,7 +61,8 @@ struct ConfigurationBuilder: Sendable {
         }
         var value = JSONValue.string(text)
         if let table = try? TOMLTable(string: "value = " + text), let parsed = table["value"],
-           let converted = try? TOMLDocument.convert(parsed, path: key) {
+            let converted = try? TOMLDocument.convert(parsed, path: key)
+        {
             switch (rule.kind, converted) {
             case (.string, .string), (.choice, .string): value = converted
             case (.string, _), (.choice, _): value = .string(text)

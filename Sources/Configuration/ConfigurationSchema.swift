@@ -41,8 +41,9 @@ struct KeyRule: Sendable {
             throw .wrongType(key: name, expected: "a boolean (true or false)", got: value)
         case (.choice(let allowed), .string(let s)):
             guard allowed.contains(s) else {
-                throw .unknownChoice(key: name, value: s, allowed: allowed,
-                                     suggestion: Suggestion.closest(to: s, among: allowed))
+                throw .unknownChoice(
+                    key: name, value: s, allowed: allowed,
+                    suggestion: Suggestion.closest(to: s, among: allowed))
             }
             return value
         case (.choice, _):
@@ -62,8 +63,10 @@ struct KeyRule: Sendable {
         }
     }
 
-    private static func checkFloat(_ x: Double, above: Double?, name: String,
-                                   original: JSONValue) throws(ConfigError.Problem) -> JSONValue {
+    private static func checkFloat(
+        _ x: Double, above: Double?, name: String,
+        original: JSONValue
+    ) throws(ConfigError.Problem) -> JSONValue {
         if let above, !(x > above) {
             throw .outOfRange(key: name, value: original, requirement: "> \(CanonicalJSON.format(number: above))")
         }
@@ -144,25 +147,29 @@ enum ConfigurationSchema {
         var seen: Set<Int> = []
         for c in subset {
             guard c < classCount else {
-                throw .invalid(key: "data.classes_subset",
-                               message: "class \(c) does not exist: \(data.name.rawValue) has classes 0…\(classCount - 1)")
+                throw .invalid(
+                    key: "data.classes_subset",
+                    message: "class \(c) does not exist: \(data.name.rawValue) has classes 0…\(classCount - 1)")
             }
             guard seen.insert(c).inserted else {
                 throw .invalid(key: "data.classes_subset", message: "class \(c) is listed twice: list each class once")
             }
         }
         if subset.count == 1 {
-            throw .invalid(key: "data.classes_subset",
-                           message: "one class is not a task: list two classes (binary) or more, or [] for all")
+            throw .invalid(
+                key: "data.classes_subset",
+                message: "one class is not a task: list two classes (binary) or more, or [] for all")
         }
         let binary = subset.count == 2
         switch configuration.loss.name {
         case .logistic where !binary:
-            throw .invalid(key: "loss.name",
-                           message: "logistic needs a binary task: set data.classes_subset to two classes, e.g. [4, 9]")
+            throw .invalid(
+                key: "loss.name",
+                message: "logistic needs a binary task: set data.classes_subset to two classes, e.g. [4, 9]")
         case .ce where binary:
-            throw .invalid(key: "loss.name",
-                           message: "ce is refused with the binary data.classes_subset \(subset): use \"logistic\"")
+            throw .invalid(
+                key: "loss.name",
+                message: "ce is refused with the binary data.classes_subset \(subset): use \"logistic\"")
         default:
             break
         }

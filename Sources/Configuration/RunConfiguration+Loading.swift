@@ -4,8 +4,10 @@ extension RunConfiguration {
     /// Loads a run configuration from TOML text, then applies `overrides` (`--set` values,
     /// `KEY=VALUE` with a dotted key and a TOML value, later ones winning). Missing keys keep
     /// their defaults. `file` names the text in error messages.
-    public static func load(tomlText: String, file: String,
-                            overrides: [String] = []) throws(ConfigError) -> RunConfiguration {
+    public static func load(
+        tomlText: String, file: String,
+        overrides: [String] = []
+    ) throws(ConfigError) -> RunConfiguration {
         let document = try TOMLDocument(text: tomlText, file: file)
         var builder = ConfigurationBuilder()
         try builder.apply(document.root, locate: document.location(of:))

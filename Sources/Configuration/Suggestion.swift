@@ -27,7 +27,8 @@ enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
         let leaf = word.split(separator: ".").last.map(String.init) ?? word
         if word.contains("."),
-           let sameLeaf = candidates.first(where: { $0 != word && $0.split(separator: ".").last.map(String.init) == leaf }) {
+            let sameLeaf = candidates.first(where: { $0 != word && $0.split(separator: ".").last.map(String.init) == leaf })
+        {
             return sameLeaf
         }
         var best: (candidate: String, distance: Int)?

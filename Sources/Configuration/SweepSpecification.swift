@@ -52,8 +52,10 @@ public struct SweepSpecification: Equatable, Sendable {
     public static func load(tomlText: String, file: String) throws(ConfigError) -> SweepSpecification {
         let document = try TOMLDocument(text: tomlText, file: file)
         guard case .object(var members) = document.root, let sweepTable = members.removeValue(forKey: "sweep") else {
-            throw ConfigError(file: file, line: nil, problem: .missingKey(
-                "sweep.name", hint: "add a [sweep] table with name = \"…\" and a [sweep.grid]"))
+            throw ConfigError(
+                file: file, line: nil,
+                problem: .missingKey(
+                    "sweep.name", hint: "add a [sweep] table with name = \"…\" and a [sweep.grid]"))
         }
         var builder = ConfigurationBuilder()
         try builder.apply(.object(members), locate: document.location(of:))
@@ -61,8 +63,9 @@ public struct SweepSpecification: Equatable, Sendable {
         let base = try builder.build(defaultLocation: defaultLocation)
 
         guard case .object(var sweep) = sweepTable else {
-            throw ConfigError(location: document.location(of: "sweep"),
-                              problem: .wrongType(key: "sweep", expected: "a table", got: sweepTable))
+            throw ConfigError(
+                location: document.location(of: "sweep"),
+                problem: .wrongType(key: "sweep", expected: "a table", got: sweepTable))
         }
         let gridTable = sweep.removeValue(forKey: "grid") ?? .object([:])
         let known = sweepRules.map(\.key) + ["sweep.grid"]
@@ -82,13 +85,18 @@ public struct SweepSpecification: Equatable, Sendable {
             }
         }
         guard case .string(let name)? = settings["sweep.name"] else {
-            throw ConfigError(location: document.location(of: "sweep"), problem: .missingKey(
-                "sweep.name", hint: "add name = \"…\" (a folder name) under [sweep]"))
+            throw ConfigError(
+                location: document.location(of: "sweep"),
+                problem: .missingKey(
+                    "sweep.name", hint: "add name = \"…\" (a folder name) under [sweep]"))
         }
         guard isSafeFolderName(name) else {
-            throw ConfigError(location: document.location(of: "sweep.name"), problem: .invalid(
-                key: "sweep.name", message: "\"\(name)\" is not a safe folder name: use letters, digits, '.', '_' "
-                    + "and '-' (not first '.'), at most 100 characters"))
+            throw ConfigError(
+                location: document.location(of: "sweep.name"),
+                problem: .invalid(
+                    key: "sweep.name",
+                    message: "\"\(name)\" is not a safe folder name: use letters, digits, '.', '_' "
+                        + "and '-' (not first '.'), at most 100 characters"))
         }
 
         let grid = try parseGrid(gridTable, document: document)
@@ -119,8 +127,9 @@ public struct SweepSpecification: Equatable, Sendable {
     /// checked, in file order (keys of an inline grid table, which have no line, sorted last).
     private static func parseGrid(_ table: JSONValue, document: TOMLDocument) throws(ConfigError) -> [GridAxis] {
         guard case .object = table else {
-            throw ConfigError(location: document.location(of: "sweep.grid"),
-                              problem: .wrongType(key: "sweep.grid", expected: "a table", got: table))
+            throw ConfigError(
+                location: document.location(of: "sweep.grid"),
+                problem: .wrongType(key: "sweep.grid", expected: "a table", got: table))
         }
         var axes: [GridAxis] = []
         let entries = table.dottedLeaves.sorted {
@@ -134,8 +143,10 @@ public struct SweepSpecification: Equatable, Sendable {
                 throw ConfigError(location: location, problem: .unknownKey(key, suggestion: suggestion))
             }
             guard case .array(let items) = list, !items.isEmpty else {
-                throw ConfigError(location: location, problem: .wrongType(
-                    key: "sweep.grid.\(key)", expected: "a non-empty list of values", got: list))
+                throw ConfigError(
+                    location: location,
+                    problem: .wrongType(
+                        key: "sweep.grid.\(key)", expected: "a non-empty list of values", got: list))
             }
             var values: [JSONValue] = []
             for (index, item) in items.enumerated() {
@@ -146,9 +157,11 @@ public struct SweepSpecification: Equatable, Sendable {
                     throw ConfigError(location: location, problem: error)
                 }
                 guard !values.contains(value) else {
-                    throw ConfigError(location: location, problem: .invalid(
-                        key: "sweep.grid.\(key)[\(index)]",
-                        message: "\(CanonicalJSON.serialize(item)) is listed twice: list each value once"))
+                    throw ConfigError(
+                        location: location,
+                        problem: .invalid(
+                            key: "sweep.grid.\(key)[\(index)]",
+                            message: "\(CanonicalJSON.serialize(item)) is listed twice: list each value once"))
                 }
                 values.append(value)
             }
@@ -159,8 +172,10 @@ public struct SweepSpecification: Equatable, Sendable {
 
     /// The Cartesian product of the grid over the base configuration; a combination that breaks
     /// a multi-key check (e.g. ce with a binary subset) is reported at its grid key's line.
-    private static func expand(_ grid: [GridAxis], over base: ConfigurationBuilder, document: TOMLDocument,
-                               defaultLocation: ConfigLocation) throws(ConfigError) -> [SweepTask] {
+    private static func expand(
+        _ grid: [GridAxis], over base: ConfigurationBuilder, document: TOMLDocument,
+        defaultLocation: ConfigLocation
+    ) throws(ConfigError) -> [SweepTask] {
         var tasks: [SweepTask] = []
         var choice = [Int](repeating: 0, count: grid.count)
         while true {

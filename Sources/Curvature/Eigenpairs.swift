@@ -40,10 +40,13 @@ public struct Eigenpairs<Scalar: BLASScalar>: Sendable, Equatable {
     /// True when every pair met the tolerance (or the basis spanned ℝᴺ).
     public var converged: Bool { stopReason == .converged }
 
-    public init(eigenvalues: [Scalar], eigenvectors: [[Scalar]], residualNorms: [Scalar],
-                operatorApplications: Int, restarts: Int, tolerance: Scalar, stopReason: StopReason) {
-        precondition(eigenvalues.count == eigenvectors.count && eigenvalues.count == residualNorms.count,
-                     "Eigenpairs: \(eigenvalues.count) values, \(eigenvectors.count) vectors, \(residualNorms.count) residuals")
+    public init(
+        eigenvalues: [Scalar], eigenvectors: [[Scalar]], residualNorms: [Scalar],
+        operatorApplications: Int, restarts: Int, tolerance: Scalar, stopReason: StopReason
+    ) {
+        precondition(
+            eigenvalues.count == eigenvectors.count && eigenvalues.count == residualNorms.count,
+            "Eigenpairs: \(eigenvalues.count) values, \(eigenvectors.count) vectors, \(residualNorms.count) residuals")
         self.eigenvalues = eigenvalues
         self.eigenvectors = eigenvectors
         self.residualNorms = residualNorms

@@ -49,16 +49,19 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
     ///   - maxBasisSize: m ≥ 2p; defaults to max(4p, 24).
     ///   - maxOperatorApplications: ≥ p; defaults to 10 000.
     ///   - seed: seed of the random start/refill vectors.
-    public init(count: Int = 1, blockSize: Int? = nil, tolerance: Scalar = 1e-8, maxBasisSize: Int? = nil,
-                maxOperatorApplications: Int = 10_000, seed: UInt64 = 0) {
+    public init(
+        count: Int = 1, blockSize: Int? = nil, tolerance: Scalar = 1e-8, maxBasisSize: Int? = nil,
+        maxOperatorApplications: Int = 10_000, seed: UInt64 = 0
+    ) {
         let p = blockSize ?? count
         let m = maxBasisSize ?? Swift.max(4 * p, 24)
         precondition(count >= 1, "BlockLanczos: count must be at least 1, got \(count)")
         precondition(p >= count, "BlockLanczos: blockSize \(p) is smaller than count \(count)")
         precondition(m >= 2 * p, "BlockLanczos: maxBasisSize \(m) is smaller than 2 × blockSize \(p)")
         precondition(tolerance >= 0, "BlockLanczos: tolerance must be non-negative, got \(tolerance)")
-        precondition(maxOperatorApplications >= p,
-                     "BlockLanczos: maxOperatorApplications \(maxOperatorApplications) is smaller than blockSize \(p)")
+        precondition(
+            maxOperatorApplications >= p,
+            "BlockLanczos: maxOperatorApplications \(maxOperatorApplications) is smaller than blockSize \(p)")
         self.count = count
         self.blockSize = p
         self.tolerance = tolerance
@@ -98,13 +101,14 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
 
         var applications = 0
         var restarts = 0
-        var pending = 0..<ws.size       // basis vectors whose images A·v are still to compute
-        var source = 0..<ws.size        // the block whose images seed the next block
+        var pending = 0..<ws.size  // basis vectors whose images A·v are still to compute
+        var source = 0..<ws.size  // the block whose images seed the next block
         var last: (values: [Scalar], residuals: [Scalar])?
 
         func finish(_ reason: Eigenpairs<Scalar>.StopReason) -> Eigenpairs<Scalar> {
-            ws.eigenpairs(count: count, values: last?.values, residuals: last?.residuals,
-                          operatorApplications: applications, restarts: restarts, tolerance: tau, stopReason: reason)
+            ws.eigenpairs(
+                count: count, values: last?.values, residuals: last?.residuals,
+                operatorApplications: applications, restarts: restarts, tolerance: tau, stopReason: reason)
         }
 
         while true {
@@ -263,8 +267,10 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
 
     /// destination ← Σₗ S[l, i] sourceₗ over the first `size` vectors (source V gives yᵢ, source
     /// A·V gives A yᵢ), S = `s` in LAPACK's layout; `scratch` holds the coefficients ([≥ size]).
-    private static func combine(_ source: [[Scalar]], size: Int, column i: Int, of s: Matrix<Scalar>,
-                                scratch: inout [Scalar], into destination: inout [Scalar]) {
+    private static func combine(
+        _ source: [[Scalar]], size: Int, column i: Int, of s: Matrix<Scalar>,
+        scratch: inout [Scalar], into destination: inout [Scalar]
+    ) {
         let row = size - 1 - i
         for l in 0..<size { scratch[l] = s[row, l] }
         fill(&destination, with: 0)
@@ -298,14 +304,17 @@ private struct LanczosWorkspace<Scalar: BLASScalar> {
 
     /// The result: the last Ritz pairs, normalized and sign-fixed; before any Rayleigh–Ritz
     /// step (`values` nil) the start vectors with NaN eigenvalues and residuals.
-    func eigenpairs(count: Int, values: [Scalar]?, residuals: [Scalar]?, operatorApplications: Int, restarts: Int,
-                    tolerance: Scalar, stopReason: Eigenpairs<Scalar>.StopReason) -> Eigenpairs<Scalar> {
+    func eigenpairs(
+        count: Int, values: [Scalar]?, residuals: [Scalar]?, operatorApplications: Int, restarts: Int,
+        tolerance: Scalar, stopReason: Eigenpairs<Scalar>.StopReason
+    ) -> Eigenpairs<Scalar> {
         let source = values == nil ? basis : ritzVectors
         let vectors = (0..<count).map { signNormalized(normalized(source[$0])) }
-        return Eigenpairs(eigenvalues: values ?? Array(repeating: .nan, count: count), eigenvectors: vectors,
-                          residualNorms: residuals ?? Array(repeating: .nan, count: count),
-                          operatorApplications: operatorApplications, restarts: restarts,
-                          tolerance: tolerance, stopReason: stopReason)
+        return Eigenpairs(
+            eigenvalues: values ?? Array(repeating: .nan, count: count), eigenvectors: vectors,
+            residualNorms: residuals ?? Array(repeating: .nan, count: count),
+            operatorApplications: operatorApplications, restarts: restarts,
+            tolerance: tolerance, stopReason: stopReason)
     }
 }
 

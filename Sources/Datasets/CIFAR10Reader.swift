@@ -18,7 +18,9 @@ enum CIFAR10Reader {
             let path = (folder as NSString).appendingPathComponent(name)
             let bytes = try SourceFile.bytes(at: path, expected: expected)
             guard !bytes.isEmpty, bytes.count % recordBytes == 0 else {
-                throw .truncatedFile(path: path, expected: "a positive multiple of \(recordBytes) bytes (1 label + 3072 pixels per record)", actualBytes: bytes.count)
+                throw .truncatedFile(
+                    path: path, expected: "a positive multiple of \(recordBytes) bytes (1 label + 3072 pixels per record)",
+                    actualBytes: bytes.count)
             }
             pixels.reserveCapacity(5 * bytes.count)
             for start in stride(from: 0, to: bytes.count, by: recordBytes) {

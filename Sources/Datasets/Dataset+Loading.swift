@@ -13,13 +13,14 @@ extension Dataset {
         switch options.source {
         case .digits:
             self = try Dataset(preparing: try DigitsReader.read(), options)
-        case let .cifar10(folder):
+        case .cifar10(let folder):
             self = try Dataset(preparing: try CIFAR10Reader.read(folder: folder), options)
-        case let .mnist(folder):
+        case .mnist(let folder):
             self = try Dataset(preparing: try IDXReader.read(folder: folder, name: "mnist", classNames: IDXReader.mnistClassNames), options)
-        case let .fashionMNIST(folder):
-            self = try Dataset(preparing: try IDXReader.read(folder: folder, name: "fashion-mnist", classNames: IDXReader.fashionClassNames), options)
-        case let .synthetic(spec):
+        case .fashionMNIST(let folder):
+            self = try Dataset(
+                preparing: try IDXReader.read(folder: folder, name: "fashion-mnist", classNames: IDXReader.fashionClassNames), options)
+        case .synthetic(let spec):
             let selection = try ClassSelection(subset: options.classSubset, classCount: Swift.max(spec.classes, 0), source: "synthetic")
             self = try Dataset(preparing: try spec.generate(count: options.count, keeping: selection.keptClasses), options)
         }
@@ -29,7 +30,9 @@ extension Dataset {
     init<P: PixelValue>(preparing source: SourceImages<P>, _ options: DatasetOptions) throws(DatasetError) {
         let selection = try ClassSelection(subset: options.classSubset, classCount: source.classNames.count, source: source.name)
         if options.isBinary && options.targets == .oneHot {
-            throw .invalidOption(key: "data.classes_subset", reason: "a binary task has one output with ±1 targets; build it with TargetKind.plusMinusOne, not one-hot")
+            throw .invalidOption(
+                key: "data.classes_subset",
+                reason: "a binary task has one output with ±1 targets; build it with TargetKind.plusMinusOne, not one-hot")
         }
         var present = Set<Int>()
         var rows: [Int] = []
@@ -43,7 +46,8 @@ extension Dataset {
             }
         }
         if source.isWholeTrainingSet, let absent = options.classSubset.first(where: { !present.contains($0) }) {
-            throw .classNotPresent(classID: absent, source: source.name, available: "no example of it among its \(source.count) training examples")
+            throw .classNotPresent(
+                classID: absent, source: source.name, available: "no example of it among its \(source.count) training examples")
         }
         if options.count > rows.count {
             throw .notEnoughExamples(requested: options.count, available: rows.count, source: source.name)
@@ -55,12 +59,15 @@ extension Dataset {
             for j in 0..<d { x[r * d + j] = source.scale * source.pixels[i * d + j].realValue }
         }
         if options.standardization != .none {
-            let statistics = switch options.standardizationReference {
-            case .subset:
-                FeatureStatistics(values: x, scale: 1, rows: rows.count, shape: source.shape, standardization: options.standardization)
-            case .all:
-                FeatureStatistics(values: source.pixels, scale: source.scale, rows: source.count, shape: source.shape, standardization: options.standardization)
-            }
+            let statistics =
+                switch options.standardizationReference {
+                case .subset:
+                    FeatureStatistics(values: x, scale: 1, rows: rows.count, shape: source.shape, standardization: options.standardization)
+                case .all:
+                    FeatureStatistics(
+                        values: source.pixels, scale: source.scale, rows: source.count, shape: source.shape,
+                        standardization: options.standardization)
+                }
             statistics.standardize(&x, columns: d)
         }
 
@@ -72,8 +79,11 @@ extension Dataset {
         }
 
         let classes = options.classSubset.isEmpty ? "all \(selection.classIDs.count) classes" : "classes \(options.classSubset)"
-        let task = selection.isBinary ? "binary (\(selection.classIDs[0]) = +1, \(selection.classIDs[1]) = −1)" : "\(k) outputs \(options.targets.rawValue)"
-        let scaling = options.standardization == .none
+        let task =
+            selection.isBinary
+            ? "binary (\(selection.classIDs[0]) = +1, \(selection.classIDs[1]) = −1)" : "\(k) outputs \(options.targets.rawValue)"
+        let scaling =
+            options.standardization == .none
             ? "not standardized"
             : "standardized \(options.standardization.rawValue) from the \(options.standardizationReference == .subset ? "examples used" : "whole training set")"
         self.init(
@@ -81,6 +91,8 @@ extension Dataset {
             y: Matrix(rows: rows.count, columns: k, storage: y),
             labels: labels, inputShape: source.shape, classIDs: selection.classIDs,
             classNames: selection.classIDs.map { source.classNames[$0] },
-            summary: "\(source.name): \(rows.count) of \(source.count) training examples, \(classes), \(d) inputs (\(source.shape)), \(task), \(scaling)")
+            summary:
+                "\(source.name): \(rows.count) of \(source.count) training examples, \(classes), \(d) inputs (\(source.shape)), \(task), \(scaling)"
+        )
     }
 }

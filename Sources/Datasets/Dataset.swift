@@ -26,7 +26,9 @@ public struct Dataset: Equatable, Sendable, CustomStringConvertible {
         x: Matrix<Double>, y: Matrix<Double>, labels: [Int], inputShape: InputShape,
         classIDs: [Int], classNames: [String], summary: String
     ) {
-        precondition(x.columns == inputShape.featureCount, "x has \(x.columns) columns, input shape \(inputShape) has \(inputShape.featureCount) features")
+        precondition(
+            x.columns == inputShape.featureCount,
+            "x has \(x.columns) columns, input shape \(inputShape) has \(inputShape.featureCount) features")
         precondition(y.rows == x.rows && labels.count == x.rows, "x has \(x.rows) rows, y \(y.rows), labels \(labels.count)")
         precondition(classIDs.count == classNames.count, "\(classIDs.count) class ids but \(classNames.count) class names")
         precondition(labels.allSatisfy { (0..<classIDs.count).contains($0) }, "a label outside 0..<\(classIDs.count)")

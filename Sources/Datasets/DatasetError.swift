@@ -22,23 +22,23 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .missingFile(path, expected):
+        case .missingFile(let path, let expected):
             "\(path): file not found; expected \(expected) — set data.path to the folder that holds them"
-        case let .unreadableFile(path, reason):
+        case .unreadableFile(let path, let reason):
             "\(path): cannot read the file (\(reason)); check its permissions and that it is a regular file"
-        case let .truncatedFile(path, expected, actual):
+        case .truncatedFile(let path, let expected, let actual):
             "\(path): truncated file: expected \(expected), found \(actual) bytes — download it again"
-        case let .badFormat(path, found):
+        case .badFormat(let path, let found):
             "\(path): not in the expected format: \(found) — check that data.name matches the files in data.path"
-        case let .corruptGzip(path, reason):
+        case .corruptGzip(let path, let reason):
             "\(path): corrupt gzip data (\(reason)) — download the file again or store it uncompressed"
-        case let .notEnoughExamples(requested, available, source):
+        case .notEnoughExamples(let requested, let available, let source):
             "data.n = \(requested) but \(source) has only \(available) examples after class selection; lower data.n or use 0 for all"
-        case let .classNotPresent(classID, source, available):
+        case .classNotPresent(let classID, let source, let available):
             "data.classes_subset: class \(classID) is not present in \(source) (it has \(available)); choose among those"
-        case let .invalidClassSubset(classes, reason):
+        case .invalidClassSubset(let classes, let reason):
             "data.classes_subset = \(classes): \(reason); list no class (all), two (binary) or three or more distinct classes"
-        case let .invalidOption(key, reason):
+        case .invalidOption(let key, let reason):
             "\(key): \(reason)"
         }
     }

@@ -27,8 +27,8 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .digits: "digits"
-        case let .cifar10(folder), let .mnist(folder), let .fashionMNIST(folder): "\(name) (\(folder))"
-        case let .synthetic(spec): "synthetic (dim \(spec.dimension), \(spec.classes) classes, seed \(spec.seed))"
+        case .cifar10(let folder), .mnist(let folder), .fashionMNIST(let folder): "\(name) (\(folder))"
+        case .synthetic(let spec): "synthetic (dim \(spec.dimension), \(spec.classes) classes, seed \(spec.seed))"
         }
     }
 }

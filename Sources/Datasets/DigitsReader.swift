@@ -9,7 +9,8 @@ enum DigitsReader {
 
     static func read() throws(DatasetError) -> SourceImages<UInt8> {
         guard let url = Bundle.module.url(forResource: "digits.csv", withExtension: "gz") else {
-            throw .missingFile(path: "Datasets resource digits.csv.gz", expected: "the digits bundled with the eos build — rebuild or reinstall eos")
+            throw .missingFile(
+                path: "Datasets resource digits.csv.gz", expected: "the digits bundled with the eos build — rebuild or reinstall eos")
         }
         let compressed = try SourceFile.bytes(at: url.path, expected: "the bundled digits.csv.gz")
         return try parse(csv: try Gzip.inflate(compressed, path: url.path), path: url.path)
@@ -38,7 +39,9 @@ enum DigitsReader {
                 guard pixel <= maximumPixel else { throw .badFormat(path: path, found: "line \(line): pixel value \(pixel) outside 0…16") }
                 pixels.append(UInt8(pixel))
             }
-            guard fields[pixelCount] <= 9 else { throw .badFormat(path: path, found: "line \(line): label \(fields[pixelCount]) outside 0…9") }
+            guard fields[pixelCount] <= 9 else {
+                throw .badFormat(path: path, found: "line \(line): label \(fields[pixelCount]) outside 0…9")
+            }
             labels.append(fields[pixelCount])
             fields.removeAll(keepingCapacity: true)
         }

@@ -12,7 +12,9 @@ enum IDXReader {
     static let imagesMagic: UInt32 = 2051
     static let labelsMagic: UInt32 = 2049
     static let mnistClassNames = (0...9).map(String.init)
-    static let fashionClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    static let fashionClassNames = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
 
     /// Reads the pair of files of `name` (mnist | fashion-mnist) from `folder`.
     static func read(folder: String, name: String, classNames: [String]) throws(DatasetError) -> SourceImages<UInt8> {
@@ -27,7 +29,8 @@ enum IDXReader {
         }
         let imageBytes = 16 + n * rows * columns
         guard images.bytes.count >= imageBytes else {
-            throw .truncatedFile(path: images.path, expected: "\(imageBytes) bytes (\(n) images of \(rows)×\(columns))", actualBytes: images.bytes.count)
+            throw .truncatedFile(
+                path: images.path, expected: "\(imageBytes) bytes (\(n) images of \(rows)×\(columns))", actualBytes: images.bytes.count)
         }
         let labelHeader = try header(labels.bytes, path: labels.path, magic: labelsMagic, dimensions: 1)
         guard labelHeader[0] == n else {
@@ -38,7 +41,8 @@ enum IDXReader {
         }
         let labelValues = labels.bytes[8..<(8 + n)].map(Int.init)
         if let index = labelValues.firstIndex(where: { $0 >= classNames.count }) {
-            throw .badFormat(path: labels.path, found: "label \(labelValues[index]) of example \(index), expected 0…\(classNames.count - 1)")
+            throw .badFormat(
+                path: labels.path, found: "label \(labelValues[index]) of example \(index), expected 0…\(classNames.count - 1)")
         }
         return SourceImages(
             name: name, shape: InputShape(channels: 1, height: rows, width: columns),
@@ -52,7 +56,10 @@ enum IDXReader {
             (0..<4).reduce(0) { ($0 << 8) | UInt32(bytes[4 * k + $1]) }
         }
         if bytes.count >= 4, word(0) != magic {
-            throw .badFormat(path: path, found: "magic number \(word(0)), an IDX file with \(dimensions) dimension\(dimensions == 1 ? "" : "s") starts with \(magic)")
+            throw .badFormat(
+                path: path,
+                found: "magic number \(word(0)), an IDX file with \(dimensions) dimension\(dimensions == 1 ? "" : "s") starts with \(magic)"
+            )
         }
         guard bytes.count >= headerBytes else {
             throw .truncatedFile(path: path, expected: "at least \(headerBytes) header bytes", actualBytes: bytes.count)

@@ -30,9 +30,13 @@ public struct SyntheticSpec: Equatable, Hashable, Sendable {
     /// is nil), as described above.
     func generate(count: Int, keeping keep: Set<Int>?) throws(DatasetError) -> SourceImages<Double> {
         guard dimension > 0 else { throw .invalidOption(key: "data.dim", reason: "must be positive, got \(dimension)") }
-        guard classes >= 2 else { throw .invalidOption(key: "data.classes", reason: "synthetic data needs at least 2 classes, got \(classes)") }
+        guard classes >= 2 else {
+            throw .invalidOption(key: "data.classes", reason: "synthetic data needs at least 2 classes, got \(classes)")
+        }
         guard count > 0 else {
-            throw .invalidOption(key: "data.n", reason: "the synthetic source is unbounded: set data.n to the number of examples wanted (0 = all is not defined)")
+            throw .invalidOption(
+                key: "data.n",
+                reason: "the synthetic source is unbounded: set data.n to the number of examples wanted (0 = all is not defined)")
         }
         if let keep, let missing = keep.sorted().first(where: { !(0..<classes).contains($0) }) {
             throw .classNotPresent(classID: missing, source: "synthetic", available: "classes 0…\(classes - 1)")

@@ -22,8 +22,10 @@ public struct BetaTracker: Sendable, Codable, Equatable {
     public func beta(_ q: StabilityQuantities) -> Double { dot(q.sharpnessGradientPerp, direction) }
 
     /// r_t → r_{t+1} with H = ∇²L(θ†_t) at `center` and u_t from `q`.
-    public mutating func advance<O: Objective>(objective: O, center: [Double], quantities q: StabilityQuantities,
-                                               learningRate eta: Double) where O.Scalar == Double {
+    public mutating func advance<O: Objective>(
+        objective: O, center: [Double], quantities q: StabilityQuantities,
+        learningRate eta: Double
+    ) where O.Scalar == Double {
         let perp = adding(direction, -dot(q.eigenvector, direction), q.eigenvector)
         direction = adding(perp, -eta, objective.hessianVectorProduct(at: center, perp))
     }

@@ -19,11 +19,14 @@ public struct GradientDescentSettings: Sendable, Equatable {
     /// Seed of the eigen-solver's random start vectors.
     public var eigensolverSeed: UInt64
 
-    public init(learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
-                sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
-                eigensolverSeed: UInt64 = 0) {
-        precondition(learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
-                     "invalid gradient descent settings")
+    public init(
+        learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
+        sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
+        eigensolverSeed: UInt64 = 0
+    ) {
+        precondition(
+            learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
+            "invalid gradient descent settings")
         self.learningRate = learningRate
         self.steps = steps
         self.sharpnessEvery = sharpnessEvery
@@ -80,9 +83,10 @@ public struct GradientDescent<O: Objective> {
         from state: inout GradientDescentState<O.Scalar>, clock: inout Clock,
         observe: (TraceRecord, GradientDescentState<O.Scalar>) -> RunControl
     ) -> StopReason {
-        var meter = SharpnessMeter<O>(count: settings.eigenvalueCount, tolerance: settings.tolerance,
-                                      location: settings.sharpnessAt, seed: settings.eigensolverSeed,
-                                      warmStart: state.warmStart)
+        var meter = SharpnessMeter<O>(
+            count: settings.eigenvalueCount, tolerance: settings.tolerance,
+            location: settings.sharpnessAt, seed: settings.eigensolverSeed,
+            warmStart: state.warmStart)
         let eta = O.Scalar(settings.learningRate)
         // ∇L(θ_t), reused every step (the loop allocates nothing of its own).
         var gradient = [O.Scalar](repeating: 0, count: objective.dimension)

@@ -17,10 +17,13 @@ public struct InstabilityFinderSettings: Sendable, Equatable {
     public var divergeFactor: Double
     public var eigensolverSeed: UInt64
 
-    public init(learningRate: Double, steps: Int, every: Int = 10, eigenvalueCount: Int = 1, tolerance: Double = 1e-8,
-                divergeFactor: Double = 1e6, eigensolverSeed: UInt64 = 0) {
-        precondition(learningRate > 0 && steps >= 0 && every >= 1 && eigenvalueCount >= 1 && divergeFactor > 0,
-                     "invalid instability finder settings")
+    public init(
+        learningRate: Double, steps: Int, every: Int = 10, eigenvalueCount: Int = 1, tolerance: Double = 1e-8,
+        divergeFactor: Double = 1e6, eigensolverSeed: UInt64 = 0
+    ) {
+        precondition(
+            learningRate > 0 && steps >= 0 && every >= 1 && eigenvalueCount >= 1 && divergeFactor > 0,
+            "invalid instability finder settings")
         self.learningRate = learningRate
         self.steps = steps
         self.every = every
@@ -93,8 +96,9 @@ public struct InstabilityFinder<O: Objective> {
         typealias T = O.Scalar
         let eta = settings.learningRate
         let twoOverEta = 2 / eta
-        var meter = SharpnessMeter<O>(count: settings.eigenvalueCount, tolerance: settings.tolerance,
-                                      location: .midpoint, seed: settings.eigensolverSeed, warmStart: state.warmStart)
+        var meter = SharpnessMeter<O>(
+            count: settings.eigenvalueCount, tolerance: settings.tolerance,
+            location: .midpoint, seed: settings.eigensolverSeed, warmStart: state.warmStart)
         var t = state.checkedStep.map { $0 + 1 } ?? 0
         var theta = state.theta
         if state.checkedStep != nil {
@@ -122,9 +126,10 @@ public struct InstabilityFinder<O: Objective> {
                 let pairs = clock.time(.eigen) { meter.measure(objective, at: theta, gradient: gradient, learningRate: eta) }
                 sharpness = pairs.eigenvalues.map { Double($0) }
             }
-            let row = TraceRecord(step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: theta)),
-                                  gradientNorm: Double(norm(gradient)), sharpness: sharpness,
-                                  sharpnessAt: checks ? .midpoint : nil)
+            let row = TraceRecord(
+                step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: theta)),
+                gradientNorm: Double(norm(gradient)), sharpness: sharpness,
+                sharpnessAt: checks ? .midpoint : nil)
             if let s = sharpness.first, s >= twoOverEta {
                 if let previous = state.checkedStep, t > previous + 1 {
                     // Backtrack: the crossing lies somewhere in previous + 1 … t.

@@ -26,12 +26,15 @@ public struct SelfStabilizationTrackerSettings: Sendable, Equatable {
     /// Points of each profile F(x) on [−5w, 5w] (101).
     public var profilePoints: Int
 
-    public init(learningRate: Double, steps: Int, projection: ProjectionMethod = .linearized(steps: 3),
-                dynamics: PredictedDynamics = .standard, gradientFlow: Bool = false, eigenvalueCount: Int = 1,
-                tolerance: Double = 1e-8, divergeFactor: Double = 1e6, eigensolverSeed: UInt64 = 0,
-                slowEvery: Int = 50, lambda2Limit: Double = 1.9, profilePoints: Int = 101) {
-        precondition(learningRate > 0 && steps >= 0 && eigenvalueCount >= 1 && divergeFactor > 0 && slowEvery >= 1
-                     && profilePoints >= 2, "invalid tracker settings")
+    public init(
+        learningRate: Double, steps: Int, projection: ProjectionMethod = .linearized(steps: 3),
+        dynamics: PredictedDynamics = .standard, gradientFlow: Bool = false, eigenvalueCount: Int = 1,
+        tolerance: Double = 1e-8, divergeFactor: Double = 1e6, eigensolverSeed: UInt64 = 0,
+        slowEvery: Int = 50, lambda2Limit: Double = 1.9, profilePoints: Int = 101
+    ) {
+        precondition(
+            learningRate > 0 && steps >= 0 && eigenvalueCount >= 1 && divergeFactor > 0 && slowEvery >= 1
+                && profilePoints >= 2, "invalid tracker settings")
         self.learningRate = learningRate
         self.steps = steps
         self.projection = projection
@@ -146,8 +149,9 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
                 sharpness = pairs.eigenvalues
                 if pairs.eigenvalues.allSatisfy({ $0.isFinite }) { state.iterateWarmStart = pairs.eigenvectors }
             }
-            let trace = TraceRecord(step: t, loss: loss, accuracy: objective.accuracy(at: state.theta),
-                                    gradientNorm: norm(gradient), sharpness: sharpness, sharpnessAt: sharpness.isEmpty ? nil : .iterate)
+            let trace = TraceRecord(
+                step: t, loss: loss, accuracy: objective.accuracy(at: state.theta),
+                gradientNorm: norm(gradient), sharpness: sharpness, sharpnessAt: sharpness.isEmpty ? nil : .iterate)
 
             let (track, beta, slow, profile) = clock.time(.tracking) { () -> (TrackRecord, [BetaRecord], Lambda2Record?, [ProfilePoint]) in
                 let d = adding(state.theta, -1, state.dagger)
@@ -159,7 +163,9 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
                 var profile: [ProfilePoint] = []
                 if (t - state.startStep) % settings.slowEvery == 0 {
                     let pairs = BlockLanczos<Double>(count: 2, tolerance: settings.tolerance, seed: settings.eigensolverSeed)
-                        .topEigenpairs(of: HessianOperator(objective, at: state.dagger), startVectors: [u] + (state.secondEigenvector.map { [$0] } ?? []))
+                        .topEigenpairs(
+                            of: HessianOperator(objective, at: state.dagger),
+                            startVectors: [u] + (state.secondEigenvector.map { [$0] } ?? []))
                     slow = Lambda2Record(step: t, lambda2: pairs.eigenvalues[1])
                     if pairs.eigenvalues[1].isFinite { state.secondEigenvector = pairs.eigenvectors[1] }
                     let width = 5 * (q.delta ?? Swift.max(abs(x), 1e-3))
@@ -193,14 +199,16 @@ public struct SelfStabilizationTracker<O: Objective> where O.Scalar == Double {
 
             clock.time(.gd) { axpy(-eta, gradient, &state.theta) }
             clock.time(.tracking) {
-                state.displacement = predictedDisplacementStep(state.displacement, objective: objective, center: state.dagger,
-                                                               quantities: q, learningRate: eta, dynamics: settings.dynamics)
+                state.displacement = predictedDisplacementStep(
+                    state.displacement, objective: objective, center: state.dagger,
+                    quantities: q, learningRate: eta, dynamics: settings.dynamics)
                 for i in state.betaTrackers.indices {
                     state.betaTrackers[i].advance(objective: objective, center: state.dagger, quantities: q, learningRate: eta)
                 }
                 state.gradientFlow?.advance(objective: objective, duration: eta, solver: topSolver)
-                let projected = projection.project(objective, from: adding(state.dagger, -eta, q.gradient),
-                                                   warmStart: [u], orientedLike: u)
+                let projected = projection.project(
+                    objective, from: adding(state.dagger, -eta, q.gradient),
+                    warmStart: [u], orientedLike: u)
                 state.previousEigenvector = u
                 state.dagger = projected.point
                 state.daggerQuantities = projected.quantities

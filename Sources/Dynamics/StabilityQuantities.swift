@@ -43,8 +43,9 @@ public struct StabilityQuantities: Sendable, Codable, Equatable {
 
     /// The derived quantities from L, ∇L, S, u and ∇S (all [N]).
     public init(loss: Double, gradient: [Double], sharpness: Double, eigenvector u: [Double], sharpnessGradient: [Double]) {
-        precondition(gradient.count == u.count && sharpnessGradient.count == u.count,
-                     "StabilityQuantities: ∇L has \(gradient.count) entries, u \(u.count), ∇S \(sharpnessGradient.count)")
+        precondition(
+            gradient.count == u.count && sharpnessGradient.count == u.count,
+            "StabilityQuantities: ∇L has \(gradient.count) entries, u \(u.count), ∇S \(sharpnessGradient.count)")
         self.loss = loss
         self.gradient = gradient
         self.sharpness = sharpness
@@ -78,15 +79,18 @@ public struct StabilityQuantities: Sendable, Codable, Equatable {
     ///   - warmStart: start vectors of the eigen-solve, e.g. the previous point's u.
     ///   - orientedLike: when given, u is flipped if u·reference < 0, so that u (and the odd
     ///     quantities x = u·v reported beside it) keep one orientation along a trajectory.
-    public static func evaluate<O: Objective>(_ objective: O, at theta: [Double], solver: BlockLanczos<Double>,
-                                              warmStart: [[Double]], orientedLike reference: [Double]? = nil)
+    public static func evaluate<O: Objective>(
+        _ objective: O, at theta: [Double], solver: BlockLanczos<Double>,
+        warmStart: [[Double]], orientedLike reference: [Double]? = nil
+    )
         -> StabilityQuantities where O.Scalar == Double
     {
         let (loss, gradient) = objective.lossAndGradient(at: theta)
         let pairs = solver.topEigenpairs(of: HessianOperator(objective, at: theta), startVectors: warmStart)
         var u = pairs.eigenvectors[0]
         if let reference, dot(u, reference) < 0 { scale(&u, by: -1) }
-        return StabilityQuantities(loss: loss, gradient: gradient, sharpness: pairs.eigenvalues[0], eigenvector: u,
-                                   sharpnessGradient: objective.thirdDerivative(at: theta, u))
+        return StabilityQuantities(
+            loss: loss, gradient: gradient, sharpness: pairs.eigenvalues[0], eigenvector: u,
+            sharpnessGradient: objective.thirdDerivative(at: theta, u))
     }
 }

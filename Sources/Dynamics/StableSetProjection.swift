@@ -56,8 +56,10 @@ public struct StableSetProjection: Sendable {
 
     /// proj_M(θ), warm-starting the first eigen-solve from `warmStart` and orienting every u like
     /// `orientedLike` (see `StabilityQuantities.evaluate`).
-    public func project<O: Objective>(_ objective: O, from theta: [Double], warmStart: [[Double]],
-                                      orientedLike reference: [Double]?) -> Result where O.Scalar == Double {
+    public func project<O: Objective>(
+        _ objective: O, from theta: [Double], warmStart: [[Double]],
+        orientedLike reference: [Double]?
+    ) -> Result where O.Scalar == Double {
         var point = theta
         var q = StabilityQuantities.evaluate(objective, at: point, solver: solver, warmStart: warmStart, orientedLike: reference)
         var corrections = 0
@@ -65,7 +67,9 @@ public struct StableSetProjection: Sendable {
         while true {
             switch method {
             case .linearized(let k):
-                if corrections == k { return Result(point: point, quantities: q, corrections: corrections, skippedSharpnessSteps: skipped, converged: true) }
+                if corrections == k {
+                    return Result(point: point, quantities: q, corrections: corrections, skippedSharpnessSteps: skipped, converged: true)
+                }
             case .converged(let tol, let k):
                 let done = isWithinTolerance(q, tolerance: tol)
                 if done || corrections == k {

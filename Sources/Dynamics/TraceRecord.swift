@@ -11,8 +11,10 @@ public struct TraceRecord: Sendable, Equatable, Codable {
     /// Where `sharpness` was measured; nil where not measured.
     public let sharpnessAt: SharpnessLocation?
 
-    public init(step: Int, loss: Double, accuracy: Double, gradientNorm: Double,
-                sharpness: [Double] = [], sharpnessAt: SharpnessLocation? = nil) {
+    public init(
+        step: Int, loss: Double, accuracy: Double, gradientNorm: Double,
+        sharpness: [Double] = [], sharpnessAt: SharpnessLocation? = nil
+    ) {
         self.step = step
         self.loss = loss
         self.accuracy = accuracy

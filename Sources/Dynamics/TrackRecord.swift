@@ -49,15 +49,19 @@ public struct TrackRecord: Sendable, Equatable, Codable {
 
     /// The CSV header, in the order of docs/CONFIGURATION.md §5 (gf columns only with gradient flow).
     public static func columns(gradientFlow: Bool) -> [String] {
-        ["step", "gd_loss", "gd_sharpness", "dagger_loss", "dagger_sharpness", "dagger_residual_S", "dagger_residual_u",
-         "u_overlap", "x", "y", "pred_x", "pred_y", "alpha", "beta", "delta2", "delta", "gamma", "dist", "pred_dist",
-         "pred_error", "pred_loss", "pred_sharpness"] + (gradientFlow ? ["gf_loss", "gf_dist"] : [])
+        [
+            "step", "gd_loss", "gd_sharpness", "dagger_loss", "dagger_sharpness", "dagger_residual_S", "dagger_residual_u",
+            "u_overlap", "x", "y", "pred_x", "pred_y", "alpha", "beta", "delta2", "delta", "gamma", "dist", "pred_dist",
+            "pred_error", "pred_loss", "pred_sharpness",
+        ] + (gradientFlow ? ["gf_loss", "gf_dist"] : [])
     }
 
     /// The row's values in the order of `columns(gradientFlow:)` (step as a Double).
     public func values(gradientFlow: Bool) -> [Double?] {
-        [Double(step), gdLoss, gdSharpness, daggerLoss, daggerSharpness, daggerResidualS, daggerResidualU, uOverlap,
-         x, y, predX, predY, alpha, beta, delta2, delta, gamma, dist, predDist, predError, predLoss, predSharpness]
+        [
+            Double(step), gdLoss, gdSharpness, daggerLoss, daggerSharpness, daggerResidualS, daggerResidualU, uOverlap,
+            x, y, predX, predY, alpha, beta, delta2, delta, gamma, dist, predDist, predError, predLoss, predSharpness,
+        ]
             + (gradientFlow ? [gfLoss, gfDist] : [])
     }
 }

@@ -17,8 +17,8 @@ public struct AvailableMemory: Sendable, Equatable {
     /// Read now; nil when /proc/meminfo is unreadable.
     public static var current: AvailableMemory? {
         guard let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+            let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
         else { return nil }
         var best = AvailableMemory(bytes: kilobytes * 1024, source: "MemAvailable")
         if let cgroup = cgroupRoom, cgroup.bytes < best.bytes { best = cgroup }
@@ -50,7 +50,8 @@ public struct AvailableMemory: Sendable, Equatable {
             } else if fields[1].split(separator: ",").contains("memory") {
                 for base in ["/sys/fs/cgroup/memory" + group, "/sys/fs/cgroup/memory"] {
                     if let limit = number(base + "/memory.limit_in_bytes"), let used = number(base + "/memory.usage_in_bytes"),
-                       limit < 1e18 {
+                        limit < 1e18
+                    {
                         return AvailableMemory(bytes: max(0, limit - used), source: "cgroup memory.limit_in_bytes")
                     }
                 }

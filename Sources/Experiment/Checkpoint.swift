@@ -20,8 +20,10 @@ struct Checkpoint<T: BLASScalar> {
         if !state.warmStart.isEmpty {
             tensors["warm_start"] = tensor(state.warmStart.flatMap { $0 }, shape: [state.warmStart.count, state.theta.count])
         }
-        var metadata = ["step": String(state.step), "precision": T.precisionName, "config": configJSON,
-                        "trace_csv": trace.text]
+        var metadata = [
+            "step": String(state.step), "precision": T.precisionName, "config": configJSON,
+            "trace_csv": trace.text,
+        ]
         if let l = state.initialLoss { metadata["initial_loss"] = "\(l)" }
         try directory.write(Checkpoint.fileName, bytes: Safetensors(tensors: tensors, metadata: metadata).serialized())
     }
@@ -32,14 +34,15 @@ struct Checkpoint<T: BLASScalar> {
         let path = directory.path(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let file: Safetensors
-        do { file = try Safetensors(contentsOf: URL(fileURLWithPath: path)) }
-        catch { throw .checkpoint(path: path, reason: error.description) }
+        do { file = try Safetensors(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .checkpoint(path: path, reason: error.description)
+        }
         let m = file.metadata
         guard m["config"] == configJSON, m["precision"] == T.precisionName else {
             throw .checkpoint(path: path, reason: "it belongs to another configuration or precision")
         }
         guard let step = m["step"].flatMap({ Int($0) }), let theta = values(file.tensors["theta"]),
-              let traceText = m["trace_csv"], let trace = TraceTable(parsing: traceText, eigenvalueCount: eigenvalueCount)
+            let traceText = m["trace_csv"], let trace = TraceTable(parsing: traceText, eigenvalueCount: eigenvalueCount)
         else { throw .checkpoint(path: path, reason: "missing or malformed fields") }
         var state = GradientDescentState(theta: theta)
         state.step = step
@@ -74,10 +77,13 @@ extension TraceTable {
         for line in text.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 5 + eigenvalueCount, let step = Int(f[0]), let loss = Double(f[1]),
-                  let accuracy = Double(f[2]), let gradientNorm = Double(f[3]) else { return nil }
+                let accuracy = Double(f[2]), let gradientNorm = Double(f[3])
+            else { return nil }
             let eigen = ([f[4]] + f[6...]).compactMap { Double($0) }
-            append(TraceRecord(step: step, loss: loss, accuracy: accuracy, gradientNorm: gradientNorm,
-                               sharpness: eigen, sharpnessAt: SharpnessLocation(rawValue: f[5])))
+            append(
+                TraceRecord(
+                    step: step, loss: loss, accuracy: accuracy, gradientNorm: gradientNorm,
+                    sharpness: eigen, sharpnessAt: SharpnessLocation(rawValue: f[5])))
         }
     }
 }

@@ -16,18 +16,23 @@ public enum Experiment {
     ///
     /// Throws for bad input (dataset files, data path) and unwritable output; a run that
     /// diverges or is stopped is an outcome, not an error.
-    public static func run(_ configuration: RunConfiguration, in directory: RunDirectory,
-                           options: ExperimentOptions = ExperimentOptions()) throws(ExperimentError) -> RunOutcome {
+    public static func run(
+        _ configuration: RunConfiguration, in directory: RunDirectory,
+        options: ExperimentOptions = ExperimentOptions()
+    ) throws(ExperimentError) -> RunOutcome {
         try prepare(configuration, options: options).run(in: directory)
     }
 
     /// Loads the dataset of `configuration` (the step that fails on bad input) without writing
     /// anything, so a caller can create the run directory only once the input is known good.
-    public static func prepare(_ configuration: RunConfiguration,
-                               options: ExperimentOptions = ExperimentOptions()) throws(ExperimentError) -> PreparedRun {
+    public static func prepare(
+        _ configuration: RunConfiguration,
+        options: ExperimentOptions = ExperimentOptions()
+    ) throws(ExperimentError) -> PreparedRun {
         let datasetOptions = try configuration.datasetOptions(dataRoot: options.dataRoot, confine: options.confineToDataRoot)
-        do { return PreparedRun(configuration: configuration, dataset: try Dataset(loading: datasetOptions), options: options) }
-        catch { throw .dataset(error.description) }
+        do { return PreparedRun(configuration: configuration, dataset: try Dataset(loading: datasetOptions), options: options) } catch {
+            throw .dataset(error.description)
+        }
     }
 
     /// `data.safetensors`: x [n, d], y [n, k], labels [n] (int64); F64 when any phase is Float64.
@@ -46,8 +51,9 @@ public enum Experiment {
             if !fm.fileExists(atPath: cacheDirectory.path(name)) { try cacheDirectory.write(name, bytes: bytes) }
             let target = directory.path("data.safetensors")
             if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
-            do { try fm.linkItem(atPath: cacheDirectory.path(name), toPath: target) }
-            catch { try fm.copyItem(atPath: cacheDirectory.path(name), toPath: target) }
+            do { try fm.linkItem(atPath: cacheDirectory.path(name), toPath: target) } catch {
+                try fm.copyItem(atPath: cacheDirectory.path(name), toPath: target)
+            }
         } catch let error as ExperimentError {
             throw error
         } catch {
@@ -104,8 +110,10 @@ struct EngineRun<T: BLASScalar> {
     let directory: RunDirectory
     let options: ExperimentOptions
 
-    init(_ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
-         _ options: ExperimentOptions) {
+    init(
+        _ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
+        _ options: ExperimentOptions
+    ) {
         self.configuration = configuration
         self.dataset = dataset
         objective = configuration.objective(for: dataset)
@@ -128,8 +136,10 @@ struct EngineRun<T: BLASScalar> {
         var state = GradientDescentState(theta: theta0)
         var trace = TraceTable(eigenvalueCount: settings.eigenvalueCount)
         var resumed = false
-        if let checkpoint = try Checkpoint<T>.load(from: directory, configJSON: configJSON,
-                                                   eigenvalueCount: settings.eigenvalueCount) {
+        if let checkpoint = try Checkpoint<T>.load(
+            from: directory, configJSON: configJSON,
+            eigenvalueCount: settings.eigenvalueCount)
+        {
             state = checkpoint.state
             trace = checkpoint.trace
             resumed = true
@@ -142,8 +152,9 @@ struct EngineRun<T: BLASScalar> {
                 return .stop
             }
             trace.append(record)
-            host.report(step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
-                        sharpness: record.sharpness.first)
+            host.report(
+                step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
+                sharpness: record.sharpness.first)
             host.checkpointIfDue { () throws(ExperimentError) in
                 var before = trace
                 before.truncate(before: current.step)

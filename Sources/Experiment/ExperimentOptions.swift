@@ -20,10 +20,12 @@ public struct ExperimentOptions: Sendable {
     /// written); by default written to standard error as `eos: warning: …`.
     public var warn: @Sendable (String) -> Void
 
-    public init(dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
-                checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
-                shouldStop: (@Sendable () -> Bool)? = nil,
-                warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning) {
+    public init(
+        dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
+        checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
+        shouldStop: (@Sendable () -> Bool)? = nil,
+        warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning
+    ) {
         self.dataRoot = dataRoot
         self.confineToDataRoot = confineToDataRoot
         self.datasetCache = datasetCache

@@ -83,8 +83,9 @@ public struct MemoryEstimate: Sendable, Equatable {
 extension PreparedRun {
     /// The memory estimate of this run on its loaded dataset.
     public var memoryEstimate: MemoryEstimate {
-        MemoryEstimate(configuration, examples: dataset.count, inputs: dataset.inputDimension,
-                       outputs: dataset.outputDimension)
+        MemoryEstimate(
+            configuration, examples: dataset.count, inputs: dataset.inputDimension,
+            outputs: dataset.outputDimension)
     }
 
     /// Refuses a run whose `memoryEstimate` exceeds the memory available to this process
@@ -94,11 +95,13 @@ extension PreparedRun {
         guard let available else { return }
         let estimate = memoryEstimate
         guard estimate.bytes > available.bytes else { return }
-        let parameters = estimate.parameters < 1e6 ? "\(Int(estimate.parameters))"
+        let parameters =
+            estimate.parameters < 1e6
+            ? "\(Int(estimate.parameters))"
             : String(format: "%.3g", estimate.parameters)
         throw .invalidConfiguration(
             "model too large for this machine: the run needs about \(MemoryEstimate.format(estimate.bytes)) "
-            + "(\(parameters) parameters, \(dataset.count) examples), only \(MemoryEstimate.format(available.bytes)) "
-            + "available (\(available.source)); reduce model.width, model.depth or data.n")
+                + "(\(parameters) parameters, \(dataset.count) examples), only \(MemoryEstimate.format(available.bytes)) "
+                + "available (\(available.source)); reduce model.width, model.depth or data.n")
     }
 }

@@ -33,8 +33,10 @@ extension RunConfiguration {
         }
         let root = URL(fileURLWithPath: dataRoot ?? FileManager.default.currentDirectoryPath, isDirectory: true)
             .standardizedFileURL.resolvingSymlinksInPath()
-        let resolved = (data.path.hasPrefix("/") ? URL(fileURLWithPath: data.path, isDirectory: true)
-                        : root.appendingPathComponent(data.path, isDirectory: true))
+        let resolved =
+            (data.path.hasPrefix("/")
+            ? URL(fileURLWithPath: data.path, isDirectory: true)
+            : root.appendingPathComponent(data.path, isDirectory: true))
             .standardizedFileURL.resolvingSymlinksInPath()
         if confine && !(resolved.path == root.path || resolved.path.hasPrefix(root.path + "/")) {
             throw .invalidConfiguration("data.path: '\(data.path)' leaves the data root \(root.path); put the data inside --data-root")
@@ -44,14 +46,16 @@ extension RunConfiguration {
 
     /// The network of `[model]` for `inputs` features and `outputs` outputs.
     func network(inputs: Int, outputs: Int) -> MultilayerPerceptron {
-        MultilayerPerceptron(inputDimension: inputs, depth: model.depth, width: model.width, outputDimension: outputs,
-                             activation: NeuralNetwork.Activation(model.activation))
+        MultilayerPerceptron(
+            inputDimension: inputs, depth: model.depth, width: model.width, outputDimension: outputs,
+            activation: NeuralNetwork.Activation(model.activation))
     }
 
     /// The full-batch loss of `[model]` and `[loss]` on `dataset`, in precision T.
     func objective<T: BLASScalar>(for dataset: Dataset) -> FullBatchLoss<T> {
-        FullBatchLoss(network: network(inputs: dataset.inputDimension, outputs: dataset.outputDimension),
-                      loss: lossFunction, inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
+        FullBatchLoss(
+            network: network(inputs: dataset.inputDimension, outputs: dataset.outputDimension),
+            loss: lossFunction, inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
     }
 
     var initialization: MultilayerPerceptron.Initialization {

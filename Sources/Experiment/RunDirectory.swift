@@ -20,8 +20,9 @@ public struct RunDirectory: Sendable {
                 for name in contents { try? fm.removeItem(at: url.appendingPathComponent(name)) }
             }
         } else {
-            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) }
-            catch { throw .cannotWrite(path: path, reason: error.localizedDescription) }
+            do { try fm.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+                throw .cannotWrite(path: path, reason: error.localizedDescription)
+            }
         }
     }
 

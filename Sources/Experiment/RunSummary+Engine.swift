@@ -9,10 +9,13 @@ extension RunSummary {
     /// The summary of a run that ended for `reason` after `stepsDone` steps, with the EoS summary
     /// of its trace, the tracking summary when it tracked, the BLAS threads in force now, and the
     /// last checkpoint write that failed.
-    init(reason: StopReason, stepsDone: Int, eos: EdgeOfStabilitySummary, tracking: TrackingSummary?,
-         timings: [String: Double], resumedFromCheckpoint: Bool, checkpointError: String?) {
-        self.init(stopReason: RunStopReason(reason), stepsDone: stepsDone, timings: timings,
-                  resumedFromCheckpoint: resumedFromCheckpoint, blasThreads: BLASThreads.current)
+    init(
+        reason: StopReason, stepsDone: Int, eos: EdgeOfStabilitySummary, tracking: TrackingSummary?,
+        timings: [String: Double], resumedFromCheckpoint: Bool, checkpointError: String?
+    ) {
+        self.init(
+            stopReason: RunStopReason(reason), stepsDone: stepsDone, timings: timings,
+            resumedFromCheckpoint: resumedFromCheckpoint, blasThreads: BLASThreads.current)
         self.checkpointError = checkpointError
         twoOverEta = eos.twoOverEta
         sharpnessAt = RunConfiguration.SharpnessPoint(eos.sharpnessAt)

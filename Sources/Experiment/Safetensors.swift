@@ -46,7 +46,8 @@ public struct Safetensors: Equatable, Sendable {
         }
 
         public init(_ values: [Int64], shape: [Int]) {
-            self.init(checking: values.count, shape: shape, dtype: .i64, bytes: Self.littleEndianBytes(values.map { UInt64(bitPattern: $0) }))
+            self.init(
+                checking: values.count, shape: shape, dtype: .i64, bytes: Self.littleEndianBytes(values.map { UInt64(bitPattern: $0) }))
         }
 
         /// A row-major matrix as an F64 tensor of shape [rows, columns].
@@ -177,7 +178,8 @@ public struct Safetensors: Equatable, Sendable {
         do {
             header = try JSONDecoder().decode([String: HeaderEntry].self, from: Data(bytes[8..<headerEnd]))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.keyNotFound(_, context),
-                let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context) {
+            let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context)
+        {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .malformed(path: path, reason: "header JSON\(key.isEmpty ? "" : " at \(key)"): \(context.debugDescription)")
         } catch {
@@ -189,13 +191,13 @@ public struct Safetensors: Equatable, Sendable {
         var spans: [(begin: Int, end: Int, name: String)] = []
         for (name, entry) in header {
             switch entry {
-            case let .metadata(values) where name == Self.metadataKey:
+            case .metadata(let values) where name == Self.metadataKey:
                 metadata = values
             case .metadata:
                 throw .malformed(path: path, reason: "tensor \"\(name)\" has no dtype, shape and data_offsets")
             case .tensor where name == Self.metadataKey:
                 throw .malformed(path: path, reason: "\(Self.metadataKey) must map strings to strings")
-            case let .tensor(dtypeName, shape, offsets):
+            case .tensor(let dtypeName, let shape, let offsets):
                 guard let dtype = DType(rawValue: dtypeName) else {
                     throw .malformed(path: path, reason: "tensor \"\(name)\" has dtype \(dtypeName); eos reads F64, F32 and I64")
                 }
@@ -203,24 +205,32 @@ public struct Safetensors: Equatable, Sendable {
                     throw .malformed(path: path, reason: "tensor \"\(name)\" has a negative dimension in shape \(shape)")
                 }
                 guard offsets.count == 2, 0 <= offsets[0], offsets[0] <= offsets[1], offsets[1] <= bufferCount else {
-                    throw .malformed(path: path, reason: "tensor \"\(name)\" has data_offsets \(offsets) outside the \(bufferCount)-byte buffer")
+                    throw .malformed(
+                        path: path, reason: "tensor \"\(name)\" has data_offsets \(offsets) outside the \(bufferCount)-byte buffer")
                 }
                 let (elements, overflow) = shape.reduce((1, false)) { acc, dim in
                     let product = acc.0.multipliedReportingOverflow(by: dim)
                     return (product.partialValue, acc.1 || product.overflow)
                 }
                 guard !overflow, elements <= bufferCount, offsets[1] - offsets[0] == elements * dtype.byteCount else {
-                    throw .malformed(path: path, reason: "tensor \"\(name)\" spans \(offsets[1] - offsets[0]) bytes but \(dtype.rawValue) \(shape) needs \(overflow ? "more than the file" : "\(elements * dtype.byteCount)")")
+                    throw .malformed(
+                        path: path,
+                        reason:
+                            "tensor \"\(name)\" spans \(offsets[1] - offsets[0]) bytes but \(dtype.rawValue) \(shape) needs \(overflow ? "more than the file" : "\(elements * dtype.byteCount)")"
+                    )
                 }
                 let start = headerEnd + offsets[0]
-                tensors[name] = Tensor(checking: elements, shape: shape, dtype: dtype, bytes: Array(bytes[start..<(headerEnd + offsets[1])]))
+                tensors[name] = Tensor(
+                    checking: elements, shape: shape, dtype: dtype, bytes: Array(bytes[start..<(headerEnd + offsets[1])]))
                 spans.append((offsets[0], offsets[1], name))
             }
         }
         var covered = 0
         for span in spans.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
             guard span.begin == covered else {
-                throw .malformed(path: path, reason: "tensor \"\(span.name)\" starts at byte \(span.begin) of the buffer, expected \(covered) (gap or overlap)")
+                throw .malformed(
+                    path: path,
+                    reason: "tensor \"\(span.name)\" starts at byte \(span.begin) of the buffer, expected \(covered) (gap or overlap)")
             }
             covered = span.end
         }
@@ -264,9 +274,12 @@ public enum SafetensorsError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case let .unreadable(path, reason): "\(path): cannot read the safetensors file (\(reason)); check that it exists and is readable"
-        case let .unwritable(path, reason): "\(path): cannot write the safetensors file (\(reason)); check the folder exists and is writable"
-        case let .malformed(path, reason): "\(path): not a valid safetensors file: \(reason); write it again or check it is the file you meant"
+        case .unreadable(let path, let reason):
+            "\(path): cannot read the safetensors file (\(reason)); check that it exists and is readable"
+        case .unwritable(let path, let reason):
+            "\(path): cannot write the safetensors file (\(reason)); check the folder exists and is writable"
+        case .malformed(let path, let reason):
+            "\(path): not a valid safetensors file: \(reason); write it again or check it is the file you meant"
         }
     }
 }

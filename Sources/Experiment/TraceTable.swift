@@ -16,9 +16,12 @@ struct TraceTable {
     mutating func append(_ r: TraceRecord) {
         rows.append(r)
         let eigen = (0..<eigenvalueCount).map { i in r.sharpness.count > i ? CSVNumber.format(r.sharpness[i]) : "" }
-        text += CSVNumber.line([String(r.step), CSVNumber.format(r.loss), CSVNumber.format(r.accuracy),
-                                CSVNumber.format(r.gradientNorm), eigen[0], r.sharpnessAt?.rawValue ?? ""]
-                               + eigen.dropFirst())
+        text += CSVNumber.line(
+            [
+                String(r.step), CSVNumber.format(r.loss), CSVNumber.format(r.accuracy),
+                CSVNumber.format(r.gradientNorm), eigen[0], r.sharpnessAt?.rawValue ?? "",
+            ]
+                + eigen.dropFirst())
     }
 
     /// Drops the rows from `step` on (a resumed run writes them again).

@@ -18,8 +18,10 @@ struct TrackedCheckpoint<T: BLASScalar>: Codable {
     var trace: [TraceRecord]
     var tables: TrackingTables
 
-    init(config: String, finder: InstabilityFinderState<T>?, tracker: SelfStabilizationTrackerState?,
-         trace: [TraceRecord], tables: TrackingTables) {
+    init(
+        config: String, finder: InstabilityFinderState<T>?, tracker: SelfStabilizationTrackerState?,
+        trace: [TraceRecord], tables: TrackingTables
+    ) {
         self.config = config
         self.finder = finder
         self.tracker = tracker
@@ -41,8 +43,9 @@ struct TrackedCheckpoint<T: BLASScalar>: Codable {
 
     func write(to directory: RunDirectory) throws(ExperimentError) {
         let data: Data
-        do { data = try Self.encoder.encode(self) }
-        catch { throw .checkpoint(path: directory.path(Self.fileName), reason: "cannot encode: \(error)") }
+        do { data = try Self.encoder.encode(self) } catch {
+            throw .checkpoint(path: directory.path(Self.fileName), reason: "cannot encode: \(error)")
+        }
         try directory.write(Self.fileName, bytes: [UInt8](data))
     }
 
@@ -52,8 +55,9 @@ struct TrackedCheckpoint<T: BLASScalar>: Codable {
         let path = directory.path(fileName)
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let checkpoint: TrackedCheckpoint
-        do { checkpoint = try decoder.decode(TrackedCheckpoint.self, from: data) }
-        catch { throw .checkpoint(path: path, reason: "malformed (\(error))") }
+        do { checkpoint = try decoder.decode(TrackedCheckpoint.self, from: data) } catch {
+            throw .checkpoint(path: path, reason: "malformed (\(error))")
+        }
         guard checkpoint.config == configJSON, checkpoint.precision == T.precisionName else {
             throw .checkpoint(path: path, reason: "it belongs to another configuration or precision")
         }

@@ -31,9 +31,11 @@ extension EngineRun {
             state = resumedState
         } else {
             var finderState = checkpoint?.finder ?? InstabilityFinderState(theta: theta0)
-            let finder = InstabilityFinder(objective: objective, settings: InstabilityFinderSettings(
-                learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every), eigenvalueCount: c.sharpness.k,
-                tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor, eigensolverSeed: UInt64(c.model.seed)))
+            let finder = InstabilityFinder(
+                objective: objective,
+                settings: InstabilityFinderSettings(
+                    learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every), eigenvalueCount: c.sharpness.k,
+                    tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor, eigensolverSeed: UInt64(c.model.seed)))
             // The last checked state whose rows have all been emitted: where a stopped run resumes.
             var resumePoint = checkpoint?.finder
             let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
@@ -43,15 +45,17 @@ extension EngineRun {
                 if let checked {
                     resumePoint = checked
                     host.checkpointIfDue { () throws(ExperimentError) in
-                        try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
-                                              tables: tables).write(to: directory)
+                        try TrackedCheckpoint(
+                            config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
+                            tables: tables
+                        ).write(to: directory)
                     }
                 }
                 return .proceed
             }
-            guard case let .unstable(t0, thetaT0, _) = outcome else {
+            guard case .unstable(let t0, let thetaT0, _) = outcome else {
                 let reason: StopReason
-                if case let .stopped(r) = outcome { reason = r } else { reason = .error }
+                if case .stopped(let r) = outcome { reason = r } else { reason = .error }
                 if host.stopped {
                     // Rows after the resume point are computed again by the resumed run.
                     let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
@@ -60,9 +64,10 @@ extension EngineRun {
                 } else {
                     TrackedCheckpoint<T>.remove(from: directory)
                 }
-                return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
-                                         finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
-                                         resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
+                return try finishTracked(
+                    reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                    finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
+                    resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
             }
             try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
             state = clock.time(.tracking) {
@@ -79,8 +84,9 @@ extension EngineRun {
             }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
-            host.report(step: step.track.step, of: rowStart.startStep + c.track.steps, phase: "track",
-                        loss: step.track.gdLoss, sharpness: step.track.gdSharpness)
+            host.report(
+                step: step.track.step, of: rowStart.startStep + c.track.steps, phase: "track",
+                loss: step.track.gdLoss, sharpness: step.track.gdSharpness)
             return .proceed
         }
         if host.stopped {
@@ -89,11 +95,13 @@ extension EngineRun {
         } else {
             TrackedCheckpoint<T>.remove(from: directory)
         }
-        let summary = TrackingSummary(trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
-                                      learningRate: c.train.lr)
-        return try finishTracked(reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
-                                 trace: trace, tracking: (tables, summary), resumed: checkpoint != nil,
-                                 checkpointError: host.checkpointFailure, clock: &clock)
+        let summary = TrackingSummary(
+            trackStartStep: state.startStep, track: tables.track, lambda2: tables.lambda2,
+            learningRate: c.train.lr)
+        return try finishTracked(
+            reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta,
+            trace: trace, tracking: (tables, summary), resumed: checkpoint != nil,
+            checkpointError: host.checkpointFailure, clock: &clock)
     }
 
     /// The loss in Float64 for phase B (the training objective itself when it is Float64).
@@ -120,12 +128,16 @@ extension EngineRun {
         }
     }
 
-    private func finishTracked(reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
-                               tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
-                               checkpointError: String?, clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+    private func finishTracked(
+        reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable,
+        tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
+        checkpointError: String?, clock: inout WallClock
+    ) throws(ExperimentError) -> RunOutcome {
         let layout = objective.network.layout
-        let final: [UInt8] = tracking == nil ? parameterFile(finalTheta.map { T($0) }, layout: layout)
-                                             : parameterFile(finalTheta, layout: layout)
+        let final: [UInt8] =
+            tracking == nil
+            ? parameterFile(finalTheta.map { T($0) }, layout: layout)
+            : parameterFile(finalTheta, layout: layout)
         try directory.write("params-final.safetensors", bytes: final)
         var files = ["trace.csv": trace.text]
         if let tracking {
@@ -134,8 +146,9 @@ extension EngineRun {
         for (name, text) in files { try directory.write(name, text: text) }
         let summary = RunSummary(
             reason: reason, stepsDone: stepsDone,
-            eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: configuration.train.lr,
-                                       sharpnessAt: tracking == nil ? .midpoint : .iterate),
+            eos: EdgeOfStabilitySummary(
+                trace: trace.rows, learningRate: configuration.train.lr,
+                sharpnessAt: tracking == nil ? .midpoint : .iterate),
             tracking: tracking?.summary, timings: clock.timings, resumedFromCheckpoint: resumed,
             checkpointError: checkpointError)
         return try RunOutcome(writing: summary, files: files, to: directory)

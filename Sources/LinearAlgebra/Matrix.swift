@@ -17,8 +17,9 @@ public struct Matrix<T: BLASScalar>: Equatable, Sendable {
 
     /// Wraps row-major `storage` of exactly `rows * columns` elements.
     public init(rows: Int, columns: Int, storage: [T]) {
-        precondition(storage.count == rows * columns,
-                     "Matrix storage has \(storage.count) elements, shape [\(rows), \(columns)] needs \(rows * columns)")
+        precondition(
+            storage.count == rows * columns,
+            "Matrix storage has \(storage.count) elements, shape [\(rows), \(columns)] needs \(rows * columns)")
         self.rows = rows
         self.columns = columns
         self.storage = storage

@@ -12,21 +12,26 @@ public func multiply<T: BLASScalar>(
     let kb = transposeB ? b.columns : b.rows
     let n = transposeB ? b.rows : b.columns
     precondition(k == kb, "multiply: inner dimensions differ (\(k) vs \(kb))")
-    precondition(c.rows == m && c.columns == n,
-                 "multiply: output is [\(c.rows), \(c.columns)], expected [\(m), \(n)]")
+    precondition(
+        c.rows == m && c.columns == n,
+        "multiply: output is [\(c.rows), \(c.columns)], expected [\(m), \(n)]")
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if beta == 0 { for i in c.storage.indices { c.storage[i] = 0 } }
-        else if beta != 1 { for i in c.storage.indices { c.storage[i] *= beta } }
+        if beta == 0 {
+            for i in c.storage.indices { c.storage[i] = 0 }
+        } else if beta != 1 {
+            for i in c.storage.indices { c.storage[i] *= beta }
+        }
         return
     }
     a.storage.withUnsafeBufferPointer { pa in
         b.storage.withUnsafeBufferPointer { pb in
             c.storage.withUnsafeMutableBufferPointer { pc in
-                T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                       alpha: alpha, a: pa.baseAddress!, lda: a.columns,
-                       b: pb.baseAddress!, ldb: b.columns,
-                       beta: beta, c: pc.baseAddress!, ldc: n)
+                T.gemm(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    alpha: alpha, a: pa.baseAddress!, lda: a.columns,
+                    b: pb.baseAddress!, ldb: b.columns,
+                    beta: beta, c: pc.baseAddress!, ldc: n)
             }
         }
     }
@@ -56,8 +61,9 @@ public func multiply<T: BLASScalar>(
     a.storage.withUnsafeBufferPointer { pa in
         x.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
-                T.gemv(transpose: transpose, m: a.rows, n: a.columns, alpha: alpha,
-                       a: pa.baseAddress!, lda: a.columns, x: px.baseAddress!, beta: beta, y: py.baseAddress!)
+                T.gemv(
+                    transpose: transpose, m: a.rows, n: a.columns, alpha: alpha,
+                    a: pa.baseAddress!, lda: a.columns, x: px.baseAddress!, beta: beta, y: py.baseAddress!)
             }
         }
     }

@@ -93,7 +93,9 @@ public func dots<T: BLASScalar>(_ vectors: [[T]], count: Int, with y: [T], into 
 @inlinable
 public func addCombination<T: BLASScalar>(_ alphas: [T], of vectors: [[T]], count: Int, into y: inout [T], block: Int? = nil) {
     precondition(count <= vectors.count && count <= alphas.count, "addCombination: \(count) terms of \(vectors.count) vectors")
-    for l in 0..<count { precondition(vectors[l].count == y.count, "addCombination: vector \(l) has \(vectors[l].count) entries, y \(y.count)") }
+    for l in 0..<count {
+        precondition(vectors[l].count == y.count, "addCombination: vector \(l) has \(vectors[l].count) entries, y \(y.count)")
+    }
     let n = y.count
     y.withUnsafeMutableBufferPointer { py in
         var start = 0

@@ -82,7 +82,8 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         second: UnsafeMutableBufferPointer<T>, third: UnsafeMutableBufferPointer<T>
     ) {
         guard let zp = z.baseAddress, let vp = value.baseAddress, let sp = second.baseAddress,
-              let tp = third.baseAddress else { return }
+            let tp = third.baseAddress
+        else { return }
         let count = z.count
         switch self {
         case .tanh:

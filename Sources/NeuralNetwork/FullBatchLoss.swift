@@ -22,7 +22,7 @@ public final class FullBatchLoss<T: BLASScalar> {
     public let lossFunction: LossFunction
     /// n, the number of examples.
     public let count: Int
-    private let inputs: [T]   // X [n, d]
+    private let inputs: [T]  // X [n, d]
     private let targets: [T]  // Y [n, k]
 
     /// The θ of the cached passes, copied into our own buffer (holding the caller's array would
@@ -55,10 +55,12 @@ public final class FullBatchLoss<T: BLASScalar> {
     ///   - inputs: X, [n, d] with d = `network.inputDimension`.
     ///   - targets: Y, [n, k] with k = `network.outputDimension` (one-hot, or ±1 for logistic).
     public init(network: MultilayerPerceptron, loss: LossFunction, inputs: Matrix<T>, targets: Matrix<T>) {
-        precondition(inputs.columns == network.inputDimension,
-                     "inputs are [\(inputs.rows), \(inputs.columns)], the network takes \(network.inputDimension) features")
-        precondition(targets.rows == inputs.rows && targets.columns == network.outputDimension,
-                     "targets are [\(targets.rows), \(targets.columns)], expected [\(inputs.rows), \(network.outputDimension)]")
+        precondition(
+            inputs.columns == network.inputDimension,
+            "inputs are [\(inputs.rows), \(inputs.columns)], the network takes \(network.inputDimension) features")
+        precondition(
+            targets.rows == inputs.rows && targets.columns == network.outputDimension,
+            "targets are [\(targets.rows), \(targets.columns)], expected [\(inputs.rows), \(network.outputDimension)]")
         precondition(loss != .logistic || network.outputDimension == 1, "logistic loss needs one output")
         precondition(inputs.rows >= 1, "the batch is empty")
         self.network = network
@@ -160,14 +162,18 @@ public final class FullBatchLoss<T: BLASScalar> {
     /// without allocating.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
-    public func hessianVectorProductAndThirdDerivative(at theta: [T], _ u: [T], into hessianVector: inout [T],
-                                                       _ thirdDerivative: inout [T]) {
-        precondition(hessianVector.count == dimension && thirdDerivative.count == dimension,
-                     "outputs have \(hessianVector.count) and \(thirdDerivative.count) entries, the network \(dimension)")
+    public func hessianVectorProductAndThirdDerivative(
+        at theta: [T], _ u: [T], into hessianVector: inout [T],
+        _ thirdDerivative: inout [T]
+    ) {
+        precondition(
+            hessianVector.count == dimension && thirdDerivative.count == dimension,
+            "outputs have \(hessianVector.count) and \(thirdDerivative.count) entries, the network \(dimension)")
         hessianVector.withUnsafeMutableBufferPointer { g1 in
             thirdDerivative.withUnsafeMutableBufferPointer { g2 in
-                directionalDerivatives(at: theta, along: u, order: 2, hessianVector: g1.baseAddress!,
-                                       thirdDerivative: g2.baseAddress!)
+                directionalDerivatives(
+                    at: theta, along: u, order: 2, hessianVector: g1.baseAddress!,
+                    thirdDerivative: g2.baseAddress!)
             }
         }
     }
@@ -218,9 +224,10 @@ public final class FullBatchLoss<T: BLASScalar> {
                     let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
                     let z = z0[l].pointer
                     for i in 0..<n { (z + i * layer.outputs).update(from: th.baseAddress! + layer.biasOffset, count: layer.outputs) }
-                    T.gemm(transposeA: false, transposeB: true, m: n, n: layer.outputs, k: layer.inputs,
-                           alpha: 1, a: input, lda: layer.inputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
-                           beta: 1, c: z, ldc: layer.outputs)
+                    T.gemm(
+                        transposeA: false, transposeB: true, m: n, n: layer.outputs, k: layer.inputs,
+                        alpha: 1, a: input, lda: layer.inputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
+                        beta: 1, c: z, ldc: layer.outputs)
                     if l < layers.count - 1 {
                         network.activation.evaluate(z0[l].readOnly, value: a0[l].buffer, first: sigma1[l].buffer)
                     }
@@ -229,8 +236,9 @@ public final class FullBatchLoss<T: BLASScalar> {
         }
         let last = layers.count - 1
         lossAtOutputs = targets.withUnsafeBufferPointer { y in
-            LossAtOutputs(lossFunction, outputs: z0[last].readOnly, targets: y, n: n, k: network.outputDimension,
-                          gradient: delta0[last].buffer)
+            LossAtOutputs(
+                lossFunction, outputs: z0[last].readOnly, targets: y, n: n, k: network.outputDimension,
+                gradient: delta0[last].buffer)
         }
         forwardIsCurrent = true
     }
@@ -246,9 +254,10 @@ public final class FullBatchLoss<T: BLASScalar> {
             for layer in network.layout.layers.reversed() where layer.index > 0 {
                 let l = layer.index
                 // ∂L/∂A = δW, then δ_{l−1} = ∂L/∂A ⊙ σ'(Z)
-                T.gemm(transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
-                       alpha: 1, a: delta0[l].pointer, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
-                       beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
+                T.gemm(
+                    transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
+                    alpha: 1, a: delta0[l].pointer, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
+                    beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
                 let ga = gradA0[l - 1].pointer, s1 = sigma1[l - 1].pointer, d = delta0[l - 1].pointer
                 for i in 0..<(n * layer.inputs) { d[i] = ga[i] * s1[i] }
             }
@@ -267,9 +276,10 @@ public final class FullBatchLoss<T: BLASScalar> {
                 let l = layer.index
                 let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
                 let delta = UnsafePointer(delta0[l].pointer)
-                T.gemm(transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
-                       alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
-                       beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
+                T.gemm(
+                    transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
+                    alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
+                    beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
                 columnSums(delta, rows: n, columns: layer.outputs, into: g + layer.biasOffset)
             }
         }
@@ -282,16 +292,19 @@ public final class FullBatchLoss<T: BLASScalar> {
     private func prepareHigherDerivatives() {
         if higherDerivativesAreCurrent { return }
         for l in 0..<(network.layout.layers.count - 1) {
-            network.activation.evaluateHigher(z0[l].readOnly, value: a0[l].readOnly,
-                                              second: sigma2[l].buffer, third: sigma3[l].buffer)
+            network.activation.evaluateHigher(
+                z0[l].readOnly, value: a0[l].readOnly,
+                second: sigma2[l].buffer, third: sigma3[l].buffer)
         }
         higherDerivativesAreCurrent = true
     }
 
     /// The Taylor pass along u: writes g₁ = ∇²L·u and, for order 2, g₂ = ∇³L[u, u] ([N] each).
-    private func directionalDerivatives(at theta: [T], along u: [T], order: Int,
-                                        hessianVector g1: UnsafeMutablePointer<T>,
-                                        thirdDerivative g2: UnsafeMutablePointer<T>?) {
+    private func directionalDerivatives(
+        at theta: [T], along u: [T], order: Int,
+        hessianVector g1: UnsafeMutablePointer<T>,
+        thirdDerivative g2: UnsafeMutablePointer<T>?
+    ) {
         precondition(u.count == dimension, "direction has \(u.count) entries, the network \(dimension)")
         precondition(order == 1 || g2 != nil, "a second-order pass needs an output for ∇³L[u, u]")
         prepareDeltas(theta)
@@ -305,105 +318,120 @@ public final class FullBatchLoss<T: BLASScalar> {
         let second = order >= 2 ? secondOrderBuffers() : SecondOrderBuffers(z2: z1, a2: a1, delta2: delta1, gradA2: gradA1)
         let z2 = second.z2, a2 = second.a2, delta2 = second.delta2, gradA2 = second.gradA2
         theta.withUnsafeBufferPointer { th in
-        u.withUnsafeBufferPointer { uu in
-        inputs.withUnsafeBufferPointer { x in
-            let w = { (layer: ParameterLayout.Layer) in th.baseAddress! + layer.weightOffset }
-            let v = { (layer: ParameterLayout.Layer) in uu.baseAddress! + layer.weightOffset }
-            // Forward: Z₁ = A₁Wᵀ + A₀Vᵀ + 1cᵀ, Z₂ = A₂Wᵀ + 2A₁Vᵀ (the input X and θ's own
-            // second coefficient are constant, so layer 0 has A₁ = A₂ = 0 below it).
-            for layer in layers {
-                let l = layer.index, o = layer.outputs, i = layer.inputs
-                let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                let zz1 = z1[l].pointer
-                for r in 0..<n { (zz1 + r * o).update(from: uu.baseAddress! + layer.biasOffset, count: o) }
-                T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: input0, lda: i,
-                       b: v(layer), ldb: i, beta: 1, c: zz1, ldc: o)
-                if l > 0 {
-                    T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a1[l - 1].pointer, lda: i,
-                           b: w(layer), ldb: i, beta: 1, c: zz1, ldc: o)
-                }
-                if order >= 2 {
-                    let zz2 = z2[l].pointer
-                    if l == 0 {
-                        zz2.update(repeating: 0, count: n * o)
-                    } else {
-                        T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a2[l - 1].pointer, lda: i,
-                               b: w(layer), ldb: i, beta: 0, c: zz2, ldc: o)
-                        T.gemm(transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 2, a: a1[l - 1].pointer, lda: i,
-                               b: v(layer), ldb: i, beta: 1, c: zz2, ldc: o)
+            u.withUnsafeBufferPointer { uu in
+                inputs.withUnsafeBufferPointer { x in
+                    let w = { (layer: ParameterLayout.Layer) in th.baseAddress! + layer.weightOffset }
+                    let v = { (layer: ParameterLayout.Layer) in uu.baseAddress! + layer.weightOffset }
+                    // Forward: Z₁ = A₁Wᵀ + A₀Vᵀ + 1cᵀ, Z₂ = A₂Wᵀ + 2A₁Vᵀ (the input X and θ's own
+                    // second coefficient are constant, so layer 0 has A₁ = A₂ = 0 below it).
+                    for layer in layers {
+                        let l = layer.index, o = layer.outputs, i = layer.inputs
+                        let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                        let zz1 = z1[l].pointer
+                        for r in 0..<n { (zz1 + r * o).update(from: uu.baseAddress! + layer.biasOffset, count: o) }
+                        T.gemm(
+                            transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: input0, lda: i,
+                            b: v(layer), ldb: i, beta: 1, c: zz1, ldc: o)
+                        if l > 0 {
+                            T.gemm(
+                                transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a1[l - 1].pointer, lda: i,
+                                b: w(layer), ldb: i, beta: 1, c: zz1, ldc: o)
+                        }
+                        if order >= 2 {
+                            let zz2 = z2[l].pointer
+                            if l == 0 {
+                                zz2.update(repeating: 0, count: n * o)
+                            } else {
+                                T.gemm(
+                                    transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a2[l - 1].pointer, lda: i,
+                                    b: w(layer), ldb: i, beta: 0, c: zz2, ldc: o)
+                                T.gemm(
+                                    transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 2, a: a1[l - 1].pointer, lda: i,
+                                    b: v(layer), ldb: i, beta: 1, c: zz2, ldc: o)
+                            }
+                        }
+                        if l < last {
+                            let s1 = sigma1[l].pointer, s2 = sigma2[l].pointer
+                            let aa1 = a1[l].pointer, zz2 = z2[l].pointer, aa2 = a2[l].pointer
+                            for e in 0..<(n * o) {
+                                aa1[e] = s1[e] * zz1[e]
+                                if order >= 2 { aa2[e] = s2[e] * zz1[e] * zz1[e] + s1[e] * zz2[e] }
+                            }
+                        }
                     }
-                }
-                if l < last {
-                    let s1 = sigma1[l].pointer, s2 = sigma2[l].pointer
-                    let aa1 = a1[l].pointer, zz2 = z2[l].pointer, aa2 = a2[l].pointer
-                    for e in 0..<(n * o) {
-                        aa1[e] = s1[e] * zz1[e]
-                        if order >= 2 { aa2[e] = s2[e] * zz1[e] * zz1[e] + s1[e] * zz2[e] }
-                    }
-                }
-            }
-            // Output: δ₁ = ∇²ℓ[F₁], δ₂ = ∇²ℓ[F₂] + ∇³ℓ[F₁, F₁].
-            lossAtOutputs!.directional(z1[last].readOnly, thirdOrderAlong: nil, into: delta1[last].buffer)
-            if order >= 2 {
-                lossAtOutputs!.directional(z2[last].readOnly, thirdOrderAlong: z1[last].readOnly, into: delta2[last].buffer)
-            }
-            // Backward.
-            for layer in layers.reversed() {
-                let l = layer.index, o = layer.outputs, i = layer.inputs
-                let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                let d0 = UnsafePointer(delta0[l].pointer), d1 = UnsafePointer(delta1[l].pointer)
-                let gw1 = g1p.baseAddress! + layer.weightOffset
-                // (∂L/∂W)₁ = δ₁ᵀA₀ + δ₀ᵀA₁
-                T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d1, lda: o,
-                       b: input0, ldb: i, beta: 0, c: gw1, ldc: i)
-                if l > 0 {
-                    T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
-                           b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw1, ldc: i)
-                }
-                columnSums(d1, rows: n, columns: o, into: g1p.baseAddress! + layer.biasOffset)
-                if order >= 2 {
-                    // (∂L/∂W)₂ = δ₂ᵀA₀ + 2δ₁ᵀA₁ + δ₀ᵀA₂
-                    let d2 = UnsafePointer(delta2[l].pointer)
-                    let gw2 = g2p.baseAddress! + layer.weightOffset
-                    T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d2, lda: o,
-                           b: input0, ldb: i, beta: 0, c: gw2, ldc: i)
-                    if l > 0 {
-                        T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 2, a: d1, lda: o,
-                               b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
-                        T.gemm(transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
-                               b: a2[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
-                    }
-                    columnSums(d2, rows: n, columns: o, into: g2p.baseAddress! + layer.biasOffset)
-                }
-                guard l > 0 else { continue }
-                // (∂L/∂A)₁ = δ₁W + δ₀V;  (∂L/∂A)₂ = δ₂W + 2δ₁V
-                let ga1 = gradA1[l - 1].pointer
-                T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d1, lda: o,
-                       b: w(layer), ldb: i, beta: 0, c: ga1, ldc: i)
-                T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d0, lda: o,
-                       b: v(layer), ldb: i, beta: 1, c: ga1, ldc: i)
-                let ga2 = gradA2[l - 1].pointer
-                if order >= 2 {
-                    T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: delta2[l].pointer, lda: o,
-                           b: w(layer), ldb: i, beta: 0, c: ga2, ldc: i)
-                    T.gemm(transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 2, a: d1, lda: o,
-                           b: v(layer), ldb: i, beta: 1, c: ga2, ldc: i)
-                }
-                // δ = ∂L/∂A ⊙ σ'(Z) with σ'(Z)₁ = σ''Z₁ and σ'(Z)₂ = σ'''Z₁² + σ''Z₂.
-                let ga0 = gradA0[l - 1].pointer
-                let s1 = sigma1[l - 1].pointer, s2 = sigma2[l - 1].pointer, s3 = sigma3[l - 1].pointer
-                let zz1 = z1[l - 1].pointer, zz2 = z2[l - 1].pointer
-                let dd1 = delta1[l - 1].pointer, dd2 = delta2[l - 1].pointer
-                for e in 0..<(n * i) {
-                    let sp1 = s2[e] * zz1[e]
-                    dd1[e] = ga1[e] * s1[e] + ga0[e] * sp1
+                    // Output: δ₁ = ∇²ℓ[F₁], δ₂ = ∇²ℓ[F₂] + ∇³ℓ[F₁, F₁].
+                    lossAtOutputs!.directional(z1[last].readOnly, thirdOrderAlong: nil, into: delta1[last].buffer)
                     if order >= 2 {
-                        let sp2 = s3[e] * zz1[e] * zz1[e] + s2[e] * zz2[e]
-                        dd2[e] = ga2[e] * s1[e] + 2 * ga1[e] * sp1 + ga0[e] * sp2
+                        lossAtOutputs!.directional(z2[last].readOnly, thirdOrderAlong: z1[last].readOnly, into: delta2[last].buffer)
+                    }
+                    // Backward.
+                    for layer in layers.reversed() {
+                        let l = layer.index, o = layer.outputs, i = layer.inputs
+                        let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
+                        let d0 = UnsafePointer(delta0[l].pointer), d1 = UnsafePointer(delta1[l].pointer)
+                        let gw1 = g1p.baseAddress! + layer.weightOffset
+                        // (∂L/∂W)₁ = δ₁ᵀA₀ + δ₀ᵀA₁
+                        T.gemm(
+                            transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d1, lda: o,
+                            b: input0, ldb: i, beta: 0, c: gw1, ldc: i)
+                        if l > 0 {
+                            T.gemm(
+                                transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
+                                b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw1, ldc: i)
+                        }
+                        columnSums(d1, rows: n, columns: o, into: g1p.baseAddress! + layer.biasOffset)
+                        if order >= 2 {
+                            // (∂L/∂W)₂ = δ₂ᵀA₀ + 2δ₁ᵀA₁ + δ₀ᵀA₂
+                            let d2 = UnsafePointer(delta2[l].pointer)
+                            let gw2 = g2p.baseAddress! + layer.weightOffset
+                            T.gemm(
+                                transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d2, lda: o,
+                                b: input0, ldb: i, beta: 0, c: gw2, ldc: i)
+                            if l > 0 {
+                                T.gemm(
+                                    transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 2, a: d1, lda: o,
+                                    b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
+                                T.gemm(
+                                    transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
+                                    b: a2[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
+                            }
+                            columnSums(d2, rows: n, columns: o, into: g2p.baseAddress! + layer.biasOffset)
+                        }
+                        guard l > 0 else { continue }
+                        // (∂L/∂A)₁ = δ₁W + δ₀V;  (∂L/∂A)₂ = δ₂W + 2δ₁V
+                        let ga1 = gradA1[l - 1].pointer
+                        T.gemm(
+                            transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d1, lda: o,
+                            b: w(layer), ldb: i, beta: 0, c: ga1, ldc: i)
+                        T.gemm(
+                            transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d0, lda: o,
+                            b: v(layer), ldb: i, beta: 1, c: ga1, ldc: i)
+                        let ga2 = gradA2[l - 1].pointer
+                        if order >= 2 {
+                            T.gemm(
+                                transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: delta2[l].pointer, lda: o,
+                                b: w(layer), ldb: i, beta: 0, c: ga2, ldc: i)
+                            T.gemm(
+                                transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 2, a: d1, lda: o,
+                                b: v(layer), ldb: i, beta: 1, c: ga2, ldc: i)
+                        }
+                        // δ = ∂L/∂A ⊙ σ'(Z) with σ'(Z)₁ = σ''Z₁ and σ'(Z)₂ = σ'''Z₁² + σ''Z₂.
+                        let ga0 = gradA0[l - 1].pointer
+                        let s1 = sigma1[l - 1].pointer, s2 = sigma2[l - 1].pointer, s3 = sigma3[l - 1].pointer
+                        let zz1 = z1[l - 1].pointer, zz2 = z2[l - 1].pointer
+                        let dd1 = delta1[l - 1].pointer, dd2 = delta2[l - 1].pointer
+                        for e in 0..<(n * i) {
+                            let sp1 = s2[e] * zz1[e]
+                            dd1[e] = ga1[e] * s1[e] + ga0[e] * sp1
+                            if order >= 2 {
+                                let sp2 = s3[e] * zz1[e] * zz1[e] + s2[e] * zz2[e]
+                                dd2[e] = ga2[e] * s1[e] + 2 * ga1[e] * sp1 + ga0[e] * sp2
+                            }
+                        }
                     }
                 }
             }
-        }}}
+        }
     }
 }
 

@@ -27,8 +27,10 @@ struct LossAtOutputs<T: BLASScalar> {
     private var auxiliary: [T]
 
     /// Evaluates at F (`outputs`, [n, k]) with targets Y and writes G₀ into `gradient` ([n, k]).
-    init(_ function: LossFunction, outputs: UnsafeBufferPointer<T>, targets: UnsafeBufferPointer<T>,
-         n: Int, k: Int, gradient: UnsafeMutableBufferPointer<T>) {
+    init(
+        _ function: LossFunction, outputs: UnsafeBufferPointer<T>, targets: UnsafeBufferPointer<T>,
+        n: Int, k: Int, gradient: UnsafeMutableBufferPointer<T>
+    ) {
         self.function = function
         self.n = n
         self.k = k
@@ -85,8 +87,10 @@ struct LossAtOutputs<T: BLASScalar> {
 
     /// out ← ∇²ℓ(F)[H] + (third ? ∇³ℓ(F)[H₁, H₁] : 0) — with `h` the direction H and `h1` the
     /// first-order direction H₁ (used only for the third-order term).
-    func directional(_ h: UnsafeBufferPointer<T>, thirdOrderAlong h1: UnsafeBufferPointer<T>?,
-                     into out: UnsafeMutableBufferPointer<T>) {
+    func directional(
+        _ h: UnsafeBufferPointer<T>, thirdOrderAlong h1: UnsafeBufferPointer<T>?,
+        into out: UnsafeMutableBufferPointer<T>
+    ) {
         let invN = 1 / T(n)
         switch function {
         case .mse, .catMSE:

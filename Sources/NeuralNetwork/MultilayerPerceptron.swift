@@ -11,8 +11,9 @@ public struct MultilayerPerceptron: Sendable, Equatable {
     public let layout: ParameterLayout
 
     public init(inputDimension: Int, depth: Int, width: Int, outputDimension: Int, activation: Activation) {
-        precondition(inputDimension >= 1 && outputDimension >= 1 && depth >= 0 && (depth == 0 || width >= 1),
-                     "MultilayerPerceptron: invalid sizes")
+        precondition(
+            inputDimension >= 1 && outputDimension >= 1 && depth >= 0 && (depth == 0 || width >= 1),
+            "MultilayerPerceptron: invalid sizes")
         self.inputDimension = inputDimension
         self.depth = depth
         self.width = width

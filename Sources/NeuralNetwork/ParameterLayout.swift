@@ -32,8 +32,9 @@ public struct ParameterLayout: Sendable, Equatable {
         var layers: [Layer] = []
         var offset = 0
         for i in 0..<(sizes.count - 1) {
-            let layer = Layer(index: i, inputs: sizes[i], outputs: sizes[i + 1],
-                              weightOffset: offset, biasOffset: offset + sizes[i] * sizes[i + 1])
+            let layer = Layer(
+                index: i, inputs: sizes[i], outputs: sizes[i + 1],
+                weightOffset: offset, biasOffset: offset + sizes[i] * sizes[i + 1])
             layers.append(layer)
             offset = layer.biasOffset + layer.outputs
         }
@@ -43,11 +44,15 @@ public struct ParameterLayout: Sendable, Equatable {
 
     /// Every weight and bias as a named slice, in θ order.
     public var slices: [Slice] {
-        layers.flatMap { l in [
-            Slice(name: "layers.\(l.index).weight", shape: [l.outputs, l.inputs],
-                  range: l.weightOffset..<(l.weightOffset + l.weightCount)),
-            Slice(name: "layers.\(l.index).bias", shape: [l.outputs],
-                  range: l.biasOffset..<(l.biasOffset + l.outputs)),
-        ] }
+        layers.flatMap { l in
+            [
+                Slice(
+                    name: "layers.\(l.index).weight", shape: [l.outputs, l.inputs],
+                    range: l.weightOffset..<(l.weightOffset + l.weightCount)),
+                Slice(
+                    name: "layers.\(l.index).bias", shape: [l.outputs],
+                    range: l.biasOffset..<(l.biasOffset + l.outputs)),
+            ]
+        }
     }
 }

@@ -74,8 +74,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var checkpointError: String?
 
     /// A summary with the given ending and every other field nil (empty timings).
-    public init(stopReason: RunStopReason, stepsDone: Int, timings: [String: Double] = [:],
-                version: String? = ToolVersion.current, resumedFromCheckpoint: Bool = false, blasThreads: Int? = nil) {
+    public init(
+        stopReason: RunStopReason, stepsDone: Int, timings: [String: Double] = [:],
+        version: String? = ToolVersion.current, resumedFromCheckpoint: Bool = false, blasThreads: Int? = nil
+    ) {
         self.stopReason = stopReason
         self.stepsDone = stepsDone
         self.timings = timings
@@ -116,8 +118,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
 
         /// The EoS summary fields (with the tracking ones), in the contract's order: the last
         /// columns of `eos export --format csv` and of a report's `summary.csv`.
-        public static let edgeOfStability: [Field] = Array(allCases[allCases.firstIndex(of: .twoOverEta)!
-            ... allCases.firstIndex(of: .lambda2MaxRatio)!])
+        public static let edgeOfStability: [Field] = Array(
+            allCases[allCases.firstIndex(of: .twoOverEta)!...allCases.firstIndex(of: .lambda2MaxRatio)!])
     }
 
     /// The value of one field as written (null where it does not apply or is not finite).
@@ -171,9 +173,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
             throw .invalid(field: Field.stopReason.rawValue, value: JSONValue.string(reasonText).description)
         }
         guard let steps = try reader.integer(.stepsDone) else { throw .missing(Field.stepsDone.rawValue) }
-        self.init(stopReason: reason, stepsDone: steps, version: try reader.string(.version),
-                  resumedFromCheckpoint: try reader.bool(.resumedFromCheckpoint) ?? false,
-                  blasThreads: try reader.integer(.blasThreads))
+        self.init(
+            stopReason: reason, stepsDone: steps, version: try reader.string(.version),
+            resumedFromCheckpoint: try reader.bool(.resumedFromCheckpoint) ?? false,
+            blasThreads: try reader.integer(.blasThreads))
         twoOverEta = try reader.number(.twoOverEta)
         if let at = try reader.string(.sharpnessAt) {
             guard let point = RunConfiguration.SharpnessPoint(rawValue: at) else {

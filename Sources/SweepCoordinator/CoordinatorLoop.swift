@@ -31,9 +31,10 @@ public final class CoordinatorLoop {
     /// security unless `insecure`; CURVE refusals — unknown keys, seen by ZAP, and plain
     /// connections, seen by a socket monitor — are logged and journaled (`worker_refused`) under
     /// the state machine's rate limit.
-    public init(machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
-                insecure: Bool = false, log: @escaping @Sendable (String) -> Void) throws(CoordinatorError)
-    {
+    public init(
+        machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
+        insecure: Bool = false, log: @escaping @Sendable (String) -> Void
+    ) throws(CoordinatorError) {
         self.machine = machine
         self.endpoint = endpoint
         self.log = log
@@ -74,9 +75,10 @@ public final class CoordinatorLoop {
     /// so that every worker hears SHUTDOWN) or `shouldStop` returns true (then workers are told
     /// SHUTDOWN stopping). `onTick` is called after every clock tick (progress display).
     /// - Returns: true when the sweep finished.
-    public func run(grace: Double? = nil, shouldStop: () -> Bool,
-                    onTick: (CoordinatorStateMachine) -> Void = { _ in }) throws(CoordinatorError) -> Bool
-    {
+    public func run(
+        grace: Double? = nil, shouldStop: () -> Bool,
+        onTick: (CoordinatorStateMachine) -> Void = { _ in }
+    ) throws(CoordinatorError) -> Bool {
         let grace = grace ?? machine.settings.heartbeatInterval * 2
         let tickInterval = min(0.25, machine.settings.heartbeatInterval / 4)
         var poller = ZMQPoller()
@@ -103,7 +105,7 @@ public final class CoordinatorLoop {
                 _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
                 var handled = 0
                 while handled < Self.maxMessagesPerTurn, now - lastTick < tickInterval,
-                      let frames = try socket.tryReceive()
+                    let frames = try socket.tryReceive()
                 {
                     handled += 1
                     now = Self.now()

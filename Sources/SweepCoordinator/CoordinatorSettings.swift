@@ -11,10 +11,13 @@ public struct CoordinatorSettings: Equatable, Sendable {
     /// Seconds between task checkpoints, > 0 (travels to workers in WELCOME and TASK).
     public var checkpointEvery: Double
 
-    public init(maxAttempts: Int = SweepDefaults.maxAttempts, heartbeatInterval: Double = SweepDefaults.heartbeatInterval,
-                liveness: Int = SweepDefaults.liveness, checkpointEvery: Double = SweepDefaults.checkpointEvery) {
-        precondition(maxAttempts >= 1 && heartbeatInterval > 0 && liveness >= 1 && checkpointEvery > 0,
-                     "CoordinatorSettings: maxAttempts ≥ 1, heartbeatInterval > 0, liveness ≥ 1, checkpointEvery > 0")
+    public init(
+        maxAttempts: Int = SweepDefaults.maxAttempts, heartbeatInterval: Double = SweepDefaults.heartbeatInterval,
+        liveness: Int = SweepDefaults.liveness, checkpointEvery: Double = SweepDefaults.checkpointEvery
+    ) {
+        precondition(
+            maxAttempts >= 1 && heartbeatInterval > 0 && liveness >= 1 && checkpointEvery > 0,
+            "CoordinatorSettings: maxAttempts ≥ 1, heartbeatInterval > 0, liveness ≥ 1, checkpointEvery > 0")
         self.maxAttempts = maxAttempts
         self.heartbeatInterval = heartbeatInterval
         self.liveness = liveness
@@ -23,8 +26,9 @@ public struct CoordinatorSettings: Equatable, Sendable {
 
     /// The settings of a sweep specification.
     public init(_ specification: SweepSpecification) {
-        self.init(maxAttempts: specification.maxAttempts, heartbeatInterval: specification.heartbeatInterval,
-                  liveness: specification.liveness, checkpointEvery: specification.checkpointEvery)
+        self.init(
+            maxAttempts: specification.maxAttempts, heartbeatInterval: specification.heartbeatInterval,
+            liveness: specification.liveness, checkpointEvery: specification.checkpointEvery)
     }
 
     /// Seconds a lease (and a silent worker) lasts without traffic: heartbeat_interval × liveness.

@@ -93,16 +93,22 @@ public final class CoordinatorStateMachine {
             ignored.insert(routingID, now: now)
             let name = sessions[routingID]?.name ?? WorkerSession.anonymousName(routingID)
             forget(routingID)
-            return try complain(EventKind.protocolError, worker: name,
-                                "\(name): \(error.description); ignoring this sender for \(Int(Limits.ignoreSeconds)) s", now: now)
+            return try complain(
+                EventKind.protocolError, worker: name,
+                "\(name): \(error.description); ignoring this sender for \(Int(Limits.ignoreSeconds)) s", now: now)
         }
         var actions: [CoordinatorAction] = []
         if sessions[routingID] == nil {
-            sessions[routingID] = WorkerSession(name: WorkerSession.anonymousName(routingID), since: now, lastHeard: now,
-                                                lastHeartbeatSent: now)
-            actions.append(.send(to: routingID, .welcome(.init(
-                heartbeatInterval: settings.heartbeatInterval, liveness: settings.liveness,
-                checkpointEvery: settings.checkpointEvery))))
+            sessions[routingID] = WorkerSession(
+                name: WorkerSession.anonymousName(routingID), since: now, lastHeard: now,
+                lastHeartbeatSent: now)
+            actions.append(
+                .send(
+                    to: routingID,
+                    .welcome(
+                        .init(
+                            heartbeatInterval: settings.heartbeatInterval, liveness: settings.liveness,
+                            checkpointEvery: settings.checkpointEvery))))
             forgetOldestAnonymousSession()
         }
         sessions[routingID]?.lastHeard = now
@@ -146,15 +152,20 @@ public final class CoordinatorStateMachine {
             for (id, lease) in leases where keys.contains(lease.taskKey) { leases[id] = nil }
             for key in expired {
                 let state = try journal.task(key: key)?.state
-                actions.append(.log("lease of task \(key.prefix(16)) expired: task \(state == .failed ? "failed (max_attempts reached)" : "queued again")"))
+                actions.append(
+                    .log(
+                        "lease of task \(key.prefix(16)) expired: task \(state == .failed ? "failed (max_attempts reached)" : "queued again")"
+                    ))
             }
         }
         for (routingID, session) in sessions where now - session.lastHeard > settings.leaseDuration {
             forget(routingID)
             guard session.introduced else { continue }
             actions.append(.log("\(session.name) went silent for \(settings.leaseDuration) s: forgotten"))
-            try journal.record(event: JournalEvent(time: now, kind: EventKind.workerLost, worker: session.name,
-                                                   detail: "no message for \(now - session.lastHeard) s"))
+            try journal.record(
+                event: JournalEvent(
+                    time: now, kind: EventKind.workerLost, worker: session.name,
+                    detail: "no message for \(now - session.lastHeard) s"))
         }
         ignored.forgetExpired(now: now)
         if let suppressed = complaints.takeSuppressed(now: now) {
@@ -191,9 +202,10 @@ public final class CoordinatorStateMachine {
         if let session = sessions[routingID], !session.introduced {
             sessions[routingID]?.introduced = true
             sessions[routingID]?.name = ready.worker
-            try journal.record(event: JournalEvent(
-                time: now, kind: EventKind.workerJoined, worker: ready.worker,
-                detail: "host \(ready.host), pid \(ready.pid), \(ready.threads) threads, holds \(ready.heldResults.count) results"))
+            try journal.record(
+                event: JournalEvent(
+                    time: now, kind: EventKind.workerJoined, worker: ready.worker,
+                    detail: "host \(ready.host), pid \(ready.pid), \(ready.threads) threads, holds \(ready.heldResults.count) results"))
             actions.append(.log("\(ready.worker) joined (host \(ready.host), pid \(ready.pid), \(ready.threads) threads)"))
         }
         for key in ready.heldResults where try journal.task(key: key)?.summaryJSON != nil {
@@ -256,13 +268,14 @@ public final class CoordinatorStateMachine {
         let outcome = try journal.complete(
             taskKey: result.taskKey, leaseID: result.leaseID, summaryJSON: result.summary, files: result.files,
             resumed: result.resumedFromCheckpoint, now: now)
-        let what = switch outcome {
-        case .accepted: "recorded"
-        case .acceptedLate: "recorded (late: its lease was no longer current)"
-        case .duplicate: "ignored (the task already has a result)"
-        case .unknownTask: "ignored (no such task in this journal)"
-        case .refused: "refused (its lease was never granted for this task)"
-        }
+        let what =
+            switch outcome {
+            case .accepted: "recorded"
+            case .acceptedLate: "recorded (late: its lease was no longer current)"
+            case .duplicate: "ignored (the task already has a result)"
+            case .unknownTask: "ignored (no such task in this journal)"
+            case .refused: "refused (its lease was never granted for this task)"
+            }
         let log = CoordinatorAction.log("result of task \(task) from \(worker): \(what)")
         return outcome == .refused ? [log] : [.send(to: routingID, .ack(taskKey: result.taskKey)), log]
     }
@@ -274,13 +287,15 @@ public final class CoordinatorStateMachine {
             return try complainForeign("FAIL", taskKey: failure.taskKey, from: routingID, now: now)
         }
         leases[failure.leaseID] = nil
-        let outcome = try journal.fail(taskKey: lease.taskKey, leaseID: lease.leaseID, error: failure.error,
-                                       maxAttempts: settings.maxAttempts, now: now)
-        let what = switch outcome {
-        case .requeued(let attempts): "attempt \(attempts) failed, queued again"
-        case .failed(let attempts): "failed after \(attempts) attempts"
-        case .ignored: "ignored (lease no longer current)"
-        }
+        let outcome = try journal.fail(
+            taskKey: lease.taskKey, leaseID: lease.leaseID, error: failure.error,
+            maxAttempts: settings.maxAttempts, now: now)
+        let what =
+            switch outcome {
+            case .requeued(let attempts): "attempt \(attempts) failed, queued again"
+            case .failed(let attempts): "failed after \(attempts) attempts"
+            case .ignored: "ignored (lease no longer current)"
+            }
         return [.log("task \(failure.taskKey.prefix(16)) \(what): \(failure.error)")]
     }
 
@@ -345,7 +360,8 @@ public final class CoordinatorStateMachine {
         let holders = Set(leases.values.map(\.routingID))
         let anonymous = sessions.filter { !$0.value.introduced && !holders.contains($0.key) }
         guard anonymous.count > Limits.anonymousSessions,
-              let oldest = anonymous.min(by: { $0.value.since < $1.value.since })?.key else { return }
+            let oldest = anonymous.min(by: { $0.value.since < $1.value.since })?.key
+        else { return }
         sessions[oldest] = nil
     }
 
@@ -360,9 +376,10 @@ public final class CoordinatorStateMachine {
     }
 
     /// Logs and journals `line` unless the rate limit holds it back (then it is counted).
-    private func complain(_ kind: JournalEvent.Kind, worker: String?, _ line: String, taskKey: String? = nil,
-                          now: Double) throws(JournalError) -> [CoordinatorAction]
-    {
+    private func complain(
+        _ kind: JournalEvent.Kind, worker: String?, _ line: String, taskKey: String? = nil,
+        now: Double
+    ) throws(JournalError) -> [CoordinatorAction] {
         guard complaints.admit(now: now) else { return [] }
         try journal.record(event: JournalEvent(time: now, kind: kind, taskKey: taskKey, worker: worker, detail: line))
         return [.log(line)]
@@ -377,15 +394,17 @@ extension CoordinatorStateMachine {
     public func stop(now: Double) throws(JournalError) -> [CoordinatorAction] {
         var actions: [CoordinatorAction] = []
         for (_, lease) in leases.sorted(by: { $0.value.taskKey < $1.value.taskKey }) {
-            if try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.leaseID, reason: "coordinator stopping",
-                                    now: now)
+            if try journal.giveBack(
+                taskKey: lease.taskKey, leaseID: lease.leaseID, reason: "coordinator stopping",
+                now: now)
             {
                 actions.append(.log("task \(lease.taskKey.prefix(16)) given back (coordinator stopping), queued again"))
             }
         }
         leases = [:]
-        return actions + sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }).map {
-            .send(to: $0, .shutdown(.stopping))
-        }
+        return actions
+            + sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }).map {
+                .send(to: $0, .shutdown(.stopping))
+            }
     }
 }

@@ -10,8 +10,10 @@ extension SweepJournal {
         try synchronize(
             sweepName: specification.name, specText: specText, toolVersion: toolVersion,
             tasks: specification.tasks.map { task in
-                let grid = JSONValue.object(Dictionary(task.gridValues.map { ($0.key, $0.value) },
-                                                       uniquingKeysWith: { first, _ in first }))
+                let grid = JSONValue.object(
+                    Dictionary(
+                        task.gridValues.map { ($0.key, $0.value) },
+                        uniquingKeysWith: { first, _ in first }))
                 return (key: task.key, configJSON: task.configuration.resolvedJSON(), gridJSON: canonicalJSON(grid))
             },
             now: now)

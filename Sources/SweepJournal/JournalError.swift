@@ -25,31 +25,31 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .inUse(path, pid, host):
+        case .inUse(let path, let pid, let host):
             let holder = pid.map { "coordinator pid \($0) on host \(host ?? "?")" } ?? "another coordinator"
             return "journal \(path) is in use by \(holder): stop that coordinator (or wait for it to end), "
                 + "or give this sweep another --journal"
-        case let .notAJournal(path, reason):
+        case .notAJournal(let path, let reason):
             return "\(path) is not a sweep journal (\(oneLine(reason))): pass the journal.sqlite of a sweep, "
                 + "or move this file away to start a new journal"
-        case let .damaged(path, problem):
+        case .damaged(let path, let problem):
             return "journal \(path) is damaged (\(oneLine(problem))): restore it from a backup, "
                 + "or move it away to start the sweep over"
-        case let .unsupportedVersion(path, found, supported):
+        case .unsupportedVersion(let path, let found, let supported):
             return "journal \(path) has schema version \(found), this eos reads version \(supported): "
                 + "use the eos that wrote it"
-        case let .missing(path):
+        case .missing(let path):
             return "no journal at \(path): check the path (a sweep writes <out>/journal.sqlite)"
-        case let .otherSweep(path, journalSweep, requested):
+        case .otherSweep(let path, let journalSweep, let requested):
             return "journal \(path) holds sweep '\(journalSweep)', not '\(requested)': "
                 + "give this sweep another --out or --journal"
-        case let .invalidTaskKey(path, key, reason):
+        case .invalidTaskKey(let path, let key, let reason):
             return "task key '\(key)' for journal \(path) \(reason): task keys are unique 64-hex SHA-256 digests"
-        case let .readOnly(path):
+        case .readOnly(let path):
             return "journal \(path) was opened read-only: open it as coordinator to change it"
-        case let .lockFile(path, call, errno):
+        case .lockFile(let path, let call, let errno):
             return "\(call) on lock file \(path) failed (errno \(errno)): check that its folder is writable"
-        case let .database(path, message):
+        case .database(let path, let message):
             return "journal \(path): SQLite error: \(oneLine(message))"
         }
     }

@@ -12,8 +12,10 @@ public struct JournalEvent: Equatable, Sendable {
     /// Free text, one line.
     public var detail: String?
 
-    public init(id: Int64? = nil, time: Double, kind: Kind, taskKey: String? = nil,
-                worker: String? = nil, detail: String? = nil) {
+    public init(
+        id: Int64? = nil, time: Double, kind: Kind, taskKey: String? = nil,
+        worker: String? = nil, detail: String? = nil
+    ) {
         self.id = id
         self.time = time
         self.kind = kind

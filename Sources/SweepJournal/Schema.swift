@@ -30,7 +30,7 @@ enum Schema {
                 SELECT substr(detail, 7, 32), task_key, coalesce(worker, '?'), time FROM event
                 WHERE kind = 'task_leased' AND task_key IN (SELECT key FROM task)
                     AND detail GLOB 'lease \(String(repeating: "[0-9a-f]", count: 32)),*';
-            """,
+            """
     ]
 
     static let leaseTable = """

@@ -12,12 +12,14 @@ extension SweepJournal {
     public func events(taskKey: String? = nil) throws(JournalError) -> [JournalEvent] {
         try read { db in
             let sql = "SELECT id, time, kind, task_key, worker, detail FROM event"
-            let rows = try taskKey.map {
-                try Row.fetchAll(db, sql: sql + " WHERE task_key = ? ORDER BY id", arguments: [$0])
-            } ?? Row.fetchAll(db, sql: sql + " ORDER BY id")
+            let rows =
+                try taskKey.map {
+                    try Row.fetchAll(db, sql: sql + " WHERE task_key = ? ORDER BY id", arguments: [$0])
+                } ?? Row.fetchAll(db, sql: sql + " ORDER BY id")
             return rows.map {
-                JournalEvent(id: $0["id"], time: $0["time"], kind: JournalEvent.Kind(rawValue: $0["kind"]),
-                             taskKey: $0["task_key"], worker: $0["worker"], detail: $0["detail"])
+                JournalEvent(
+                    id: $0["id"], time: $0["time"], kind: JournalEvent.Kind(rawValue: $0["kind"]),
+                    taskKey: $0["task_key"], worker: $0["worker"], detail: $0["detail"])
             }
         }
     }

@@ -15,22 +15,27 @@ extension SweepJournal {
         let leaseID = Self.newLeaseID()
         let deadline = now + leaseDuration
         return try write { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
-                        worker = :worker, started = :now, finished = NULL
-                    WHERE key = (SELECT key FROM task WHERE state = 'queued' ORDER BY ordinal, key LIMIT 1)
-                    RETURNING key, config_json, attempts
-                    """,
-                arguments: ["lease": leaseID, "deadline": deadline, "worker": worker, "now": now])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
+                            worker = :worker, started = :now, finished = NULL
+                        WHERE key = (SELECT key FROM task WHERE state = 'queued' ORDER BY ordinal, key LIMIT 1)
+                        RETURNING key, config_json, attempts
+                        """,
+                    arguments: ["lease": leaseID, "deadline": deadline, "worker": worker, "now": now])
             else { return nil }
-            let lease = Lease(taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
-                              attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker)
-            try db.execute(sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
-                           arguments: [leaseID, lease.taskKey, worker, now])
-            try Self.insert(JournalEvent(time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
-                                         detail: "lease \(leaseID), attempt \(lease.attempt)"), db)
+            let lease = Lease(
+                taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
+                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker)
+            try db.execute(
+                sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
+                arguments: [leaseID, lease.taskKey, worker, now])
+            try Self.insert(
+                JournalEvent(
+                    time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
+                    detail: "lease \(leaseID), attempt \(lease.attempt)"), db)
             return lease
         }
     }
@@ -44,8 +49,9 @@ extension SweepJournal {
         return try write { db in
             var lost: Set<String> = []
             for (leaseID, deadline) in deadlines {
-                try db.execute(sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
-                               arguments: [deadline, leaseID])
+                try db.execute(
+                    sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
+                    arguments: [deadline, leaseID])
                 if db.changesCount == 0 { lost.insert(leaseID) }
             }
             return lost
@@ -69,25 +75,34 @@ extension SweepJournal {
         resumed: Bool, now: Double
     ) throws(JournalError) -> CompletionOutcome {
         try write { db in
-            guard let task = try Row.fetchOne(
-                db, sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
+            guard
+                let task = try Row.fetchOne(
+                    db, sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
             else {
-                try Self.insert(JournalEvent(time: now, kind: .unknownResult, taskKey: taskKey,
-                                             detail: "lease \(leaseID): no such task"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .unknownResult, taskKey: taskKey,
+                        detail: "lease \(leaseID): no such task"), db)
                 return .unknownTask
             }
-            let granted = try String.fetchOne(db, sql: "SELECT task_key FROM lease WHERE lease_id = ?",
-                                              arguments: [leaseID])
+            let granted = try String.fetchOne(
+                db, sql: "SELECT task_key FROM lease WHERE lease_id = ?",
+                arguments: [leaseID])
             guard granted == taskKey else {
-                try Self.insert(JournalEvent(time: now, kind: .refusedResult, taskKey: taskKey,
-                                             detail: "lease \(leaseID) was never granted for this task"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .refusedResult, taskKey: taskKey,
+                        detail: "lease \(leaseID) was never granted for this task"), db)
                 return .refused
             }
-            let hasResult = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
+            let hasResult =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
             if hasResult {
-                try Self.insert(JournalEvent(time: now, kind: .duplicateResult, taskKey: taskKey,
-                                             detail: "lease \(leaseID): the task already has a result"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .duplicateResult, taskKey: taskKey,
+                        detail: "lease \(leaseID): the task already has a result"), db)
                 return .duplicate
             }
             let state: String = task["state"]
@@ -105,8 +120,9 @@ extension SweepJournal {
                     arguments: [taskKey, name, files[name]])
             }
             if state == TaskState.stale.rawValue {
-                try db.execute(sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
-                               arguments: [now, taskKey])
+                try db.execute(
+                    sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
+                    arguments: [now, taskKey])
             } else {
                 try db.execute(
                     sql: """
@@ -116,11 +132,14 @@ extension SweepJournal {
                         """,
                     arguments: ["now": now, "counted": isCurrent ? 1 : 0, "key": taskKey])
             }
-            let detail = isCurrent
+            let detail =
+                isCurrent
                 ? "lease \(leaseID)\(resumed ? ", resumed from a checkpoint" : "")"
                 : "lease \(leaseID) is not current (task was \(state)\(currentLease.map { ", lease \($0)" } ?? ""))"
-            try Self.insert(JournalEvent(time: now, kind: isCurrent ? .taskCompleted : .lateResult, taskKey: taskKey,
-                                         worker: isCurrent ? task["worker"] : nil, detail: detail), db)
+            try Self.insert(
+                JournalEvent(
+                    time: now, kind: isCurrent ? .taskCompleted : .lateResult, taskKey: taskKey,
+                    worker: isCurrent ? task["worker"] : nil, detail: detail), db)
             return isCurrent ? .accepted : .acceptedLate
         }
     }
@@ -132,26 +151,31 @@ extension SweepJournal {
         taskKey: String, leaseID: String, error: String, maxAttempts: Int, now: Double
     ) throws(JournalError) -> FailureOutcome {
         try write { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE task SET attempts = attempts + 1,
-                        state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
-                        finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
-                        last_error = :error, lease_id = NULL, lease_deadline = NULL
-                    WHERE key = :key AND state = 'leased' AND lease_id = :lease
-                    RETURNING state, attempts, worker
-                    """,
-                arguments: ["max": maxAttempts, "now": now, "error": error, "key": taskKey, "lease": leaseID])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE task SET attempts = attempts + 1,
+                            state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
+                            finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
+                            last_error = :error, lease_id = NULL, lease_deadline = NULL
+                        WHERE key = :key AND state = 'leased' AND lease_id = :lease
+                        RETURNING state, attempts, worker
+                        """,
+                    arguments: ["max": maxAttempts, "now": now, "error": error, "key": taskKey, "lease": leaseID])
             else {
-                try Self.insert(JournalEvent(time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
-                                             detail: "FAIL under lease \(leaseID), not current: \(error)"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
+                        detail: "FAIL under lease \(leaseID), not current: \(error)"), db)
                 return .ignored
             }
             let attempts: Int = row["attempts"]
             let failed = (row["state"] as String) == TaskState.failed.rawValue
-            try Self.insert(JournalEvent(time: now, kind: failed ? .taskFailed : .attemptFailed, taskKey: taskKey,
-                                         worker: row["worker"], detail: "attempt \(attempts): \(error)"), db)
+            try Self.insert(
+                JournalEvent(
+                    time: now, kind: failed ? .taskFailed : .attemptFailed, taskKey: taskKey,
+                    worker: row["worker"], detail: "attempt \(attempts): \(error)"), db)
             return failed ? .failed(attempts: attempts) : .requeued(attempts: attempts)
         }
     }
@@ -160,21 +184,26 @@ extension SweepJournal {
     /// preemption, requeue); false, and logged, when the lease is not current.
     public func giveBack(taskKey: String, leaseID: String, reason: String, now: Double) throws(JournalError) -> Bool {
         try write { db in
-            guard let worker = try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE task SET state = 'queued', lease_id = NULL, lease_deadline = NULL, started = NULL
-                    WHERE key = ? AND state = 'leased' AND lease_id = ?
-                    RETURNING worker
-                    """,
-                arguments: [taskKey, leaseID])
+            guard
+                let worker = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE task SET state = 'queued', lease_id = NULL, lease_deadline = NULL, started = NULL
+                        WHERE key = ? AND state = 'leased' AND lease_id = ?
+                        RETURNING worker
+                        """,
+                    arguments: [taskKey, leaseID])
             else {
-                try Self.insert(JournalEvent(time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
-                                             detail: "give-back under lease \(leaseID), not current: \(reason)"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .foreignLeaseIgnored, taskKey: taskKey,
+                        detail: "give-back under lease \(leaseID), not current: \(reason)"), db)
                 return false
             }
-            try Self.insert(JournalEvent(time: now, kind: .taskGivenBack, taskKey: taskKey,
-                                         worker: worker["worker"], detail: reason), db)
+            try Self.insert(
+                JournalEvent(
+                    time: now, kind: .taskGivenBack, taskKey: taskKey,
+                    worker: worker["worker"], detail: reason), db)
             return true
         }
     }
@@ -195,13 +224,15 @@ extension SweepJournal {
                     WHERE state = 'leased' AND lease_deadline < :now
                     RETURNING key, ordinal, state, attempts, worker, last_error
                     """,
-                arguments: ["max": maxAttempts, "now": now])
-                .sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
+                arguments: ["max": maxAttempts, "now": now]
+            )
+            .sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
             for row in rows {
                 let failed = (row["state"] as String) == TaskState.failed.rawValue
-                try Self.insert(JournalEvent(
-                    time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
-                    detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
+                        detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
             }
             return rows.map { $0["key"] }
         }

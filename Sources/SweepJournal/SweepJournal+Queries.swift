@@ -7,8 +7,11 @@ extension SweepJournal {
     public func sweep() throws(JournalError) -> SweepRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT name, spec_text, tool_version, created, updated FROM sweep WHERE id = 1")
-                .map { SweepRecord(name: $0["name"], specText: $0["spec_text"], toolVersion: $0["tool_version"],
-                                   created: $0["created"], updated: $0["updated"]) }
+                .map {
+                    SweepRecord(
+                        name: $0["name"], specText: $0["spec_text"], toolVersion: $0["tool_version"],
+                        created: $0["created"], updated: $0["updated"])
+                }
         }
     }
 
@@ -61,8 +64,10 @@ extension SweepJournal {
     public func files(taskKey: String) throws(JournalError) -> [String: String] {
         try read { db in
             var files: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, content FROM run_file WHERE task_key = ?",
-                                        arguments: [taskKey]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, content FROM run_file WHERE task_key = ?",
+                arguments: [taskKey])
+            {
                 files[row["name"]] = row["content"]
             }
             return files
@@ -72,8 +77,9 @@ extension SweepJournal {
     /// One run file of a task, e.g. `file(taskKey: k, name: "trace.csv")`; nil when absent.
     public func file(taskKey: String, name: String) throws(JournalError) -> String? {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT content FROM run_file WHERE task_key = ? AND name = ?",
-                                arguments: [taskKey, name])
+            try String.fetchOne(
+                db, sql: "SELECT content FROM run_file WHERE task_key = ? AND name = ?",
+                arguments: [taskKey, name])
         }
     }
 
@@ -81,12 +87,14 @@ extension SweepJournal {
     public func progress(activeWorkers: Int) throws(JournalError) -> Progress {
         try read { db in
             let average = try Double.fetchOne(
-                db, sql: """
+                db,
+                sql: """
                     SELECT avg(finished - started) FROM task
                     WHERE state = 'done' AND started IS NOT NULL AND finished IS NOT NULL
                     """)
-            let remaining = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM task WHERE state IN ('queued', 'leased')") ?? 0
+            let remaining =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM task WHERE state IN ('queued', 'leased')") ?? 0
             return Progress(averageTaskDuration: average, remaining: remaining, activeWorkers: activeWorkers)
         }
     }

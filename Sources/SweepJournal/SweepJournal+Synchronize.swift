@@ -25,7 +25,8 @@ extension SweepJournal {
         }
         return try write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT name FROM sweep WHERE id = 1"),
-               existing != sweepName {
+                existing != sweepName
+            {
                 throw JournalError.otherSweep(path: path, journalSweep: existing, requested: sweepName)
             }
             try db.execute(
@@ -54,9 +55,10 @@ extension SweepJournal {
                         arguments: [task.key, task.configJSON, task.gridJSON, ordinal, now])
                     counts.added += 1
                 case .stale?:
-                    let hasResult = try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)",
-                        arguments: [task.key]) ?? false
+                    let hasResult =
+                        try Bool.fetchOne(
+                            db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)",
+                            arguments: [task.key]) ?? false
                     let state: TaskState = hasResult ? .done : .queued
                     try db.execute(
                         sql: """
@@ -66,8 +68,10 @@ extension SweepJournal {
                             WHERE key = :key
                             """,
                         arguments: ["state": state.rawValue, "grid": task.gridJSON, "ordinal": ordinal, "key": task.key])
-                    try Self.insert(JournalEvent(time: now, kind: .taskRevived, taskKey: task.key,
-                                                 detail: "back in the grid as \(state.rawValue)"), db)
+                    try Self.insert(
+                        JournalEvent(
+                            time: now, kind: .taskRevived, taskKey: task.key,
+                            detail: "back in the grid as \(state.rawValue)"), db)
                     counts.revived += 1
                 case .some:
                     try db.execute(
@@ -84,14 +88,17 @@ extension SweepJournal {
                         WHERE key = ?
                         """,
                     arguments: [key])
-                try Self.insert(JournalEvent(time: now, kind: .taskStaled, taskKey: key,
-                                             detail: "no longer in the grid (was \(state.rawValue))"), db)
+                try Self.insert(
+                    JournalEvent(
+                        time: now, kind: .taskStaled, taskKey: key,
+                        detail: "no longer in the grid (was \(state.rawValue))"), db)
                 counts.staled += 1
             }
-            try Self.insert(JournalEvent(
-                time: now, kind: .sweepSynchronized,
-                detail: "sweep \(sweepName): added \(counts.added), kept \(counts.kept), "
-                    + "staled \(counts.staled), revived \(counts.revived)"), db)
+            try Self.insert(
+                JournalEvent(
+                    time: now, kind: .sweepSynchronized,
+                    detail: "sweep \(sweepName): added \(counts.added), kept \(counts.kept), "
+                        + "staled \(counts.staled), revived \(counts.revived)"), db)
             return counts
         }
     }

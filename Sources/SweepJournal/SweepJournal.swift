@@ -71,13 +71,16 @@ public final class SweepJournal: Sendable {
                     """,
                 arguments: [Int(getpid()), ProcessInfo.processInfo.hostName, now, now])
             if let previous {
-                try insert(JournalEvent(
-                    time: now, kind: .coordinatorTakeover,
-                    detail: "previous coordinator pid \(previous.pid) on host \(previous.host) "
-                        + "(last heartbeat at \(previous.heartbeat)) holds no lock: it died"), db)
+                try insert(
+                    JournalEvent(
+                        time: now, kind: .coordinatorTakeover,
+                        detail: "previous coordinator pid \(previous.pid) on host \(previous.host) "
+                            + "(last heartbeat at \(previous.heartbeat)) holds no lock: it died"), db)
             } else {
-                try insert(JournalEvent(time: now, kind: .coordinatorStarted,
-                                        detail: "pid \(getpid()) on host \(ProcessInfo.processInfo.hostName)"), db)
+                try insert(
+                    JournalEvent(
+                        time: now, kind: .coordinatorStarted,
+                        detail: "pid \(getpid()) on host \(ProcessInfo.processInfo.hostName)"), db)
             }
         }
         return journal

@@ -19,7 +19,7 @@ struct FieldRules {
     /// A lease token: `ProtocolConstants.leaseTokenHexDigits` lowercase hex digits.
     func leaseToken(_ value: String, _ field: String) throws(ProtocolError) {
         guard value.utf8.count == ProtocolConstants.leaseTokenHexDigits,
-              value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
         else { throw invalid(field, "is not a \(ProtocolConstants.leaseTokenHexDigits)-hex lease token") }
     }
 

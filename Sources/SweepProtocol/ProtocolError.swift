@@ -21,13 +21,15 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
         let advice = "run the same eos version on the coordinator and every worker"
         switch self {
         case .wrongFrameCount(let count):
-            return "dropped sweep message with \(count) frames, expected \(ProtocolConstants.frameCount) (version, command, JSON body) after the routing id; \(advice)"
+            return
+                "dropped sweep message with \(count) frames, expected \(ProtocolConstants.frameCount) (version, command, JSON body) after the routing id; \(advice)"
         case .unsupportedVersion(let seen):
             return "dropped sweep message with protocol version \"\(seen)\", this eos speaks \(ProtocolConstants.version); \(advice)"
         case .unknownCommand(let seen, let known):
             return "dropped sweep message with unknown command \"\(seen)\" (expected \(known.joined(separator: ", "))); \(advice)"
         case .oversizedFrame(let index, let bytes):
-            return "dropped sweep message: frame \(index) has \(bytes) bytes, over the limit of \(ProtocolConstants.maxFrameBytes) bytes; a task's files are too large to travel in one RESULT"
+            return
+                "dropped sweep message: frame \(index) has \(bytes) bytes, over the limit of \(ProtocolConstants.maxFrameBytes) bytes; a task's files are too large to travel in one RESULT"
         case .malformedBody(let command, let field, let reason):
             return "dropped \(command) message: field \"\(field)\" of its JSON body: \(reason); \(advice)"
         case .invalidValue(let command, let field, let reason):
@@ -50,8 +52,8 @@ public enum ProtocolError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self
     }
 }

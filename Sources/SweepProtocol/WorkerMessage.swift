@@ -89,9 +89,10 @@ public enum WorkerMessage: Equatable, Sendable {
         /// Whether the run continued from a checkpoint of an earlier attempt.
         public var resumedFromCheckpoint: Bool
 
-        public init(leaseID: String, taskKey: String, attempt: Int, summary: String, files: [String: String],
-                    resumedFromCheckpoint: Bool)
-        {
+        public init(
+            leaseID: String, taskKey: String, attempt: Int, summary: String, files: [String: String],
+            resumedFromCheckpoint: Bool
+        ) {
             self.leaseID = leaseID
             self.taskKey = taskKey
             self.attempt = attempt

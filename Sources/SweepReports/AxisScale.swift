@@ -60,8 +60,10 @@ struct AxisScale: Equatable {
         let t: Double
         switch kind {
         case .linear: t = (value - lower) / (upper - lower)
-        case .logarithmic: t = (Foundation.log10(value) - Foundation.log10(lower))
-            / (Foundation.log10(upper) - Foundation.log10(lower))
+        case .logarithmic:
+            t =
+                (Foundation.log10(value) - Foundation.log10(lower))
+                / (Foundation.log10(upper) - Foundation.log10(lower))
         }
         return start + t * (end - start)
     }

@@ -17,8 +17,9 @@ struct CSVTable {
         for (index, line) in lines.enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == columns.count else {
-                throw .malformedFile(name: name, line: index + 2,
-                                     reason: "\(fields.count) fields where the header has \(columns.count)")
+                throw .malformedFile(
+                    name: name, line: index + 2,
+                    reason: "\(fields.count) fields where the header has \(columns.count)")
             }
             cells.append(fields)
         }

@@ -11,11 +11,15 @@ enum ConfigSummary {
         }
         var data = [value("data.name"), value("data.n") { $0 == "0" ? "n=all" : "n=\($0)" }].compactMap { $0 }
         if let subset = value("data.classes_subset"), subset != "[]" { data.append("classes \(subset)") }
-        let model = [value("model.arch"), value("model.depth") { "depth \($0)" }, value("model.width") { "width \($0)" },
-                     value("model.activation")].compactMap { $0 }
-        let parts = [data.joined(separator: " "), model.joined(separator: " "), value("loss.name") ?? "",
-                     value("train.lr") { "η=\($0)" } ?? "", value("train.steps") { "\($0) steps" } ?? "",
-                     value("train.precision") ?? ""]
+        let model = [
+            value("model.arch"), value("model.depth") { "depth \($0)" }, value("model.width") { "width \($0)" },
+            value("model.activation"),
+        ].compactMap { $0 }
+        let parts = [
+            data.joined(separator: " "), model.joined(separator: " "), value("loss.name") ?? "",
+            value("train.lr") { "η=\($0)" } ?? "", value("train.steps") { "\($0) steps" } ?? "",
+            value("train.precision") ?? "",
+        ]
         return parts.filter { !$0.isEmpty }.joined(separator: " · ")
     }
 }

@@ -28,12 +28,13 @@ enum GridHeatmapFigure {
         let height = titleHeight + Double(rows) * panelHeight + 60
         var canvas = SVGCanvas(width: width, height: height)
         let hatch = "hatch-" + name, cross = "cross-" + name
-        canvas.raw("<defs><pattern id=\"\(hatch)\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
-            + "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#d9d9d9\"/>"
-            + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#737373\" stroke-width=\"3\"/></pattern>"
-            + "<pattern id=\"\(cross)\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\">"
-            + "<rect width=\"10\" height=\"10\" fill=\"#ffffff\"/><path d=\"M0,0 L10,10 M10,0 L0,10\" "
-            + "stroke=\"#D55E00\" stroke-width=\"1.5\"/></pattern></defs>")
+        canvas.raw(
+            "<defs><pattern id=\"\(hatch)\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" "
+                + "patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#d9d9d9\"/>"
+                + "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#737373\" stroke-width=\"3\"/></pattern>"
+                + "<pattern id=\"\(cross)\" width=\"10\" height=\"10\" patternUnits=\"userSpaceOnUse\">"
+                + "<rect width=\"10\" height=\"10\" fill=\"#ffffff\"/><path d=\"M0,0 L10,10 M10,0 L0,10\" "
+                + "stroke=\"#D55E00\" stroke-width=\"1.5\"/></pattern></defs>")
         let excluded = Set([axes.first, axes.second].compactMap { $0 } + axes.facets)
         let configLine = ConfigSummary.line(input.runs.first?.config ?? [:], excluding: excluded)
         let title = "\(input.name): sharpness_ratio_median (S·η/2 after the EoS step)"
@@ -44,8 +45,9 @@ enum GridHeatmapFigure {
             let left = Double(index % perRow) * panelWidth + 80
             let top = titleHeight + Double(index / perRow) * panelHeight + 34
             if !group.label.isEmpty {
-                canvas.text(group.label, x: left + Double(xValues.count) * cellWidth / 2, y: top - 10,
-                            anchor: "middle", size: 13, bold: true)
+                canvas.text(
+                    group.label, x: left + Double(xValues.count) * cellWidth / 2, y: top - 10,
+                    anchor: "middle", size: 13, bold: true)
             }
             for (row, yValue) in yValues.reversed().enumerated() {
                 let cellTop = top + Double(row) * cellHeight
@@ -55,35 +57,43 @@ enum GridHeatmapFigure {
                         (axes.first.map { run.grid[$0] == xValue } ?? true)
                             && (axes.second.map { run.grid[$0] == yValue } ?? true)
                     }
-                    drawCell(run, into: &canvas, x: left + Double(column) * cellWidth, y: cellTop,
-                             low: low, high: high, hatch: hatch, cross: cross)
+                    drawCell(
+                        run, into: &canvas, x: left + Double(column) * cellWidth, y: cellTop,
+                        low: low, high: high, hatch: hatch, cross: cross)
                 }
             }
             let bottom = top + Double(yValues.count) * cellHeight
             for (column, xValue) in xValues.enumerated() {
-                canvas.text(xValue.label, x: left + (Double(column) + 0.5) * cellWidth, y: bottom + 16,
-                            anchor: "middle", size: 11)
+                canvas.text(
+                    xValue.label, x: left + (Double(column) + 0.5) * cellWidth, y: bottom + 16,
+                    anchor: "middle", size: 11)
             }
-            canvas.text(axes.first.map(GridAxes.name) ?? "", x: left + Double(xValues.count) * cellWidth / 2,
-                        y: bottom + 34, anchor: "middle")
-            canvas.text(axes.second.map(GridAxes.name) ?? "", x: left - 50, y: top + Double(yValues.count) * cellHeight / 2,
-                        anchor: "middle", rotate: -90)
+            canvas.text(
+                axes.first.map(GridAxes.name) ?? "", x: left + Double(xValues.count) * cellWidth / 2,
+                y: bottom + 34, anchor: "middle")
+            canvas.text(
+                axes.second.map(GridAxes.name) ?? "", x: left - 50, y: top + Double(yValues.count) * cellHeight / 2,
+                anchor: "middle", rotate: -90)
         }
-        drawColorBar(into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
-                     height: max(120, Double(yValues.count) * cellHeight), low: low, high: high)
+        drawColorBar(
+            into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
+            height: max(120, Double(yValues.count) * cellHeight), low: low, high: high)
         let legendY = height - 16
         canvas.rect(80, legendY - 11, 22, 14, fill: "url(#\(hatch))", stroke: "#737373")
         canvas.text("diverged", x: 108, y: legendY, size: 11)
         canvas.rect(180, legendY - 11, 22, 14, fill: "url(#\(cross))", stroke: "#737373")
         canvas.text("failed", x: 208, y: legendY, size: 11)
         canvas.text("t = eos_step (first step with S ≥ 2/η); blank = not finished", x: 270, y: legendY, size: 11)
-        let caption = "Median of S·η/2 over the measured steps after the edge of stability is reached, per grid "
+        let caption =
+            "Median of S·η/2 over the measured steps after the edge of stability is reached, per grid "
             + "cell (1 means the sharpness sits at 2/η); t is the first step whose sharpness reached 2/η."
         return Figure(name: name, title: title, caption: caption, svg: canvas.render(title: title))
     }
 
-    private static func drawCell(_ run: ReportRun?, into canvas: inout SVGCanvas, x: Double, y: Double,
-                                 low: Double, high: Double, hatch: String, cross: String) {
+    private static func drawCell(
+        _ run: ReportRun?, into canvas: inout SVGCanvas, x: Double, y: Double,
+        low: Double, high: Double, hatch: String, cross: String
+    ) {
         let middle = x + cellWidth / 2
         guard let run else {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "#ffffff", stroke: "#bdbdbd")
@@ -97,14 +107,16 @@ enum GridHeatmapFigure {
             canvas.text("diverged", x: middle, y: y + cellHeight / 2 + 4, anchor: "middle", size: 11, bold: true)
         } else if run.summary == nil {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "#ffffff", stroke: "#bdbdbd")
-            canvas.text(run.state == "leased" ? "running" : run.state, x: middle, y: y + cellHeight / 2 + 4,
-                        anchor: "middle", size: 11, fill: "#737373")
+            canvas.text(
+                run.state == "leased" ? "running" : run.state, x: middle, y: y + cellHeight / 2 + 4,
+                anchor: "middle", size: 11, fill: "#737373")
         } else if let ratio = run.summary?.sharpnessRatioMedian, ratio.isFinite {
             let t = (ratio - low) / (high - low)
             let ink = Palette.textOn(sequential: t)
             canvas.rect(x, y, cellWidth, cellHeight, fill: Palette.sequential(t), stroke: "#ffffff")
-            canvas.text(SVGNumber.fixed(ratio, decimals: 3), x: middle, y: y + 20, anchor: "middle", size: 13,
-                        fill: ink, bold: true)
+            canvas.text(
+                SVGNumber.fixed(ratio, decimals: 3), x: middle, y: y + 20, anchor: "middle", size: 13,
+                fill: ink, bold: true)
             let step = run.summary?.eosStep.map { "t = " + SVGNumber.fixed(Double($0), decimals: 0) } ?? ""
             canvas.text(step, x: middle, y: y + 37, anchor: "middle", size: 11, fill: ink)
         } else {
@@ -114,13 +126,16 @@ enum GridHeatmapFigure {
     }
 
     /// The colour scale: 40 slices of viridis from `low` (bottom) to `high` (top), with ticks.
-    private static func drawColorBar(into canvas: inout SVGCanvas, x: Double, y: Double, height: Double,
-                                     low: Double, high: Double) {
+    private static func drawColorBar(
+        into canvas: inout SVGCanvas, x: Double, y: Double, height: Double,
+        low: Double, high: Double
+    ) {
         let slices = 40
         for i in 0..<slices {
             let t = (Double(i) + 0.5) / Double(slices)
-            canvas.rect(x, y + height * (1 - Double(i + 1) / Double(slices)), 14, height / Double(slices) + 0.5,
-                        fill: Palette.sequential(t))
+            canvas.rect(
+                x, y + height * (1 - Double(i + 1) / Double(slices)), 14, height / Double(slices) + 0.5,
+                fill: Palette.sequential(t))
         }
         canvas.rect(x, y, 14, height, fill: "none", stroke: "#000000")
         let scale = AxisScale(kind: .linear, values: [low, high], start: y + height, end: y)

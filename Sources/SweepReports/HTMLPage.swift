@@ -6,8 +6,10 @@ import RunRecord
 /// `.svg`, and the summary table (a link to `summary.csv` under it).
 enum HTMLPage {
     /// The columns of the page's summary table (all of them are in summary.csv).
-    static let tableFields: [RunSummary.Field] = [.eosStep, .sharpnessRatioMedian, .maxSharpness, .twoOverEta,
-                                                  .finalLoss, .finalAccuracy]
+    static let tableFields: [RunSummary.Field] = [
+        .eosStep, .sharpnessRatioMedian, .maxSharpness, .twoOverEta,
+        .finalLoss, .finalAccuracy,
+    ]
 
     static let style = """
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1400px;
@@ -38,8 +40,9 @@ enum HTMLPage {
         for (index, figure) in figures.enumerated() {
             html.append("<figure id=\"fig-\(figure.name)\">")
             html.append(figure.svg.trimmingCharacters(in: .newlines))
-            html.append("<figcaption><b>Figure \(index + 1).</b> \(escaped(figure.caption)) "
-                + "<a href=\"\(figure.name).svg\">\(figure.name).svg</a></figcaption>")
+            html.append(
+                "<figcaption><b>Figure \(index + 1).</b> \(escaped(figure.caption)) "
+                    + "<a href=\"\(figure.name).svg\">\(figure.name).svg</a></figcaption>")
             html.append("</figure>")
         }
         html.append("<h2>Summary</h2>")
@@ -65,15 +68,18 @@ enum HTMLPage {
 
     static func table(_ input: ReportInput) -> String {
         let header = ["run", "state", "run_status", "stop_reason"] + tableFields.map(\.rawValue)
-        var rows = ["<table>", "<thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead>",
-                    "<tbody>"]
+        var rows = [
+            "<table>", "<thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead>",
+            "<tbody>",
+        ]
         for run in input.runs {
             let numbers = tableFields.map { key -> String in
                 guard let value = run.summary?[key] else { return "" }
                 if let x = value.number { return SVGNumber.label(x) }
                 return value.label
             }
-            let cells = [run.label, run.state, run.summary?.status.rawValue ?? "", run.summary?.stopReason.rawValue ?? ""]
+            let cells =
+                [run.label, run.state, run.summary?.status.rawValue ?? "", run.summary?.stopReason.rawValue ?? ""]
                 + numbers
             rows.append("<tr>" + cells.map { "<td>\(escaped($0))</td>" }.joined() + "</tr>")
         }

@@ -52,8 +52,10 @@ extension JSONValue {
             x.isFinite && x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : String(x)
         case .string(let s): s
         case .array(let items): "[" + items.map(\.label).joined(separator: ", ") + "]"
-        case .object(let fields): "{" + fields.keys.sorted().map { "\($0): \(fields[$0]!.label)" }
-            .joined(separator: ", ") + "}"
+        case .object(let fields):
+            "{"
+                + fields.keys.sorted().map { "\($0): \(fields[$0]!.label)" }
+                .joined(separator: ", ") + "}"
         }
     }
 

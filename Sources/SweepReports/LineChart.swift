@@ -118,7 +118,9 @@ struct LineChart {
     static func segments(_ points: [(x: Double, y: Double)?]) -> [[(x: Double, y: Double)]] {
         var segments: [[(x: Double, y: Double)]] = [], current: [(x: Double, y: Double)] = []
         for point in points {
-            if let point { current.append(point) } else if !current.isEmpty {
+            if let point {
+                current.append(point)
+            } else if !current.isEmpty {
                 segments.append(current)
                 current = []
             }

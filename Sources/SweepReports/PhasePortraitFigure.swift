@@ -12,15 +12,20 @@ enum PhasePortraitFigure {
         for (i, (label, x, y)) in [("GD (x, y)", "x", "y"), ("prediction v⋆", "pred_x", "pred_y")].enumerated()
         where track.has(x) && track.has(y) {
             let style = TrackingFigure.style(i == 0 ? 0 : 2)
-            series.append(ChartSeries(name: label, points: track.points(x: x, y: y), color: style.color,
-                                      marker: style.marker, dash: style.dash, lineWidth: 0.75, markerCount: 60,
-                                      markerPhase: Double(i) / 2))
+            series.append(
+                ChartSeries(
+                    name: label, points: track.points(x: x, y: y), color: style.color,
+                    marker: style.marker, dash: style.dash, lineWidth: 0.75, markerCount: 60,
+                    markerPhase: Double(i) / 2))
         }
-        LineChart(title: heading, xLabel: "x = u·(θ − θ†)", yLabel: "y = ∇S⊥·(θ − θ†)", series: series,
-                  references: [ReferenceLine(y: 0, color: "#737373", name: "y = 0 (S = 2/η)")],
-                  xKind: .linear, yKind: .linear, legendWidth: 170)
-            .render(into: &canvas, x: 0, y: 0, width: width, height: height)
-        let caption = "Phase portrait of tracked run \(run.label): x oscillates along the unstable direction "
+        LineChart(
+            title: heading, xLabel: "x = u·(θ − θ†)", yLabel: "y = ∇S⊥·(θ − θ†)", series: series,
+            references: [ReferenceLine(y: 0, color: "#737373", name: "y = 0 (S = 2/η)")],
+            xKind: .linear, yKind: .linear, legendWidth: 170
+        )
+        .render(into: &canvas, x: 0, y: 0, width: width, height: height)
+        let caption =
+            "Phase portrait of tracked run \(run.label): x oscillates along the unstable direction "
             + "(its sign flips every step) while y, the sharpness excess, turns negative each time x² grows past "
             + "δ² — the self-stabilization cycle."
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))

@@ -38,10 +38,14 @@ public struct Report: Sendable {
         for run in runs {
             guard let track = run.track else { continue }
             let suffix = input.kind == .run ? "" : "-" + slug(run.label)
-            figures.append(TrackingFigure.make(run: run, track: track, name: "tracking" + suffix,
-                                               heading: "\(run.label): GD vs θ† vs prediction"))
-            figures.append(PhasePortraitFigure.make(run: run, track: track, name: "phase-portrait" + suffix,
-                                                    heading: "\(run.label): phase portrait (x, y)"))
+            figures.append(
+                TrackingFigure.make(
+                    run: run, track: track, name: "tracking" + suffix,
+                    heading: "\(run.label): GD vs θ† vs prediction"))
+            figures.append(
+                PhasePortraitFigure.make(
+                    run: run, track: track, name: "phase-portrait" + suffix,
+                    heading: "\(run.label): phase portrait (x, y)"))
         }
         self.figures = figures
         summaryCSV = SummaryTable.csv(input)

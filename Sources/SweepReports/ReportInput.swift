@@ -46,17 +46,20 @@ struct ReportInput {
                     try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
                 let files = try journal.files(taskKey: task.key)
-                let label = orderedKeys.isEmpty ? String(task.key.prefix(12))
+                let label =
+                    orderedKeys.isEmpty
+                    ? String(task.key.prefix(12))
                     : orderedKeys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
-                runs.append(ReportRun(
-                    label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config,
-                    summary: summary, error: task.lastError,
-                    trace: try files["trace.csv"].map { text throws(ReportError) in
-                        try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
-                    },
-                    track: try files["track.csv"].map { text throws(ReportError) in
-                        try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
-                    }))
+                runs.append(
+                    ReportRun(
+                        label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config,
+                        summary: summary, error: task.lastError,
+                        trace: try files["trace.csv"].map { text throws(ReportError) in
+                            try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
+                        },
+                        track: try files["track.csv"].map { text throws(ReportError) in
+                            try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
+                        }))
             }
             return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs)
         } catch let error as ReportError {
@@ -88,9 +91,10 @@ struct ReportInput {
         let track = try read("track.csv", required: false).map { text throws(ReportError) in
             try CSVTable(parsing: text, name: path + "/track.csv")
         }
-        let run = ReportRun(label: name, key: "", state: "done", grid: [:], config: config.objectLeaves,
-                            summary: summary, error: summary.error,
-                            trace: trace, track: track)
+        let run = ReportRun(
+            label: name, key: "", state: "done", grid: [:], config: config.objectLeaves,
+            summary: summary, error: summary.error,
+            trace: trace, track: track)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
     }
 

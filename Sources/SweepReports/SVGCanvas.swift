@@ -30,35 +30,47 @@ struct SVGCanvas {
         elements.append(element)
     }
 
-    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String,
-                       width: Double = 1, dash: String? = nil) {
-        elements.append("<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" "
-            + "stroke-width=\"\(n(width))\"\(dashAttribute(dash))/>")
+    mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String,
+        width: Double = 1, dash: String? = nil
+    ) {
+        elements.append(
+            "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" "
+                + "stroke-width=\"\(n(width))\"\(dashAttribute(dash))/>")
     }
 
     /// An open polyline through `points`; nothing for fewer than two points.
-    mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double = 1.5,
-                           dash: String? = nil) {
+    mutating func polyline(
+        _ points: [(x: Double, y: Double)], stroke: String, width: Double = 1.5,
+        dash: String? = nil
+    ) {
         guard points.count >= 2 else { return }
         let list = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
-        elements.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\" "
-            + "stroke-linejoin=\"round\"\(dashAttribute(dash))/>")
+        elements.append(
+            "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\" "
+                + "stroke-linejoin=\"round\"\(dashAttribute(dash))/>")
     }
 
-    mutating func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String,
-                       stroke: String? = nil) {
+    mutating func rect(
+        _ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String,
+        stroke: String? = nil
+    ) {
         let strokeAttribute = stroke.map { " stroke=\"\($0)\" stroke-width=\"1\"" } ?? ""
-        elements.append("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-            + "fill=\"\(fill)\"\(strokeAttribute)/>")
+        elements.append(
+            "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" "
+                + "fill=\"\(fill)\"\(strokeAttribute)/>")
     }
 
     /// Text anchored at (x, y): `anchor` is start | middle | end; `rotate` in degrees about (x, y).
-    mutating func text(_ content: String, x: Double, y: Double, anchor: String = "start", size: Double = 12,
-                       fill: String = "#000000", bold: Bool = false, rotate: Double? = nil) {
+    mutating func text(
+        _ content: String, x: Double, y: Double, anchor: String = "start", size: Double = 12,
+        fill: String = "#000000", bold: Bool = false, rotate: Double? = nil
+    ) {
         let rotation = rotate.map { " transform=\"rotate(\(n($0)) \(n(x)) \(n(y)))\"" } ?? ""
         let weight = bold ? " font-weight=\"bold\"" : ""
-        elements.append("<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(n(size))\" "
-            + "fill=\"\(fill)\"\(weight)\(rotation)>\(escaped(content))</text>")
+        elements.append(
+            "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(n(size))\" "
+                + "fill=\"\(fill)\"\(weight)\(rotation)>\(escaped(content))</text>")
     }
 
     /// A marker of `shape` centred on (x, y), `size` px across, filled with `fill`.
@@ -70,17 +82,21 @@ struct SVGCanvas {
         case .square:
             rect(x - r, y - r, size, size, fill: fill)
         case .triangle:
-            path("M\(n(x)),\(n(y - r * 1.15)) L\(n(x + r * 1.15)),\(n(y + r)) L\(n(x - r * 1.15)),\(n(y + r)) Z",
-                 fill: fill)
+            path(
+                "M\(n(x)),\(n(y - r * 1.15)) L\(n(x + r * 1.15)),\(n(y + r)) L\(n(x - r * 1.15)),\(n(y + r)) Z",
+                fill: fill)
         case .diamond:
-            path("M\(n(x)),\(n(y - r * 1.3)) L\(n(x + r)),\(n(y)) L\(n(x)),\(n(y + r * 1.3)) L\(n(x - r)),\(n(y)) Z",
-                 fill: fill)
+            path(
+                "M\(n(x)),\(n(y - r * 1.3)) L\(n(x + r)),\(n(y)) L\(n(x)),\(n(y + r * 1.3)) L\(n(x - r)),\(n(y)) Z",
+                fill: fill)
         case .invertedTriangle:
-            path("M\(n(x)),\(n(y + r * 1.15)) L\(n(x + r * 1.15)),\(n(y - r)) L\(n(x - r * 1.15)),\(n(y - r)) Z",
-                 fill: fill)
+            path(
+                "M\(n(x)),\(n(y + r * 1.15)) L\(n(x + r * 1.15)),\(n(y - r)) L\(n(x - r * 1.15)),\(n(y - r)) Z",
+                fill: fill)
         case .cross:
-            path("M\(n(x - r)),\(n(y - r)) L\(n(x + r)),\(n(y + r)) M\(n(x - r)),\(n(y + r)) L\(n(x + r)),\(n(y - r))",
-                 fill: "none", stroke: fill, strokeWidth: 2)
+            path(
+                "M\(n(x - r)),\(n(y - r)) L\(n(x + r)),\(n(y + r)) M\(n(x - r)),\(n(y + r)) L\(n(x + r)),\(n(y - r))",
+                fill: "none", stroke: fill, strokeWidth: 2)
         }
     }
 

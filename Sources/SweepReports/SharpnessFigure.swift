@@ -24,8 +24,9 @@ enum SharpnessFigure {
 
         // One legend for the figure: every series value, in the last panel's legend column.
         let legend = seriesValues.enumerated().map { index, value in
-            ChartSeries(name: axes.first.map { "\(GridAxes.name($0)) = \(value.label)" } ?? value.label, points: [],
-                        color: Palette.color(index), marker: Palette.marker(index))
+            ChartSeries(
+                name: axes.first.map { "\(GridAxes.name($0)) = \(value.label)" } ?? value.label, points: [],
+                color: Palette.color(index), marker: Palette.marker(index))
         }
         for (column, panelValue) in panelValues.enumerated() {
             let inPanel = drawn.filter { axes.second == nil || $0.grid[axes.second!] == panelValue }
@@ -38,10 +39,14 @@ enum SharpnessFigure {
                 let color = Palette.color(index), marker = Palette.marker(index)
                 let phase = Double(index) / Double(max(1, seriesValues.count))
                 let measured = (run.trace?.points(x: "step", y: "sharpness") ?? []).filter { $0.y.isFinite }
-                sharpness.append(ChartSeries(name: name, points: measured, color: color, marker: marker,
-                                             markerPhase: phase))
-                loss.append(ChartSeries(name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
-                                        color: color, marker: marker, markerPhase: phase))
+                sharpness.append(
+                    ChartSeries(
+                        name: name, points: measured, color: color, marker: marker,
+                        markerPhase: phase))
+                loss.append(
+                    ChartSeries(
+                        name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
+                        color: color, marker: marker, markerPhase: phase))
                 if let twoOverEta = run.summary?.twoOverEta, twoOverEta.isFinite, twoOverEta > 0 {
                     references.append(ReferenceLine(y: twoOverEta, color: color, name: nil))
                 }
@@ -55,15 +60,20 @@ enum SharpnessFigure {
             let x = Double(column) * panelWidth
             let frameWidth = panelWidth + (isLast ? legendWidth : 0)
             let panelLegend = legend.isEmpty ? nil : legend
-            LineChart(title: panelTitle, xLabel: "step t", yLabel: "sharpness S(θ_t)", series: sharpness,
-                      references: references, xKind: .linear, legendWidth: isLast ? legendWidth : 0,
-                      legend: panelLegend)
-                .render(into: &canvas, x: x, y: titleHeight, width: frameWidth, height: sharpnessHeight)
-            LineChart(title: "train loss", xLabel: "step t", yLabel: "loss L(θ_t)", series: loss,
-                      xKind: .linear, legendWidth: isLast ? legendWidth : 0, legend: panelLegend)
-                .render(into: &canvas, x: x, y: titleHeight + sharpnessHeight, width: frameWidth, height: lossHeight)
+            LineChart(
+                title: panelTitle, xLabel: "step t", yLabel: "sharpness S(θ_t)", series: sharpness,
+                references: references, xKind: .linear, legendWidth: isLast ? legendWidth : 0,
+                legend: panelLegend
+            )
+            .render(into: &canvas, x: x, y: titleHeight, width: frameWidth, height: sharpnessHeight)
+            LineChart(
+                title: "train loss", xLabel: "step t", yLabel: "loss L(θ_t)", series: loss,
+                xKind: .linear, legendWidth: isLast ? legendWidth : 0, legend: panelLegend
+            )
+            .render(into: &canvas, x: x, y: titleHeight + sharpnessHeight, width: frameWidth, height: lossHeight)
         }
-        let caption = "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
+        let caption =
+            "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
             + "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
             + "to it and hovers there while the loss keeps falling, non-monotonically."
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))

@@ -8,7 +8,8 @@ enum SummaryTable {
         let fields = RunSummary.Field.edgeOfStability
         var lines = [csvLine(["run", "key", "state", "run_status", "stop_reason"] + input.gridKeys + fields.map(\.rawValue))]
         for run in input.runs {
-            let row = [run.label, run.key, run.state, run.summary?.status.rawValue ?? "", run.summary?.stopReason.rawValue ?? ""]
+            let row =
+                [run.label, run.key, run.state, run.summary?.status.rawValue ?? "", run.summary?.stopReason.rawValue ?? ""]
                 + input.gridKeys.map { run.grid[$0]?.label ?? "" }
                 + fields.map { run.summary?[$0].label ?? "" }
             lines.append(csvLine(row))

@@ -19,27 +19,43 @@ enum TrackingFigure {
         func series(_ label: String, _ column: String, _ i: Int) -> ChartSeries? {
             guard track.has(column) else { return nil }
             let s = style(i)
-            return ChartSeries(name: label, points: track.points(x: "step", y: column), color: s.color,
-                               marker: s.marker, dash: s.dash, markerCount: 8, markerPhase: Double(i) / 4)
+            return ChartSeries(
+                name: label, points: track.points(x: "step", y: column), color: s.color,
+                marker: s.marker, dash: s.dash, markerCount: 8, markerPhase: Double(i) / 4)
         }
         let panels: [(String, String, [ChartSeries?], [ReferenceLine])] = [
-            ("loss: GD vs θ† vs prediction", "loss",
-             [series("GD L(θ)", "gd_loss", 0), series("L(θ†)", "dagger_loss", 1),
-              series("L(θ†) + x²/η", "pred_loss", 2)], []),
-            ("sharpness", "sharpness",
-             [series("GD S(θ)", "gd_sharpness", 0), series("S(θ†)", "dagger_sharpness", 1),
-              series("S(θ†) + y", "pred_sharpness", 2)],
-             run.summary?.twoOverEta.map { [ReferenceLine(y: $0, color: "#000000", name: "2/η")] } ?? []),
-            ("distance", "distance",
-             [series("‖θ − θ†‖", "dist", 0), series("‖v⋆‖ (predicted)", "pred_dist", 2),
-              series("gradient flow ‖θ_gf − θ†‖", "gf_dist", 3)], []),
+            (
+                "loss: GD vs θ† vs prediction", "loss",
+                [
+                    series("GD L(θ)", "gd_loss", 0), series("L(θ†)", "dagger_loss", 1),
+                    series("L(θ†) + x²/η", "pred_loss", 2),
+                ], []
+            ),
+            (
+                "sharpness", "sharpness",
+                [
+                    series("GD S(θ)", "gd_sharpness", 0), series("S(θ†)", "dagger_sharpness", 1),
+                    series("S(θ†) + y", "pred_sharpness", 2),
+                ],
+                run.summary?.twoOverEta.map { [ReferenceLine(y: $0, color: "#000000", name: "2/η")] } ?? []
+            ),
+            (
+                "distance", "distance",
+                [
+                    series("‖θ − θ†‖", "dist", 0), series("‖v⋆‖ (predicted)", "pred_dist", 2),
+                    series("gradient flow ‖θ_gf − θ†‖", "gf_dist", 3),
+                ], []
+            ),
         ]
         for (index, panel) in panels.enumerated() {
-            LineChart(title: panel.0, xLabel: "step t", yLabel: panel.1, series: panel.2.compactMap { $0 },
-                      references: panel.3, xKind: .linear, legendWidth: 200)
-                .render(into: &canvas, x: 0, y: 30 + Double(index) * panelHeight, width: width, height: panelHeight)
+            LineChart(
+                title: panel.0, xLabel: "step t", yLabel: panel.1, series: panel.2.compactMap { $0 },
+                references: panel.3, xKind: .linear, legendWidth: 200
+            )
+            .render(into: &canvas, x: 0, y: 30 + Double(index) * panelHeight, width: width, height: panelHeight)
         }
-        let caption = "Tracked run \(run.label) (\(configLine)): GD (θ), the constrained trajectory θ† "
+        let caption =
+            "Tracked run \(run.label) (\(configLine)): GD (θ), the constrained trajectory θ† "
             + "(projected GD on {S ≤ 2/η}) and the predicted dynamics θ† + v⋆. GD's loss spikes follow "
             + "L(θ†) + x²/η, its sharpness follows S(θ†) + y, and it stays O(δ) from θ† — unlike gradient flow."
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))

@@ -26,10 +26,11 @@ public struct ExperimentTaskRunner: TaskRunner {
         return folder.path.hasPrefix(out.path + "/tasks/") && folder.lastPathComponent == taskKey ? folder : nil
     }
 
-    public func run(_ task: CoordinatorMessage.TaskAssignment,
-                    progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
-                    shouldStop: @escaping @Sendable () -> Bool) -> TaskOutcome
-    {
+    public func run(
+        _ task: CoordinatorMessage.TaskAssignment,
+        progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
+        shouldStop: @escaping @Sendable () -> Bool
+    ) -> TaskOutcome {
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration(json: task.config, file: "task \(task.taskKey.prefix(16)) config")
@@ -44,8 +45,10 @@ public struct ExperimentTaskRunner: TaskRunner {
             datasetCache: out.appendingPathComponent("datasets", isDirectory: true).path,
             checkpointInterval: task.checkpointEvery,
             progress: { run in
-                progress(.init(taskKey: task.taskKey, leaseID: task.leaseID, step: run.step,
-                               totalSteps: run.totalSteps, phase: run.phase))
+                progress(
+                    .init(
+                        taskKey: task.taskKey, leaseID: task.leaseID, step: run.step,
+                        totalSteps: run.totalSteps, phase: run.phase))
             },
             shouldStop: shouldStop)
         // Bad input and a model too large for this machine fail the task cleanly, before its
@@ -74,8 +77,9 @@ public struct ExperimentTaskRunner: TaskRunner {
         case .failed:
             return .failed("run failed (\(outcome.stopReason)); see \(folder.path)/summary.json")
         case .completed, .diverged:
-            return .result(summaryJSON: outcome.summaryJSON, files: outcome.files,
-                           resumedFromCheckpoint: outcome.resumedFromCheckpoint)
+            return .result(
+                summaryJSON: outcome.summaryJSON, files: outcome.files,
+                resumedFromCheckpoint: outcome.resumedFromCheckpoint)
         }
     }
 }

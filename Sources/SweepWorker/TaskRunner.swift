@@ -3,8 +3,10 @@ import SweepProtocol
 /// Runs one task on the worker's compute thread. `progress` and `shouldStop` may be called from
 /// that thread at any time; the runner returns when the task is finished, stopped or failed.
 public protocol TaskRunner: Sendable {
-    func run(_ task: CoordinatorMessage.TaskAssignment, progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
-             shouldStop: @escaping @Sendable () -> Bool) -> TaskOutcome
+    func run(
+        _ task: CoordinatorMessage.TaskAssignment, progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
+        shouldStop: @escaping @Sendable () -> Bool
+    ) -> TaskOutcome
 }
 
 /// How a task ended on the worker.

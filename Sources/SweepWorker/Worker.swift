@@ -75,8 +75,11 @@ public final class Worker {
             }
         }
         func ready() {
-            send(.ready(.init(worker: options.name, host: ProcessInfo.processInfo.hostName, pid: Int(getpid()),
-                              threads: options.threads, heldResults: held.map(\.taskKey))))
+            send(
+                .ready(
+                    .init(
+                        worker: options.name, host: ProcessInfo.processInfo.hostName, pid: Int(getpid()),
+                        threads: options.threads, heldResults: held.map(\.taskKey))))
             awaitingReply = true
         }
 
@@ -91,13 +94,17 @@ public final class Worker {
                 let task = current.task
                 switch outcome {
                 case .result(let summary, let files, let resumed):
-                    let result = WorkerMessage.TaskResult(leaseID: task.leaseID, taskKey: task.taskKey,
-                                                          attempt: task.attempt, summary: summary, files: files,
-                                                          resumedFromCheckpoint: resumed)
+                    let result = WorkerMessage.TaskResult(
+                        leaseID: task.leaseID, taskKey: task.taskKey,
+                        attempt: task.attempt, summary: summary, files: files,
+                        resumedFromCheckpoint: resumed)
                     let size = WorkerMessage.encode(.result(result))[2].count
                     if size > ProtocolConstants.maxFrameBytes {
-                        send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey,
-                                         error: "result of \(size) bytes exceeds the \(ProtocolConstants.maxFrameBytes)-byte frame limit")))
+                        send(
+                            .fail(
+                                .init(
+                                    leaseID: task.leaseID, taskKey: task.taskKey,
+                                    error: "result of \(size) bytes exceeds the \(ProtocolConstants.maxFrameBytes)-byte frame limit")))
                     } else {
                         held.append(result)
                         send(.result(result))
@@ -124,7 +131,7 @@ public final class Worker {
             _ = poller.register(socket)
             do {
                 _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
-            } catch where error.kind == .interrupted {
+            } catch  where error.kind == .interrupted {
                 continue
             }
             while let frames = try socket.tryReceive() {
@@ -144,8 +151,11 @@ public final class Worker {
                 case .task(let task):
                     awaitingReply = false
                     if running != nil || stopping || orphaned {
-                        send(.return(.init(leaseID: task.leaseID, taskKey: task.taskKey,
-                                           reason: running != nil ? "worker busy" : "worker stopping")))
+                        send(
+                            .return(
+                                .init(
+                                    leaseID: task.leaseID, taskKey: task.taskKey,
+                                    reason: running != nil ? "worker busy" : "worker stopping")))
                     } else {
                         log("task \(task.taskKey.prefix(16)) attempt \(task.attempt)")
                         running = Running(task: task, mailbox: start(task))
@@ -207,8 +217,9 @@ public final class Worker {
         let mailbox = ComputeMailbox()
         let runner = runner
         let thread = Thread {
-            let outcome = runner.run(task, progress: { mailbox.post(progress: $0) },
-                                     shouldStop: { mailbox.stopRequested })
+            let outcome = runner.run(
+                task, progress: { mailbox.post(progress: $0) },
+                shouldStop: { mailbox.stopRequested })
             mailbox.post(outcome: outcome)
         }
         thread.name = "compute \(task.taskKey.prefix(8))"

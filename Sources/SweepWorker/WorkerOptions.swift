@@ -18,10 +18,11 @@ public struct WorkerOptions: Sendable {
     /// new tasks.
     public var parentPID: Int32?
 
-    public init(endpoint: String, name: String = WorkerOptions.defaultName, threads: Int = 1,
-                silenceTimeout: Double = 60, curve: (keyPair: CurveKeyPair, serverKey: CurvePublicKey)? = nil,
-                parentPID: Int32? = nil)
-    {
+    public init(
+        endpoint: String, name: String = WorkerOptions.defaultName, threads: Int = 1,
+        silenceTimeout: Double = 60, curve: (keyPair: CurveKeyPair, serverKey: CurvePublicKey)? = nil,
+        parentPID: Int32? = nil
+    ) {
         self.endpoint = endpoint
         self.name = name
         self.threads = threads

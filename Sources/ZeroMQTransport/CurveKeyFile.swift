@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// CURVE key files in the spirit of ZeroMQ certificates: `NAME.key` holds the secret key (mode 0600)
@@ -30,16 +30,20 @@ public enum CurveKeyFile {
         for url in [secretURL, publicURL] where FileManager.default.fileExists(atPath: url.path) {
             throw .alreadyExists(path: url.path)
         }
-        try writeNew(secretURL, mode: 0o600, text: """
-            # EdgeOfStability CURVE secret key "\(name)" (Z85). Keep it private: mode 600, never copy it.
-            \(pair.secretKey.z85)
+        try writeNew(
+            secretURL, mode: 0o600,
+            text: """
+                # EdgeOfStability CURVE secret key "\(name)" (Z85). Keep it private: mode 600, never copy it.
+                \(pair.secretKey.z85)
 
-            """)
-        try writeNew(publicURL, mode: 0o644, text: """
-            # EdgeOfStability CURVE public key "\(name)" (Z85). Copy it into the coordinator's --curve-allow folder.
-            \(pair.publicKey.z85)
+                """)
+        try writeNew(
+            publicURL, mode: 0o644,
+            text: """
+                # EdgeOfStability CURVE public key "\(name)" (Z85). Copy it into the coordinator's --curve-allow folder.
+                \(pair.publicKey.z85)
 
-            """)
+                """)
         return (secretURL, publicURL)
     }
 

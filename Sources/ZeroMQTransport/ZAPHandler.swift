@@ -26,9 +26,10 @@ public final class ZAPHandler: Sendable {
 
     /// Binds the handler and starts its thread.
     /// - Throws: `ZMQError` when the endpoint is already bound on this context (one handler per context).
-    public init(context: ZMQContext, allowedKeys: Set<CurvePublicKey>,
-                onDecision: @escaping @Sendable (ZAPDecision) -> Void) throws(ZMQError)
-    {
+    public init(
+        context: ZMQContext, allowedKeys: Set<CurvePublicKey>,
+        onDecision: @escaping @Sendable (ZAPDecision) -> Void
+    ) throws(ZMQError) {
         self.context = context
         let socket = try ZMQSocket(.rep, context: context)
         try socket.bind(Self.endpoint)
@@ -52,9 +53,10 @@ public final class ZAPHandler: Sendable {
     }
 
     /// The handler loop: poll with a short timeout so the stop flag is seen, answer each request.
-    private static func serve(_ socket: ZMQSocket, allowedKeys: Set<CurvePublicKey>,
-                              onDecision: @Sendable (ZAPDecision) -> Void, state: ThreadState)
-    {
+    private static func serve(
+        _ socket: ZMQSocket, allowedKeys: Set<CurvePublicKey>,
+        onDecision: @Sendable (ZAPDecision) -> Void, state: ThreadState
+    ) {
         var poller = ZMQPoller()
         poller.register(socket)
         while !state.stopRequested.load(ordering: .acquiring) {
@@ -64,9 +66,9 @@ public final class ZAPHandler: Sendable {
                 let (reply, decision) = answer(request, allowedKeys: allowedKeys)
                 try socket.send(reply)
                 if let decision { onDecision(decision) }
-            } catch where error.kind == .contextTerminated {
+            } catch  where error.kind == .contextTerminated {
                 return
-            } catch where error.kind == .interrupted {
+            } catch  where error.kind == .interrupted {
                 continue
             } catch {
                 // Not expected on an inproc REP socket; keep serving (leaving would let clients in
@@ -94,16 +96,22 @@ public final class ZAPHandler: Sendable {
         let mechanism = String(decoding: request[5], as: UTF8.self)
         guard mechanism == "CURVE", request.count == 7, let key = CurvePublicKey(bytes: Array(request[6])) else {
             let text = "only CURVE clients are allowed"
-            return (reply("400", text),
-                    ZAPDecision(accepted: false, mechanism: mechanism, publicKey: nil, address: address, reason: text))
+            return (
+                reply("400", text),
+                ZAPDecision(accepted: false, mechanism: mechanism, publicKey: nil, address: address, reason: text)
+            )
         }
         guard allowedKeys.contains(key) else {
             let text = "unknown public key"
-            return (reply("400", text),
-                    ZAPDecision(accepted: false, mechanism: mechanism, publicKey: key, address: address, reason: text))
+            return (
+                reply("400", text),
+                ZAPDecision(accepted: false, mechanism: mechanism, publicKey: key, address: address, reason: text)
+            )
         }
-        return (reply("200", "OK", userID: key.z85),
-                ZAPDecision(accepted: true, mechanism: mechanism, publicKey: key, address: address, reason: "OK"))
+        return (
+            reply("200", "OK", userID: key.z85),
+            ZAPDecision(accepted: true, mechanism: mechanism, publicKey: key, address: address, reason: "OK")
+        )
     }
 
     /// The stop flag and the "thread has finished" signal, shared with the handler thread.

@@ -1,6 +1,6 @@
 import CZeroMQ
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failed libzmq call: the `errno` it left (`zmq_errno()`), the operation that failed (with its

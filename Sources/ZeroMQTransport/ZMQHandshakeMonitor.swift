@@ -29,8 +29,9 @@ public final class ZMQHandshakeMonitor {
     public init(watching socket: ZMQSocket) throws(ZMQError) {
         let endpoint = "inproc://eos-handshake-monitor-\(UUID().uuidString)"
         let handle = try socket.openHandle("zmq_socket_monitor(\(endpoint))")
-        try ZMQCall.check("zmq_socket_monitor(\(endpoint))",
-                          zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL))
+        try ZMQCall.check(
+            "zmq_socket_monitor(\(endpoint))",
+            zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL))
         pair = try ZMQSocket(.pair, context: socket.context)
         try pair.set(.linger(milliseconds: 0))
         try pair.connect(endpoint)

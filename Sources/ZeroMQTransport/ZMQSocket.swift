@@ -71,8 +71,9 @@ public final class ZMQSocket {
         let handle = try openHandle("zmq_getsockopt(ZMQ_LAST_ENDPOINT)")
         var buffer = [CChar](repeating: 0, count: 1024)
         var length = buffer.count
-        try ZMQCall.check("zmq_getsockopt(ZMQ_LAST_ENDPOINT)",
-                          zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &length))
+        try ZMQCall.check(
+            "zmq_getsockopt(ZMQ_LAST_ENDPOINT)",
+            zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &length))
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
@@ -104,7 +105,7 @@ public final class ZMQSocket {
         do {
             try sendFrames(frames, flags: ZMQ_DONTWAIT)
             return true
-        } catch where error.kind == .wouldBlock {
+        } catch  where error.kind == .wouldBlock {
             return false
         }
     }
@@ -118,7 +119,7 @@ public final class ZMQSocket {
     public func tryReceive() throws(ZMQError) -> [Data]? {
         do {
             return try receiveFrames(flags: ZMQ_DONTWAIT)
-        } catch where error.kind == .wouldBlock {
+        } catch  where error.kind == .wouldBlock {
             return nil
         }
     }

@@ -65,9 +65,9 @@ extension ZMQSocketOption {
         func bytes<T>(of value: T) -> [UInt8] { withUnsafeBytes(of: value) { Array($0) } }
         return switch self {
         case .linger(let v), .sendHighWaterMark(let v), .receiveHighWaterMark(let v),
-             .receiveTimeout(let v), .sendTimeout(let v), .reconnectInterval(let v),
-             .reconnectIntervalMax(let v), .heartbeatInterval(let v), .heartbeatTTL(let v),
-             .heartbeatTimeout(let v), .handshakeInterval(let v):
+            .receiveTimeout(let v), .sendTimeout(let v), .reconnectInterval(let v),
+            .reconnectIntervalMax(let v), .heartbeatInterval(let v), .heartbeatTTL(let v),
+            .heartbeatTimeout(let v), .handshakeInterval(let v):
             bytes(of: v)
         case .maxMessageSize(let v): bytes(of: v)
         case .routerMandatory(let flag), .immediate(let flag): bytes(of: Int32(flag ? 1 : 0))

@@ -13,8 +13,11 @@ func fail(_ message: String) -> ExitCode {
 /// a known CPU: the fallback still in use (a warning) or the replacement `eos` selected (a note;
 /// see `BLASKernel`). Commands that compute call it before they start.
 func reportBLASKernel() {
-    if let advice = BLASKernel.advice { Console.error("eos: warning: \(advice)\n") }
-    else if let note = BLASKernel.selectionNote { Console.error("eos: note: \(note)\n") }
+    if let advice = BLASKernel.advice {
+        Console.error("eos: warning: \(advice)\n")
+    } else if let note = BLASKernel.selectionNote {
+        Console.error("eos: note: \(note)\n")
+    }
 }
 
 /// Ends `eos sweep` or `eos coordinator` whose sweep finished with failed tasks: the line naming

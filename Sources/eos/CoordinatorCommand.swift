@@ -55,8 +55,9 @@ struct CoordinatorCommand: ParsableCommand {
         StopSignal.install()
         let loop: CoordinatorLoop
         do {
-            loop = try CoordinatorLoop(machine: opened.machine, endpoint: bind, security: security, insecure: insecure,
-                                       log: { logLine($0) })
+            loop = try CoordinatorLoop(
+                machine: opened.machine, endpoint: bind, security: security, insecure: insecure,
+                log: { logLine($0) })
         } catch {
             opened.close()
             throw fail(error.description)
@@ -107,9 +108,11 @@ struct OpenedSweep {
         journalPath = path
         do {
             journal = try SweepJournal.openAsCoordinator(path: path)
-            let counts = try journal.synchronize(specification, specText: text, toolVersion: ToolVersion.current,
-                                                 now: Date().timeIntervalSince1970)
-            synchronizationLine = "\(specification.tasks.count) tasks (added \(counts.added), kept \(counts.kept), "
+            let counts = try journal.synchronize(
+                specification, specText: text, toolVersion: ToolVersion.current,
+                now: Date().timeIntervalSince1970)
+            synchronizationLine =
+                "\(specification.tasks.count) tasks (added \(counts.added), kept \(counts.kept), "
                 + "stale \(counts.staled), revived \(counts.revived)); journal \(path)"
         } catch {
             throw fail(error.description)
@@ -148,7 +151,8 @@ struct OpenedSweep {
 
 /// One timestamped line on standard error.
 func logLine(_ line: String) {
-    let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current,
-                                           formatOptions: [.withFullTime, .withColonSeparatorInTime])
+    let time = ISO8601DateFormatter.string(
+        from: Date(), timeZone: .current,
+        formatOptions: [.withFullTime, .withColonSeparatorInTime])
     Console.error("[\(time)] \(line)\n")
 }

@@ -7,7 +7,10 @@ struct EOS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eos",
         abstract: "Gradient descent at the edge of stability: runs, sweeps and reports.",
-        subcommands: [RunCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ExportCommand.self, ReportCommand.self, KeysCommand.self])
+        subcommands: [
+            RunCommand.self, SweepCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self, ExportCommand.self,
+            ReportCommand.self, KeysCommand.self,
+        ])
 
     /// Picks OpenBLAS's fast kernels where it fell back to generic ones (`BLASKernel`; may start
     /// the process again), then runs the command line. Every way out goes through `finish`.

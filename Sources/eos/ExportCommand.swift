@@ -29,14 +29,16 @@ struct ExportCommand: ParsableCommand {
             let journal = try SweepJournal.openReadOnly(path: journalFile.journal)
             tasks = try journal.tasks()
             let specText = try journal.sweep()?.specText ?? ""
-            gridKeys = (try? SweepSpecification.load(tomlText: specText, file: journalFile.journal).gridKeys)
+            gridKeys =
+                (try? SweepSpecification.load(tomlText: specText, file: journalFile.journal).gridKeys)
                 ?? Array(Set(tasks.flatMap { (try? JSONValue(parsing: $0.gridJSON))?.dottedLeaves.keys ?? [:].keys })).sorted()
         } catch {
             throw fail(error.description)
         }
         let text: String
-        do { text = format == .json ? Self.json(tasks) : try Self.csv(tasks, gridKeys: gridKeys) }
-        catch { throw fail(String(describing: error)) }
+        do { text = format == .json ? Self.json(tasks) : try Self.csv(tasks, gridKeys: gridKeys) } catch {
+            throw fail(String(describing: error))
+        }
         Console.output(text)
     }
 
@@ -45,16 +47,17 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func json(_ tasks: [TaskRecord]) -> String {
-        let array = JSONValue.array(tasks.map { task in
-            .object([
-                "key": .string(task.key),
-                "config": parse(task.configJSON),
-                "status": .string(task.state.rawValue),
-                "attempts": .integer(task.attempts),
-                "summary": parse(task.summaryJSON),
-                "error": task.lastError.map { .string($0) } ?? .null,
-            ])
-        })
+        let array = JSONValue.array(
+            tasks.map { task in
+                .object([
+                    "key": .string(task.key),
+                    "config": parse(task.configJSON),
+                    "status": .string(task.state.rawValue),
+                    "attempts": .integer(task.attempts),
+                    "summary": parse(task.summaryJSON),
+                    "error": task.lastError.map { .string($0) } ?? .null,
+                ])
+            })
         return prettyJSON(array) + "\n"
     }
 
@@ -66,11 +69,13 @@ struct ExportCommand: ParsableCommand {
             let config = parse(task.configJSON).dottedLeaves
             var summary: RunSummary?
             if let text = task.summaryJSON {
-                do { summary = try RunSummary(parsing: text) }
-                catch { throw CSVError(taskKey: task.key, reason: error) }
+                do { summary = try RunSummary(parsing: text) } catch { throw CSVError(taskKey: task.key, reason: error) }
             }
-            let row = [task.key, task.state.rawValue, "\(task.attempts)", cell(summary?[.status]),
-                       cell(summary?[.stopReason])]
+            let row =
+                [
+                    task.key, task.state.rawValue, "\(task.attempts)", cell(summary?[.status]),
+                    cell(summary?[.stopReason]),
+                ]
                 + gridKeys.map { cell(config[$0]) } + fields.map { cell(summary?[$0]) }
             lines.append(csvLine(row))
         }

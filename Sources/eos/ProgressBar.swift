@@ -25,15 +25,17 @@ final class ProgressBar: @unchecked Sendable {
             let width = 28
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let line = String(format: "%@ [%@] %3.0f%% %d/%d %@ ETA %@", label, bar, fraction * 100, done, total,
-                              detail, ProgressBar.duration(eta))
+            let line = String(
+                format: "%@ [%@] %3.0f%% %d/%d %@ ETA %@", label, bar, fraction * 100, done, total,
+                detail, ProgressBar.duration(eta))
             Console.error("\r\u{1B}[K" + line)
         } else {
             guard fraction - lastPlainFraction >= 0.1 || now.timeIntervalSince(lastDraw) >= 30 || done >= total else { return }
             lastPlainFraction = fraction
             lastDraw = now
-            let line = String(format: "%@ %3.0f%% %d/%d %@ ETA %@\n", label, fraction * 100, done, total, detail,
-                              ProgressBar.duration(eta))
+            let line = String(
+                format: "%@ %3.0f%% %d/%d %@ ETA %@\n", label, fraction * 100, done, total, detail,
+                ProgressBar.duration(eta))
             Console.error(line)
         }
     }

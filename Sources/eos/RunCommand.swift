@@ -13,7 +13,9 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The run configuration (TOML); every key has a default.")
     var config: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key: --set train.lr=0.1 (TOML value; a bare word is a string).", valueName: "KEY=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a key: --set train.lr=0.1 (TOML value; a bare word is a string).", valueName: "KEY=VALUE"))
     var overrides: [String] = []
 
     @Option(help: "The run directory to write (must be empty or new, unless --force).")
@@ -35,15 +37,15 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let configuration: RunConfiguration
-        do { configuration = try RunConfiguration.load(path: config, overrides: overrides) }
-        catch { throw fail(error.description) }
+        do { configuration = try RunConfiguration.load(path: config, overrides: overrides) } catch { throw fail(error.description) }
         if let threads { BLASThreads.set(threads) }
         StopSignal.install()
         let bar = ProgressBar(label: "gd")
         let options = ExperimentOptions(
             progress: { p in
-                bar.update(done: p.step, total: p.totalSteps,
-                           detail: String(format: "loss %.4g S %@", p.loss, p.sharpness.map { String(format: "%.4g", $0) } ?? "-"))
+                bar.update(
+                    done: p.step, total: p.totalSteps,
+                    detail: String(format: "loss %.4g S %@", p.loss, p.sharpness.map { String(format: "%.4g", $0) } ?? "-"))
             },
             shouldStop: { StopSignal.isRequested })
         // Bad input, and a model too large for this machine, fail here, before anything is
@@ -55,19 +57,23 @@ struct RunCommand: ParsableCommand {
         } catch { throw fail(error.description) }
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         reportBLASKernel()
-        print("eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)")
+        print(
+            "eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)"
+        )
         // The header before the progress bar on stderr, and before --out is created or replaced: an
         // unwritable standard output stops the command with a previous run intact (`EOS.finish` says why).
         if Console.outputFailure() != nil { throw ExitCode(1) }
         let directory: RunDirectory
-        do { directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force) }
-        catch { throw fail(error.description) }
+        do { directory = resume ? RunDirectory(existing: out) : try RunDirectory(path: out, force: force) } catch {
+            throw fail(error.description)
+        }
         if resume && !directory.hasCheckpoint { throw fail("\(out): no checkpoint to resume from; run without --resume") }
         let outcome: RunOutcome
-        do { outcome = try prepared.run(in: directory) }
-        catch { bar.finish(); throw fail(error.description) }
+        do { outcome = try prepared.run(in: directory) } catch { bar.finish(); throw fail(error.description) }
         bar.finish()
-        print("status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))")
+        print(
+            "status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))"
+        )
         if outcome.status == .stopped {
             print("stopped with a checkpoint: the same command with --resume instead of --force continues it")
             throw ExitCode(143)

@@ -26,8 +26,10 @@ struct StatusCommand: ParsableCommand {
                 if try journal.isOwnedByRunningCoordinator() {
                     print(String(format: "coordinator: pid %d on %@, last heartbeat %.1f s ago", owner.pid, owner.host, age))
                 } else {
-                    print(String(format: "coordinator: last coordinator (pid %d on host %@) is not running (last heartbeat %.1f s ago)",
-                                 owner.pid, owner.host, age))
+                    print(
+                        String(
+                            format: "coordinator: last coordinator (pid %d on host %@) is not running (last heartbeat %.1f s ago)",
+                            owner.pid, owner.host, age))
                 }
             } else {
                 print("coordinator: none running")

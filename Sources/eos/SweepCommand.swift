@@ -40,14 +40,17 @@ struct SweepCommand: ParsableCommand {
         reportBLASKernel()
         StopSignal.install()
         let endpoint = LocalEndpoint.endpoint(out: opened.out)
-        try? opened.journal.record(event: JournalEvent(
-            time: Date().timeIntervalSince1970, kind: JournalEvent.Kind(rawValue: "coordinator_endpoint"), detail: endpoint))
+        try? opened.journal.record(
+            event: JournalEvent(
+                time: Date().timeIntervalSince1970, kind: JournalEvent.Kind(rawValue: "coordinator_endpoint"), detail: endpoint))
         let loop: CoordinatorLoop
         let sweepFolder = opened.out
         do {
-            loop = try CoordinatorLoop(machine: opened.machine, endpoint: endpoint, security: .plain, log: { line in
-                SweepCommand.appendLog(line, out: sweepFolder)
-            })
+            loop = try CoordinatorLoop(
+                machine: opened.machine, endpoint: endpoint, security: .plain,
+                log: { line in
+                    SweepCommand.appendLog(line, out: sweepFolder)
+                })
         } catch {
             opened.close()
             throw fail(error.description)
@@ -74,12 +77,14 @@ struct SweepCommand: ParsableCommand {
         let display = SweepProgressDisplay(total: opened.specification.tasks.count)
         let finished: Bool
         do {
-            finished = try loop.run(shouldStop: { StopSignal.isRequested || supervisor.gaveUp }, onTick: { machine in
-                display.update(machine)
-                if !machine.isFinished && !StopSignal.isRequested {
-                    supervisor.check(journal: machine.journal, now: Date().timeIntervalSince1970)
-                }
-            })
+            finished = try loop.run(
+                shouldStop: { StopSignal.isRequested || supervisor.gaveUp },
+                onTick: { machine in
+                    display.update(machine)
+                    if !machine.isFinished && !StopSignal.isRequested {
+                        supervisor.check(journal: machine.journal, now: Date().timeIntervalSince1970)
+                    }
+                })
         } catch {
             display.finish()
             loop.close()
@@ -95,8 +100,9 @@ struct SweepCommand: ParsableCommand {
         let gaveUp = supervisor.gaveUp ? supervisor.failureLine(journal: opened.journal) : nil
         opened.close()
         if let gaveUp {
-            throw fail("\(gaveUp); the journal keeps every result: fix the cause (see \(opened.out)/logs) "
-                       + "and run the same command to resume")
+            throw fail(
+                "\(gaveUp); the journal keeps every result: fix the cause (see \(opened.out)/logs) "
+                    + "and run the same command to resume")
         }
         if !finished { throw ExitCode(143) }
         if let failures { throw failedTasks(failures) }
@@ -114,9 +120,11 @@ struct SweepCommand: ParsableCommand {
         log.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["worker", "--connect", endpoint, "--threads", "\(threads)", "--out", out,
-                             "--data-root", FileManager.default.currentDirectoryPath,
-                             "--silence-timeout", "\(Int(Self.localSilenceTimeout))", "--parent-pid", "\(getpid())"]
+        process.arguments = [
+            "worker", "--connect", endpoint, "--threads", "\(threads)", "--out", out,
+            "--data-root", FileManager.default.currentDirectoryPath,
+            "--silence-timeout", "\(Int(Self.localSilenceTimeout))", "--parent-pid", "\(getpid())",
+        ]
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -163,7 +171,8 @@ final class SweepProgressDisplay {
         guard Date().timeIntervalSince(lastDraw) >= 1, let counts = try? machine.journal.counts() else { return }
         let progress = try? machine.journal.progress(activeWorkers: max(1, machine.workerCount))
         let eta = progress?.estimatedTimeRemaining.map(ProgressBar.duration) ?? "--:--"
-        let line = "sweep: done \(counts.done)/\(total)  running \(counts.leased)  failed \(counts.failed)  "
+        let line =
+            "sweep: done \(counts.done)/\(total)  running \(counts.leased)  failed \(counts.failed)  "
             + "queued \(counts.queued)  workers \(machine.workerCount)  ETA \(eta)"
         lastDraw = Date()
         if isTerminal {

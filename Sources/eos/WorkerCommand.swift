@@ -48,8 +48,10 @@ struct WorkerCommand: ParsableCommand {
         var curve: (keyPair: CurveKeyPair, serverKey: CurvePublicKey)?
         if let curveSecret, let curveServer {
             do {
-                curve = (try CurveKeyFile.loadKeyPair(secretKeyFile: URL(fileURLWithPath: curveSecret)),
-                         try CurveKeyFile.loadPublicKey(URL(fileURLWithPath: curveServer)))
+                curve = (
+                    try CurveKeyFile.loadKeyPair(secretKeyFile: URL(fileURLWithPath: curveSecret)),
+                    try CurveKeyFile.loadPublicKey(URL(fileURLWithPath: curveServer))
+                )
             } catch {
                 throw fail(error.description)
             }
@@ -57,8 +59,9 @@ struct WorkerCommand: ParsableCommand {
         BLASThreads.set(threads)
         StopSignal.install()
         let working = FileManager.default.currentDirectoryPath
-        let options = WorkerOptions(endpoint: connect, threads: threads, silenceTimeout: silenceTimeout, curve: curve,
-                                    parentPID: parentPID)
+        let options = WorkerOptions(
+            endpoint: connect, threads: threads, silenceTimeout: silenceTimeout, curve: curve,
+            parentPID: parentPID)
         let runner = ExperimentTaskRunner(out: out ?? working, dataRoot: dataRoot ?? working)
         let name = options.name
         let worker = Worker(options: options, runner: runner, log: { logLine("\(name): \($0)") })

@@ -90,7 +90,8 @@ final class WorkerSupervisor {
         var seen = Set<String>()
         let tasks = failingTasks.filter { seen.insert($0.key).inserted }
             .filter { (try? journal.task(key: $0.key))??.state != .done }.map(taskLabel)
-        let running = tasks.isEmpty ? "they held no task (see the worker logs)" : "tasks they were running: " + tasks.joined(separator: ", ")
+        let running =
+            tasks.isEmpty ? "they held no task (see the worker logs)" : "tasks they were running: " + tasks.joined(separator: ", ")
         return "no worker can run: each died \(Self.maxRestartsWithoutProgress + 1) times with no task finished in "
             + "between (\(exits)); \(running)"
     }
@@ -98,15 +99,18 @@ final class WorkerSupervisor {
     private func died(_ index: Int, _ process: Process, journal: SweepJournal, now: Double) {
         slots[index].process = nil
         let pid = process.processIdentifier
-        let how = process.terminationReason == .uncaughtSignal
+        let how =
+            process.terminationReason == .uncaughtSignal
             ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
         slots[index].lastExit = how
         let held = ((try? journal.tasks()) ?? []).filter { $0.state == .leased && $0.worker?.hasSuffix("-\(pid)") == true }
         failingTasks += held
         let task = held.first.map { " while running task \($0.key.prefix(16))" } ?? ""
         if finishedTasks(journal) > slots[index].finishedAtStart { slots[index].restarts = 0 }
-        try? journal.record(event: JournalEvent(time: now, kind: JournalEvent.Kind(rawValue: "worker_died"),
-                                                taskKey: held.first?.key, detail: "worker \(index + 1) (pid \(pid)) \(how)"))
+        try? journal.record(
+            event: JournalEvent(
+                time: now, kind: JournalEvent.Kind(rawValue: "worker_died"),
+                taskKey: held.first?.key, detail: "worker \(index + 1) (pid \(pid)) \(how)"))
         log("worker \(index + 1) (pid \(pid)) \(how)\(task)")
         giveUpOrSchedule(index, now: now)
     }

@@ -41,12 +41,14 @@ import Testing
         #expect(message("[train]\nlr = \"abc\"\n") == "spec.toml:2: train.lr: expected a float, got string \"abc\"")
         #expect(message("[model]\nwidth = 64.5\n") == "spec.toml:2: model.width: expected an integer, got float 64.5")
         #expect(message("[track]\nenabled = 1\n") == "spec.toml:2: track.enabled: expected a boolean (true or false), got integer 1")
-        #expect(message("[data]\nclasses_subset = [1, \"a\"]\n")
-            == "spec.toml:2: data.classes_subset: expected a list of integers, got array [1,\"a\"]")
+        #expect(
+            message("[data]\nclasses_subset = [1, \"a\"]\n")
+                == "spec.toml:2: data.classes_subset: expected a list of integers, got array [1,\"a\"]")
         #expect(message("data = 5\n") == "spec.toml:1: data: expected a table, got integer 5")
         #expect(message("[train]\nlr = inf\n") == "spec.toml:2: train.lr: expected a finite float, got float inf")
-        #expect(message("[data]\npath = 1979-05-27\n")
-            == "spec.toml:2: data.path: dates and times are not accepted here: write a number or a \"quoted string\"")
+        #expect(
+            message("[data]\npath = 1979-05-27\n")
+                == "spec.toml:2: data.path: dates and times are not accepted here: write a number or a \"quoted string\"")
     }
 
     @Test func outOfRange() {
@@ -66,26 +68,34 @@ import Testing
     }
 
     @Test func unknownChoiceListsAllowedValues() {
-        #expect(message("[model]\ndepth = 1\nactivation = \"tahn\"\n")
-            == "spec.toml:3: model.activation: unknown value \"tahn\" (did you mean \"tanh\"?); "
-            + "allowed: tanh, relu, elu, gelu, softplus, swish, hardtanh, linear")
-        #expect(message("[data]\nname = \"imagenet\"\n")
-            == "spec.toml:2: data.name: unknown value \"imagenet\"; allowed: digits, cifar10, mnist, fashion-mnist, synthetic")
+        #expect(
+            message("[model]\ndepth = 1\nactivation = \"tahn\"\n")
+                == "spec.toml:3: model.activation: unknown value \"tahn\" (did you mean \"tanh\"?); "
+                + "allowed: tanh, relu, elu, gelu, softplus, swish, hardtanh, linear")
+        #expect(
+            message("[data]\nname = \"imagenet\"\n")
+                == "spec.toml:2: data.name: unknown value \"imagenet\"; allowed: digits, cifar10, mnist, fashion-mnist, synthetic")
     }
 
     @Test func classSubsetAndLossConflicts() {
-        #expect(message("[loss]\nname = \"logistic\"\n")
-            == "spec.toml:2: loss.name: logistic needs a binary task: set data.classes_subset to two classes, e.g. [4, 9]")
-        #expect(message("data.classes_subset = [4, 9]\n[loss]\nname = \"ce\"\n")
-            == "spec.toml:3: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
-        #expect(message("[data]\nclasses_subset = [3, 5, 3]\n")
-            == "spec.toml:2: data.classes_subset: class 3 is listed twice: list each class once")
-        #expect(message("[data]\nclasses_subset = [3, 10]\n")
-            == "spec.toml:2: data.classes_subset: class 10 does not exist: digits has classes 0…9")
-        #expect(message("[data]\nclasses_subset = [3]\n")
-            == "spec.toml:2: data.classes_subset: one class is not a task: list two classes (binary) or more, or [] for all")
-        #expect(message("data.classes_subset = [4, 9]\n", overrides: ["loss.name=ce"])
-            == "--set: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
+        #expect(
+            message("[loss]\nname = \"logistic\"\n")
+                == "spec.toml:2: loss.name: logistic needs a binary task: set data.classes_subset to two classes, e.g. [4, 9]")
+        #expect(
+            message("data.classes_subset = [4, 9]\n[loss]\nname = \"ce\"\n")
+                == "spec.toml:3: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
+        #expect(
+            message("[data]\nclasses_subset = [3, 5, 3]\n")
+                == "spec.toml:2: data.classes_subset: class 3 is listed twice: list each class once")
+        #expect(
+            message("[data]\nclasses_subset = [3, 10]\n")
+                == "spec.toml:2: data.classes_subset: class 10 does not exist: digits has classes 0…9")
+        #expect(
+            message("[data]\nclasses_subset = [3]\n")
+                == "spec.toml:2: data.classes_subset: one class is not a task: list two classes (binary) or more, or [] for all")
+        #expect(
+            message("data.classes_subset = [4, 9]\n", overrides: ["loss.name=ce"])
+                == "--set: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
     }
 
     @Test func syntaxErrorsCarryTheirLine() throws {
@@ -111,7 +121,8 @@ import Testing
             #expect(error.description == "config.json: train.lr = -1 is out of range: it must be > 0")
         }
         #expect(throws: ConfigError.self) { try RunConfiguration(json: "{\"train\": ") }
-        #expect(ConfigError(file: "/nonexistent/x.toml", line: nil, problem: .unreadable(reason: "no such file")).description
-            == "/nonexistent/x.toml: cannot read the file (no such file): check the path")
+        #expect(
+            ConfigError(file: "/nonexistent/x.toml", line: nil, problem: .unreadable(reason: "no such file")).description
+                == "/nonexistent/x.toml: cannot read the file (no such file): check the path")
     }
 }

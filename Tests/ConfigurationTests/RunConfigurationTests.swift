@@ -153,11 +153,13 @@ import Testing
 
     @Test func setOverridesWinInOrderAndParseTOMLValues() throws {
         let text = "[train]\nlr = 0.5\n[data]\nname = \"mnist\"\n"
-        let c = try RunConfiguration.load(tomlText: text, file: "c.toml", overrides: [
-            "train.lr=0.1", "data.classes_subset=[4,9]", "loss.name=logistic", "data.name=digits",
-            "data.path=/data/mnist files", "model.width = 32", "model.width=16", "track.enabled=true",
-            "sharpness.tol=1e-6", "data.standardize=\"none\"",
-        ])
+        let c = try RunConfiguration.load(
+            tomlText: text, file: "c.toml",
+            overrides: [
+                "train.lr=0.1", "data.classes_subset=[4,9]", "loss.name=logistic", "data.name=digits",
+                "data.path=/data/mnist files", "model.width = 32", "model.width=16", "track.enabled=true",
+                "sharpness.tol=1e-6", "data.standardize=\"none\"",
+            ])
         #expect(c.train.lr == 0.1)
         #expect(c.data.classesSubset == [4, 9] && c.loss.name == .logistic)
         #expect(c.data.name == .digits && c.data.path == "/data/mnist files")

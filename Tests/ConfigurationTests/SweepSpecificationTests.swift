@@ -25,9 +25,10 @@ import Testing
         let points = s.tasks.map { ($0.configuration.train.lr, $0.configuration.model.width) }
         let expected: [(Double, Int)] = [(0.1, 32), (0.1, 64), (1, 32), (1, 64), (0.5, 32), (0.5, 64)]
         #expect(points.elementsEqual(expected, by: ==))
-        #expect(s.tasks[2].gridValues == [
-            .init(key: "train.lr", value: .number(1)), .init(key: "model.width", value: .integer(32)),
-        ])
+        #expect(
+            s.tasks[2].gridValues == [
+                .init(key: "train.lr", value: .number(1)), .init(key: "model.width", value: .integer(32)),
+            ])
         for task in s.tasks {
             #expect(task.configuration.data.n == 500 && task.configuration.model.depth == 1)
             #expect(task.key == taskKey(task.configuration))
@@ -70,36 +71,49 @@ import Testing
 
     @Test func gridErrorsNameKeyIndexAndLine() {
         let head = "[sweep]\nname = \"s\"\n[sweep.grid]\n"
-        #expect(message(head + "\"train.lr\" = [0.1]\n\"model.widht\" = [32]\n")
-            == "spec.toml:5: unknown key 'model.widht' (did you mean 'model.width'?)")
-        #expect(message(head + "\"train.lr\" = [0.1, \"abc\"]\n")
-            == "spec.toml:4: sweep.grid.train.lr[1]: expected a float, got string \"abc\"")
-        #expect(message(head + "\"model.width\" = [32, 0]\n")
-            == "spec.toml:4: sweep.grid.model.width[1] = 0 is out of range: it must be >= 1")
-        #expect(message(head + "\"train.lr\" = []\n")
-            == "spec.toml:4: sweep.grid.train.lr: expected a non-empty list of values, got array []")
-        #expect(message(head + "\"train.lr\" = 0.1\n")
-            == "spec.toml:4: sweep.grid.train.lr: expected a non-empty list of values, got float 0.1")
-        #expect(message(head + "\"model.seed\" = [0, 1, 0]\n")
-            == "spec.toml:4: sweep.grid.model.seed[2]: 0 is listed twice: list each value once")
-        #expect(message("data.classes_subset = [4, 9]\n" + head + "\"loss.name\" = [\"mse\", \"ce\"]\n")
-            == "spec.toml:5: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
+        #expect(
+            message(head + "\"train.lr\" = [0.1]\n\"model.widht\" = [32]\n")
+                == "spec.toml:5: unknown key 'model.widht' (did you mean 'model.width'?)")
+        #expect(
+            message(head + "\"train.lr\" = [0.1, \"abc\"]\n")
+                == "spec.toml:4: sweep.grid.train.lr[1]: expected a float, got string \"abc\"")
+        #expect(
+            message(head + "\"model.width\" = [32, 0]\n")
+                == "spec.toml:4: sweep.grid.model.width[1] = 0 is out of range: it must be >= 1")
+        #expect(
+            message(head + "\"train.lr\" = []\n")
+                == "spec.toml:4: sweep.grid.train.lr: expected a non-empty list of values, got array []")
+        #expect(
+            message(head + "\"train.lr\" = 0.1\n")
+                == "spec.toml:4: sweep.grid.train.lr: expected a non-empty list of values, got float 0.1")
+        #expect(
+            message(head + "\"model.seed\" = [0, 1, 0]\n")
+                == "spec.toml:4: sweep.grid.model.seed[2]: 0 is listed twice: list each value once")
+        #expect(
+            message("data.classes_subset = [4, 9]\n" + head + "\"loss.name\" = [\"mse\", \"ce\"]\n")
+                == "spec.toml:5: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
     }
 
     @Test func sweepTableErrors() {
-        #expect(message("[train]\nlr = 0.1\n")
-            == "spec.toml: missing key 'sweep.name': add a [sweep] table with name = \"…\" and a [sweep.grid]")
-        #expect(message("[sweep]\nmax_attempts = 2\n")
-            == "spec.toml:1: missing key 'sweep.name': add name = \"…\" (a folder name) under [sweep]")
-        #expect(message("[sweep]\nname = \"../evil\"\n")
-            == "spec.toml:2: sweep.name: \"../evil\" is not a safe folder name: use letters, digits, '.', '_' "
-            + "and '-' (not first '.'), at most 100 characters")
-        #expect(message("[sweep]\nname = \"s\"\nmax_attempt = 2\n")
-            == "spec.toml:3: unknown key 'sweep.max_attempt' (did you mean 'sweep.max_attempts'?)")
-        #expect(message("[sweep]\nname = \"s\"\nliveness = 0\n")
-            == "spec.toml:3: sweep.liveness = 0 is out of range: it must be >= 1")
-        #expect(message("[sweep]\nname = \"s\"\n[model]\nwidht = 3\n")
-            == "spec.toml:4: unknown key 'model.widht' (did you mean 'model.width'?)")
+        #expect(
+            message("[train]\nlr = 0.1\n")
+                == "spec.toml: missing key 'sweep.name': add a [sweep] table with name = \"…\" and a [sweep.grid]")
+        #expect(
+            message("[sweep]\nmax_attempts = 2\n")
+                == "spec.toml:1: missing key 'sweep.name': add name = \"…\" (a folder name) under [sweep]")
+        #expect(
+            message("[sweep]\nname = \"../evil\"\n")
+                == "spec.toml:2: sweep.name: \"../evil\" is not a safe folder name: use letters, digits, '.', '_' "
+                + "and '-' (not first '.'), at most 100 characters")
+        #expect(
+            message("[sweep]\nname = \"s\"\nmax_attempt = 2\n")
+                == "spec.toml:3: unknown key 'sweep.max_attempt' (did you mean 'sweep.max_attempts'?)")
+        #expect(
+            message("[sweep]\nname = \"s\"\nliveness = 0\n")
+                == "spec.toml:3: sweep.liveness = 0 is out of range: it must be >= 1")
+        #expect(
+            message("[sweep]\nname = \"s\"\n[model]\nwidht = 3\n")
+                == "spec.toml:4: unknown key 'model.widht' (did you mean 'model.width'?)")
     }
 
     /// The shipped specs parse: the quickstart grid and the single-run example.

@@ -28,8 +28,9 @@ import Testing
         otherSeed.model.seed = 1
         #expect(otherSeed.taskKey != base.taskKey && otherSeed.taskKey != changed.taskKey)
         // An integer given for a float key is the same value.
-        #expect(try RunConfiguration.load(tomlText: "[train]\nlr = 1\n", file: "c.toml").taskKey
-            == RunConfiguration.load(tomlText: "[train]\nlr = 1.0\n", file: "d.toml").taskKey)
+        #expect(
+            try RunConfiguration.load(tomlText: "[train]\nlr = 1\n", file: "c.toml").taskKey
+                == RunConfiguration.load(tomlText: "[train]\nlr = 1.0\n", file: "d.toml").taskKey)
     }
 
     @Test func keyIsIndependentOfTOMLKeyOrderAndSpelling() throws {

@@ -15,7 +15,7 @@ import Curvature
             let expected = top / 7 - 3
             #expect(abs(result.eigenvalues[i] - expected) <= 1e-10 * abs(expected))
             let index = d.firstIndex(of: expected)!
-            #expect(abs(result.eigenvectors[i][index] - 1) < 1e-10)   // +e_index, sign convention included
+            #expect(abs(result.eigenvectors[i][index] - 1) < 1e-10)  // +e_index, sign convention included
         }
     }
 
@@ -31,7 +31,7 @@ import Curvature
             #expect(abs(norm(y) - 1) < 1e-12)
             #expect(abs(abs(dot(y, known.eigenvectors[i])) - 1) < 1e-10)
             let r = denseResidual(known.matrix, result.eigenvalues[i], y)
-            #expect(r <= 1e-8 * 4 * 1.01)                      // the relative criterion, τ·max|θ|
+            #expect(r <= 1e-8 * 4 * 1.01)  // the relative criterion, τ·max|θ|
             #expect(abs(r - result.residualNorms[i]) <= 1e-12)  // reported residuals are the true ones
         }
     }
@@ -104,8 +104,9 @@ import Curvature
 
     @Test func exactStartVectorsConvergeOnTheFirstBlock() {
         let known = KnownSpectrum(spectrum(top: [3.2, 3.1], rest: 98, low: -1, high: 3), seed: 7)
-        let result = BlockLanczos<Double>(count: 2).topEigenpairs(of: known.dense,
-                                                                   startVectors: Array(known.eigenvectors.prefix(2)))
+        let result = BlockLanczos<Double>(count: 2).topEigenpairs(
+            of: known.dense,
+            startVectors: Array(known.eigenvectors.prefix(2)))
         #expect(result.converged)
         #expect(result.operatorApplications == 2)
     }
@@ -181,7 +182,7 @@ import Curvature
         var ly = [Double](repeating: 0, count: 200)
         laplacian.apply(y, into: &ly)
         #expect(abs(dot(y, ly) - result.eigenvalues[0]) < 1e-10, "Rayleigh quotient \(dot(y, ly)) vs \(result.eigenvalues[0])")
-        #expect(result.eigenvalues[0] > 3 && result.eigenvalues[0] < 4)   // spectrum of tridiag(−1, 2, −1) is in (0, 4)
+        #expect(result.eigenvalues[0] > 3 && result.eigenvalues[0] < 4)  // spectrum of tridiag(−1, 2, −1) is in (0, 4)
     }
 
     @Test func smallBasisRestartsAndStillConverges() {
@@ -198,7 +199,7 @@ import Curvature
         #expect(!result.converged)
         #expect(result.stopReason == .applicationBudgetExhausted)
         #expect(result.operatorApplications <= 10)
-        #expect(result.eigenvalues[0] <= 3 + 1e-12)   // a Ritz value never exceeds λ_max
+        #expect(result.eigenvalues[0] <= 3 + 1e-12)  // a Ritz value never exceeds λ_max
     }
 
     @Test func sameSeedSameBitsAndSignConvention() {
@@ -234,7 +235,6 @@ struct PoisonedOperator: SymmetricOperator {
     var dimension: Int { inner.dimension }
     mutating func apply(_ v: [Double], into result: inout [Double]) {
         applications += 1
-        if applications > cleanApplications { result = [Double](repeating: .nan, count: dimension) }
-        else { inner.apply(v, into: &result) }
+        if applications > cleanApplications { result = [Double](repeating: .nan, count: dimension) } else { inner.apply(v, into: &result) }
     }
 }

@@ -5,14 +5,16 @@ import Testing
 /// A CIFAR-10 record: the label byte, then red, green and blue 32×32 planes.
 private func record(label: UInt8, red: UInt8, green: UInt8, blue: UInt8, marker: UInt8? = nil) -> [UInt8] {
     var planes = [UInt8](repeating: red, count: 1024) + [UInt8](repeating: green, count: 1024) + [UInt8](repeating: blue, count: 1024)
-    if let marker { planes[1024 + 32 + 2] = marker } // green plane, row 1, column 2
+    if let marker { planes[1024 + 32 + 2] = marker }  // green plane, row 1, column 2
     return [label] + planes
 }
 
 /// data_batch_1.bin … data_batch_5.bin; batch 1 holds A and B, batches 2…5 one record C each.
 /// A: label 0, planes (R, G, B) = (0, 51, 255); B: label 1, (255, 51, 0); C: label 2, (255, 51, 255).
 private func writeBatches(in folder: TemporaryFolder) throws {
-    try folder.write(record(label: 0, red: 0, green: 51, blue: 255, marker: 200) + record(label: 1, red: 255, green: 51, blue: 0), to: "data_batch_1.bin")
+    try folder.write(
+        record(label: 0, red: 0, green: 51, blue: 255, marker: 200) + record(label: 1, red: 255, green: 51, blue: 0), to: "data_batch_1.bin"
+    )
     for b in 2...5 { try folder.write(record(label: 2, red: 255, green: 51, blue: 255), to: "data_batch_\(b).bin") }
 }
 
@@ -52,7 +54,8 @@ private func writeBatches(in folder: TemporaryFolder) throws {
         #expect(perPixel.x[0, 1024 + 5] == 0 && perPixel.x[1, 1024 + 5] == 0)
         #expect(abs(perPixel.x[0, 1024 + 34] - 1) < 1e-12)
         // Whole set: red is 0 once and 255 five times → mean 255·5/6, std 255·√5/6, so A's red is −√5.
-        let all = try Dataset(loading: DatasetOptions(source: source, count: 2, standardization: .perChannel, standardizationReference: .all))
+        let all = try Dataset(
+            loading: DatasetOptions(source: source, count: 2, standardization: .perChannel, standardizationReference: .all))
         #expect(all.count == 2)
         #expect(abs(all.x[0, 0] + 5.0.squareRoot()) < 1e-12)
         #expect(abs(all.x[1, 0] - 1 / 5.0.squareRoot()) < 1e-12)
@@ -66,7 +69,8 @@ private func writeBatches(in folder: TemporaryFolder) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try writeBatches(in: folder)
-        let data = try Dataset(loading: DatasetOptions(source: .cifar10(folder: folder.path), count: 4, classSubset: [2, 0, 1], standardization: .none))
+        let data = try Dataset(
+            loading: DatasetOptions(source: .cifar10(folder: folder.path), count: 4, classSubset: [2, 0, 1], standardization: .none))
         #expect(data.labels == [1, 2, 0, 0])
         #expect(data.classIDs == [2, 0, 1])
         #expect(data.classNames == ["bird", "airplane", "automobile"])
@@ -80,8 +84,11 @@ private func writeBatches(in folder: TemporaryFolder) throws {
         try writeBatches(in: folder)
         try FileManager.default.removeItem(atPath: folder.file("data_batch_5.bin"))
         let source = DatasetSource.cifar10(folder: folder.path)
-        #expect(throws: DatasetError.missingFile(path: folder.file("data_batch_5.bin"),
-                                                 expected: "data_batch_1.bin … data_batch_5.bin from cifar-10-batches-bin (the CIFAR-10 binary version)")) {
+        #expect(
+            throws: DatasetError.missingFile(
+                path: folder.file("data_batch_5.bin"),
+                expected: "data_batch_1.bin … data_batch_5.bin from cifar-10-batches-bin (the CIFAR-10 binary version)")
+        ) {
             try Dataset(loading: DatasetOptions(source: source, count: 0))
         }
         try folder.write(record(label: 3, red: 1, green: 2, blue: 3) + [7, 7, 7], to: "data_batch_5.bin")
@@ -89,7 +96,7 @@ private func writeBatches(in folder: TemporaryFolder) throws {
             _ = try Dataset(loading: DatasetOptions(source: source, count: 0))
             Issue.record("a truncated batch was accepted")
         } catch {
-            guard case let .truncatedFile(path, _, actual) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .truncatedFile(let path, _, let actual) = error else { Issue.record("unexpected \(error)"); return }
             #expect(path == folder.file("data_batch_5.bin") && actual == 3076)
             #expect(error.description.contains("3076") && error.description.contains("3073"))
         }
@@ -114,7 +121,9 @@ private func writeBatches(in folder: TemporaryFolder) throws {
         #expect(throws: DatasetError.notEnoughExamples(requested: 6, available: 5, source: "cifar10")) {
             try Dataset(loading: DatasetOptions(source: source, count: 6, classSubset: [2, 1], targets: .plusMinusOne))
         }
-        #expect(throws: DatasetError.classNotPresent(classID: 7, source: "cifar10", available: "no example of it among its 6 training examples")) {
+        #expect(
+            throws: DatasetError.classNotPresent(classID: 7, source: "cifar10", available: "no example of it among its 6 training examples")
+        ) {
             try Dataset(loading: DatasetOptions(source: source, count: 1, classSubset: [2, 7], targets: .plusMinusOne))
         }
     }

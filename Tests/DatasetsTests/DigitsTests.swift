@@ -51,7 +51,8 @@ import Testing
 
     @Test func binarySubsetGivesOnePlusMinusOneColumn() throws {
         let all = try Dataset(loading: DatasetOptions(source: .digits, count: 0, standardization: .none))
-        let data = try Dataset(loading: DatasetOptions(source: .digits, count: 0, classSubset: [4, 9], standardization: .none, targets: .plusMinusOne))
+        let data = try Dataset(
+            loading: DatasetOptions(source: .digits, count: 0, classSubset: [4, 9], standardization: .none, targets: .plusMinusOne))
         #expect(data.count == Self.labelCounts[4] + Self.labelCounts[9])
         #expect(data.y.columns == 1 && data.isBinary)
         #expect(data.classIDs == [4, 9] && data.classNames == ["4", "9"])

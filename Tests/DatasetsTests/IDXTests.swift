@@ -3,7 +3,8 @@ import Testing
 @testable import Datasets
 
 /// Three 2×3 images with pixels 10·i + j (i = image, j = row-major position) and labels 7, 0, 7.
-private let imageFile = bigEndian(2051) + bigEndian(3) + bigEndian(2) + bigEndian(3) + (0..<3).flatMap { i in (0..<6).map { UInt8(10 * i + $0) } }
+private let imageFile =
+    bigEndian(2051) + bigEndian(3) + bigEndian(2) + bigEndian(3) + (0..<3).flatMap { i in (0..<6).map { UInt8(10 * i + $0) } }
 private let labelFile = bigEndian(2049) + bigEndian(3) + [7, 0, 7]
 
 @Suite struct IDXTests {
@@ -55,9 +56,13 @@ private let labelFile = bigEndian(2049) + bigEndian(3) + [7, 0, 7]
         defer { folder.remove() }
         let source = DatasetSource.mnist(folder: folder.path)
         let options = DatasetOptions(source: source, count: 0)
-        #expect(throws: DatasetError.missingFile(
-            path: folder.file("train-images-idx3-ubyte"),
-            expected: "the mnist training files train-images-idx3-ubyte and train-labels-idx1-ubyte (train-images-idx3-ubyte or train-images-idx3-ubyte.gz)")) {
+        #expect(
+            throws: DatasetError.missingFile(
+                path: folder.file("train-images-idx3-ubyte"),
+                expected:
+                    "the mnist training files train-images-idx3-ubyte and train-labels-idx1-ubyte (train-images-idx3-ubyte or train-images-idx3-ubyte.gz)"
+            )
+        ) {
             try Dataset(loading: options)
         }
         try folder.write(labelFile, to: "train-images-idx3-ubyte")
@@ -66,10 +71,17 @@ private let labelFile = bigEndian(2049) + bigEndian(3) + [7, 0, 7]
             _ = try Dataset(loading: options)
             Issue.record("a labels file was accepted as images")
         } catch {
-            #expect(error == .badFormat(path: folder.file("train-images-idx3-ubyte"), found: "magic number 2049, an IDX file with 3 dimensions starts with 2051"))
+            #expect(
+                error
+                    == .badFormat(
+                        path: folder.file("train-images-idx3-ubyte"),
+                        found: "magic number 2049, an IDX file with 3 dimensions starts with 2051"))
         }
         try folder.write(Array(imageFile.dropLast(4)), to: "train-images-idx3-ubyte")
-        #expect(throws: DatasetError.truncatedFile(path: folder.file("train-images-idx3-ubyte"), expected: "34 bytes (3 images of 2×3)", actualBytes: 30)) {
+        #expect(
+            throws: DatasetError.truncatedFile(
+                path: folder.file("train-images-idx3-ubyte"), expected: "34 bytes (3 images of 2×3)", actualBytes: 30)
+        ) {
             try Dataset(loading: options)
         }
         try folder.write(imageFile, to: "train-images-idx3-ubyte")
@@ -94,7 +106,7 @@ private let labelFile = bigEndian(2049) + bigEndian(3) + [7, 0, 7]
             _ = try Dataset(loading: options)
             Issue.record("a truncated gzip file was accepted")
         } catch {
-            guard case let .corruptGzip(path, _) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .corruptGzip(let path, _) = error else { Issue.record("unexpected \(error)"); return }
             #expect(path == folder.file("train-images-idx3-ubyte.gz"))
         }
         try folder.write(Array("not gzip at all".utf8), to: "train-images-idx3-ubyte.gz")

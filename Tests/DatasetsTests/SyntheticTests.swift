@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct SyntheticTests {
     private func load(_ spec: SyntheticSpec, count: Int, subset: [Int] = [], targets: TargetKind = .oneHot) throws -> Dataset {
-        try Dataset(loading: DatasetOptions(source: .synthetic(spec), count: count, classSubset: subset, standardization: .none, targets: targets))
+        try Dataset(
+            loading: DatasetOptions(source: .synthetic(spec), count: count, classSubset: subset, standardization: .none, targets: targets))
     }
 
     @Test func followsTheDocumentedGenerator() throws {
@@ -45,8 +46,9 @@ import Testing
     @Test func wholeSetStatisticsCoverEveryGeneratedExample() throws {
         let spec = SyntheticSpec(dimension: 3, classes: 4, seed: 2)
         let raw = try load(spec, count: 6)
-        let data = try Dataset(loading: DatasetOptions(
-            source: .synthetic(spec), count: 2, classSubset: [0, 2, 1], standardizationReference: .all))
+        let data = try Dataset(
+            loading: DatasetOptions(
+                source: .synthetic(spec), count: 2, classSubset: [0, 2, 1], standardizationReference: .all))
         // Kept examples 0 and 1 need examples 0 and 1 only: the "whole set" is those two.
         let (mean, std) = meanAndStd(Array(raw.x.column(1).prefix(2)))
         #expect(abs(data.x[0, 1] - (raw.x[0, 1] - mean) / std) < 1e-12)

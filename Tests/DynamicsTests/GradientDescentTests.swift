@@ -26,9 +26,12 @@ final class DiagonalQuadratic: Objective {
         var clock = NoPhaseClock()
         var rows: [TraceRecord] = []
         var thetas: [[Double]] = []
-        let gd = GradientDescent(objective: DiagonalQuadratic(lambda),
-                                 settings: GradientDescentSettings(learningRate: eta, steps: 7, sharpnessEvery: 3))
-        let reason = gd.run(from: &state, clock: &clock) { r, s in rows.append(r); thetas.append(s.theta); return .proceed }
+        let gd = GradientDescent(
+            objective: DiagonalQuadratic(lambda),
+            settings: GradientDescentSettings(learningRate: eta, steps: 7, sharpnessEvery: 3))
+        let reason = gd.run(from: &state, clock: &clock) { r, s in
+            rows.append(r); thetas.append(s.theta); return .proceed
+        }
         #expect(reason == .steps)
         #expect(rows.map(\.step) == Array(0...7))
         #expect(rows.filter { !$0.sharpness.isEmpty }.map(\.step) == [0, 3, 6, 7])
@@ -51,10 +54,12 @@ final class DiagonalQuadratic: Objective {
         var rows: [TraceRecord] = []
         let settings = GradientDescentSettings(learningRate: 0.5, steps: 100, sharpnessEvery: 1, divergeFactor: 1e3)
         let reason = GradientDescent(objective: DiagonalQuadratic([5.0]), settings: settings)
-            .run(from: &state, clock: &clock) { r, _ in rows.append(r); return .proceed }
+            .run(from: &state, clock: &clock) { r, _ in
+                rows.append(r); return .proceed
+            }
         #expect(reason == .diverged)
-        #expect(rows.last!.step == 9)               // 2.25⁹ ≈ 1478 > 1e3 ≥ 2.25⁸ ≈ 657
-        #expect(rows.last!.sharpness.isEmpty)       // no eigen-solve on a diverged iterate
+        #expect(rows.last!.step == 9)  // 2.25⁹ ≈ 1478 > 1e3 ≥ 2.25⁸ ≈ 657
+        #expect(rows.last!.sharpness.isEmpty)  // no eigen-solve on a diverged iterate
         let summary = EdgeOfStabilitySummary(trace: rows, learningRate: 0.5, sharpnessAt: .iterate)
         #expect(summary.eosStep == 0)
         #expect(summary.lossNonmonotoneSteps == 9)
@@ -66,7 +71,9 @@ final class DiagonalQuadratic: Objective {
         var clock = NoPhaseClock()
         var full = GradientDescentState(theta: [1.0, 1.0])
         var fullRows: [TraceRecord] = []
-        _ = GradientDescent(objective: objective, settings: settings).run(from: &full, clock: &clock) { r, _ in fullRows.append(r); return .proceed }
+        _ = GradientDescent(objective: objective, settings: settings).run(from: &full, clock: &clock) { r, _ in
+            fullRows.append(r); return .proceed
+        }
 
         var interrupted = GradientDescentState(theta: [1.0, 1.0])
         var rows: [TraceRecord] = []
@@ -74,9 +81,11 @@ final class DiagonalQuadratic: Objective {
             rows.append(r); return r.step == 4 ? .stop : .proceed
         }
         #expect(reason == .signal && interrupted.step == 4)
-        rows.removeLast()   // row 4 is written again by the resumed run
-        _ = GradientDescent(objective: objective, settings: settings).run(from: &interrupted, clock: &clock) { r, _ in rows.append(r); return .proceed }
-        #expect(rows.map { "\($0)" } == fullRows.map { "\($0)" })   // accuracy is NaN here, so compare text
+        rows.removeLast()  // row 4 is written again by the resumed run
+        _ = GradientDescent(objective: objective, settings: settings).run(from: &interrupted, clock: &clock) { r, _ in
+            rows.append(r); return .proceed
+        }
+        #expect(rows.map { "\($0)" } == fullRows.map { "\($0)" })  // accuracy is NaN here, so compare text
         #expect(interrupted == full)
     }
 
@@ -93,7 +102,9 @@ final class DiagonalQuadratic: Objective {
         var clock = NoPhaseClock()
         var rows: [TraceRecord] = []
         _ = GradientDescent(objective: objective, settings: GradientDescentSettings(learningRate: eta, steps: 1, sharpnessEvery: 0))
-            .run(from: &state, clock: &clock) { row, _ in rows.append(row); return .proceed }
+            .run(from: &state, clock: &clock) { row, _ in
+                rows.append(row); return .proceed
+            }
         let expected = zip(theta0, gradient).map { $0 - eta * $1 }
         // A few ulps of O(1) values: the BLAS kernel's rounding differs between CPUs.
         #expect(norm(adding(state.theta, -1, expected)) < 1e-14)
@@ -125,8 +136,11 @@ final class DiagonalQuadratic: Objective {
         let eta = 0.5  // 2/η = 4
         let losses = [1.0, 0.9, 0.95, 0.7, 0.8, 0.6]
         let sharp: [[Double]] = [[2], [], [3.9], [4.4], [], [3.6]]
-        let rows = (0..<6).map { TraceRecord(step: $0, loss: losses[$0], accuracy: 0.5, gradientNorm: 1,
-                                             sharpness: sharp[$0], sharpnessAt: sharp[$0].isEmpty ? nil : .midpoint) }
+        let rows = (0..<6).map {
+            TraceRecord(
+                step: $0, loss: losses[$0], accuracy: 0.5, gradientNorm: 1,
+                sharpness: sharp[$0], sharpnessAt: sharp[$0].isEmpty ? nil : .midpoint)
+        }
         let s = EdgeOfStabilitySummary(trace: rows, learningRate: eta, sharpnessAt: .midpoint)
         #expect(s.twoOverEta == 4)
         #expect(s.eosStep == 3)

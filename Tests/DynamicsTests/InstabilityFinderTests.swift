@@ -23,7 +23,9 @@ import NeuralNetwork
         var clock = NoPhaseClock()
         var rows: [TraceRecord] = []
         let outcome = InstabilityFinder(objective: toy, settings: InstabilityFinderSettings(learningRate: eta, steps: steps, every: every))
-            .run(from: &state, clock: &clock) { row, _ in rows.append(row); return .proceed }
+            .run(from: &state, clock: &clock) { row, _ in
+                rows.append(row); return .proceed
+            }
         return (outcome, rows)
     }
 
@@ -31,12 +33,12 @@ import NeuralNetwork
         let t0 = closedFormT0()
         #expect(t0 == 320)
         var thetas: [[Double]] = []
-        for every in [1, 50, 400] {   // 400 > t0: the first sparse check is past the crossing → backtracking
+        for every in [1, 50, 400] {  // 400 > t0: the first sparse check is past the crossing → backtracking
             let (outcome, rows) = find(every: every)
             guard case .unstable(let step, let theta, let s) = outcome else { Issue.record("no instability found"); return }
             #expect(step == t0)
             #expect(abs(s - (toy.s0 + toy.k * eta * toy.g * (Double(t0) + 0.5))) < 1e-10)
-            #expect(rows.map(\.step) == Array(0...t0))       // every row exactly once, in order
+            #expect(rows.map(\.step) == Array(0...t0))  // every row exactly once, in order
             #expect(rows.last!.sharpness[0] >= 2 / eta && rows.last!.sharpnessAt == .midpoint)
             #expect(abs(theta[1] - eta * toy.g * Double(t0)) < 1e-12)
             for row in rows where !row.sharpness.isEmpty {
@@ -47,7 +49,7 @@ import NeuralNetwork
             thetas.append(theta)
             let checked = Set(rows.filter { !$0.sharpness.isEmpty }.map(\.step))
             switch every {
-            case 50:   // sparse while S_mid < 6 (t ≤ 150), every step from the check at 200 (S_mid = 6.50625)
+            case 50:  // sparse while S_mid < 6 (t ≤ 150), every step from the check at 200 (S_mid = 6.50625)
                 #expect(checked == Set([0, 50, 100, 150]).union(200...t0))
             case 400:  // the check at 400 overshot; the re-run from the kept θ₀ checks every step
                 #expect(checked == Set(0...t0))
@@ -101,12 +103,16 @@ import NeuralNetwork
         var meter = SharpnessMeter<FullBatchLoss<Float>>(count: 1, tolerance: 1e-6, location: .midpoint, seed: 0)
         let g0 = objective.lossAndGradient(at: theta0).gradient
         let s0 = Double(meter.measure(objective, at: theta0, gradient: g0, learningRate: 0.01).eigenvalues[0])
-        let eta = 2 / (1.02 * s0)    // 2/η just above the initial sharpness: unstable within a few steps
+        let eta = 2 / (1.02 * s0)  // 2/η just above the initial sharpness: unstable within a few steps
         var state = InstabilityFinderState(theta: theta0)
         var clock = NoPhaseClock()
         var rows: [TraceRecord] = []
-        let outcome = InstabilityFinder(objective: objective, settings: InstabilityFinderSettings(learningRate: eta, steps: 200, every: 5, tolerance: 1e-6))
-            .run(from: &state, clock: &clock) { row, _ in rows.append(row); return .proceed }
+        let outcome = InstabilityFinder(
+            objective: objective, settings: InstabilityFinderSettings(learningRate: eta, steps: 200, every: 5, tolerance: 1e-6)
+        )
+        .run(from: &state, clock: &clock) { row, _ in
+            rows.append(row); return .proceed
+        }
         guard case .unstable(let t0, let theta, _) = outcome else { Issue.record("expected an instability, got \(outcome)"); return }
         #expect(theta.allSatisfy { $0.isFinite })
         #expect(rows.map(\.step) == Array(0...t0))

@@ -32,7 +32,7 @@ import Testing
     @Test func oneStepFollowsTheFormula() {
         let map = SelfStabilizationMap(learningRate: 0.5, alpha: 0.2, beta: 4)
         let next = map.step(x: 0.3, y: -0.4)
-        #expect(next.x == -(1 + 0.5 * -0.4) * 0.3)        // −0.8·0.3
+        #expect(next.x == -(1 + 0.5 * -0.4) * 0.3)  // −0.8·0.3
         #expect(next.y == -0.4 + 0.5 * (0.2 - 2 * 0.09))  // −0.39
         #expect(map.deltaSquared == 0.1)
     }

@@ -22,7 +22,9 @@ import NeuralNetwork
         var state = tracker.start(at: start, step: t0, initialLoss: toy.loss(at: start))
         var clock = NoPhaseClock()
         var steps: [TrackingStep] = []
-        let reason = tracker.run(from: &state, clock: &clock) { step, _ in steps.append(step); return .proceed }
+        let reason = tracker.run(from: &state, clock: &clock) { step, _ in
+            steps.append(step); return .proceed
+        }
         return (reason, steps, state)
     }
 
@@ -31,7 +33,7 @@ import NeuralNetwork
         #expect(reason == .steps)
         let rows = steps.map(\.track)
         #expect(rows.map(\.step) == Array(t0...(t0 + 120)))
-        #expect(steps.map { $0.trace?.step } == [nil] + rows.dropFirst().map(\.step))   // row t0 is phase A's
+        #expect(steps.map { $0.trace?.step } == [nil] + rows.dropFirst().map(\.step))  // row t0 is phase A's
         let map = SelfStabilizationMap(learningRate: eta, alpha: 0.01, beta: 1)
         // θ†_0 = proj(θ_{t0}) overshoots into M by ~a₀²/8 (see the projection tests); from θ†_1 on,
         // the first correction puts b back on b* exactly, so the theory is exact from row 1.
@@ -48,7 +50,7 @@ import NeuralNetwork
             actual = map.step(x: actual.x, y: actual.y)
             maxX = max(maxX, abs(r.x))
         }
-        #expect(maxX > 0.1)   // the run really went through a blow-up (δ ≈ 0.141)
+        #expect(maxX > 0.1)  // the run really went through a blow-up (δ ≈ 0.141)
         for r in rows {
             // Closed forms: L(θ) − L(θ†) = ½(2/η + y)x² − (g/k)y, S(θ) from the 2×2 block, S(θ†) + y.
             #expect(abs(r.gdLoss - r.predLoss - (0.5 * r.y * r.x * r.x - 0.01 * r.y)) < 1e-12)
@@ -81,11 +83,11 @@ import NeuralNetwork
         let slow = steps.filter { $0.lambda2 != nil }
         #expect(slow.map(\.track.step) == [t0, t0 + 50, t0 + 100])
         for step in slow {
-            #expect(abs(step.lambda2!.lambda2 - 1) < 1e-10)   // spectrum at θ†: {2/η, μ = 1, 0, 0}
+            #expect(abs(step.lambda2!.lambda2 - 1) < 1e-10)  // spectrum at θ†: {2/η, μ = 1, 0, 0}
             let delta = step.track.delta!
             #expect(step.profile.count == 101)
             #expect(abs(step.profile.first!.x + 5 * delta) < 1e-14 && abs(step.profile.last!.x - 5 * delta) < 1e-14)
-            for p in step.profile {   // F(x) = L(θ†) + ½(S₀ + kb†)x², and S(θ†) = S₀ + kb† at a† = 0
+            for p in step.profile {  // F(x) = L(θ†) + ½(S₀ + kb†)x², and S(θ†) = S₀ + kb† at a† = 0
                 #expect(abs(p.loss - (step.track.daggerLoss + step.track.daggerSharpness * p.x * p.x / 2)) < 1e-12)
             }
         }
@@ -119,12 +121,16 @@ import NeuralNetwork
         var clock = NoPhaseClock()
         var full = tracker.start(at: start, step: t0, initialLoss: 1)
         var fullSteps: [TrackingStep] = []
-        _ = tracker.run(from: &full, clock: &clock) { s, _ in fullSteps.append(s); return .proceed }
+        _ = tracker.run(from: &full, clock: &clock) { s, _ in
+            fullSteps.append(s); return .proceed
+        }
 
         var again = tracker.start(at: start, step: t0, initialLoss: 1)
         var againSteps: [TrackingStep] = []
-        _ = tracker.run(from: &again, clock: &clock) { s, _ in againSteps.append(s); return .proceed }
-        #expect(againSteps.map { "\($0)" } == fullSteps.map { "\($0)" })   // deterministic
+        _ = tracker.run(from: &again, clock: &clock) { s, _ in
+            againSteps.append(s); return .proceed
+        }
+        #expect(againSteps.map { "\($0)" } == fullSteps.map { "\($0)" })  // deterministic
 
         var interrupted = tracker.start(at: start, step: t0, initialLoss: 1)
         var steps: [TrackingStep] = []
@@ -136,7 +142,7 @@ import NeuralNetwork
             return .proceed
         }
         #expect(reason == .signal)
-        steps.removeLast()   // row t0 + 17 is emitted again by the resumed run
+        steps.removeLast()  // row t0 + 17 is emitted again by the resumed run
         var resumed = try JSONDecoder().decode(SelfStabilizationTrackerState.self, from: try #require(saved))
         _ = SelfStabilizationTracker(objective: toy, settings: settings).run(from: &resumed, clock: &clock) { s, _ in
             steps.append(s); return .proceed
@@ -151,20 +157,28 @@ import NeuralNetwork
         let (objective32, theta32) = TinyNetwork.make(Float.self)
         let (objective64, _) = TinyNetwork.make(Double.self)
         var meter = SharpnessMeter<FullBatchLoss<Float>>(count: 1, tolerance: 1e-6, location: .midpoint, seed: 0)
-        let s0 = Double(meter.measure(objective32, at: theta32, gradient: objective32.lossAndGradient(at: theta32).gradient,
-                                      learningRate: 0.01).eigenvalues[0])
+        let s0 = Double(
+            meter.measure(
+                objective32, at: theta32, gradient: objective32.lossAndGradient(at: theta32).gradient,
+                learningRate: 0.01
+            ).eigenvalues[0])
         let eta = 2 / (1.02 * s0)
         var finder = InstabilityFinderState(theta: theta32)
         var clock = NoPhaseClock()
-        let outcome = InstabilityFinder(objective: objective32, settings: InstabilityFinderSettings(learningRate: eta, steps: 200, every: 5, tolerance: 1e-6))
-            .run(from: &finder, clock: &clock) { _, _ in .proceed }
+        let outcome = InstabilityFinder(
+            objective: objective32, settings: InstabilityFinderSettings(learningRate: eta, steps: 200, every: 5, tolerance: 1e-6)
+        )
+        .run(from: &finder, clock: &clock) { _, _ in .proceed }
         guard case .unstable(let t0, let theta, _) = outcome else { Issue.record("no instability: \(outcome)"); return }
         for dynamics in PredictedDynamics.allCases {
-            let settings = SelfStabilizationTrackerSettings(learningRate: eta, steps: 6, dynamics: dynamics, gradientFlow: true, slowEvery: 3)
+            let settings = SelfStabilizationTrackerSettings(
+                learningRate: eta, steps: 6, dynamics: dynamics, gradientFlow: true, slowEvery: 3)
             let tracker = SelfStabilizationTracker(objective: objective64, settings: settings)
             var state = tracker.start(at: theta.map(Double.init), step: t0, initialLoss: Double(finder.initialLoss!))
             var steps: [TrackingStep] = []
-            let reason = tracker.run(from: &state, clock: &clock) { s, _ in steps.append(s); return .proceed }
+            let reason = tracker.run(from: &state, clock: &clock) { s, _ in
+                steps.append(s); return .proceed
+            }
             #expect(reason == .steps || reason == .lambda2)
             for s in steps {
                 let values = s.track.values(gradientFlow: true).compactMap { $0 }
@@ -193,16 +207,19 @@ import NeuralNetwork
 }
 
 @Suite struct TrackingSummaryTests {
-    func row(_ step: Int, loss: Double, daggerLoss: Double, predLoss: Double, dist: Double, predError: Double,
-             gdSharpness: Double?, predSharpness: Double, gfDist: Double?) -> TrackRecord {
-        TrackRecord(step: step, gdLoss: loss, gdSharpness: gdSharpness, daggerLoss: daggerLoss, daggerSharpness: 4,
-                    daggerResidualS: 0, daggerResidualU: 0, uOverlap: nil, x: 0, y: 0, predX: 0, predY: 0, alpha: 0,
-                    beta: 1, delta2: 0, delta: nil, gamma: nil, dist: dist, predDist: 0, predError: predError,
-                    predLoss: predLoss, predSharpness: predSharpness, gfLoss: gfDist.map { _ in 1 }, gfDist: gfDist)
+    func row(
+        _ step: Int, loss: Double, daggerLoss: Double, predLoss: Double, dist: Double, predError: Double,
+        gdSharpness: Double?, predSharpness: Double, gfDist: Double?
+    ) -> TrackRecord {
+        TrackRecord(
+            step: step, gdLoss: loss, gdSharpness: gdSharpness, daggerLoss: daggerLoss, daggerSharpness: 4,
+            daggerResidualS: 0, daggerResidualU: 0, uOverlap: nil, x: 0, y: 0, predX: 0, predY: 0, alpha: 0,
+            beta: 1, delta2: 0, delta: nil, gamma: nil, dist: dist, predDist: 0, predError: predError,
+            predLoss: predLoss, predSharpness: predSharpness, gfLoss: gfDist.map { _ in 1 }, gfDist: gfDist)
     }
 
     @Test func fieldsFollowTheContract() {
-        let eta = 0.5   // η/2 = 0.25
+        let eta = 0.5  // η/2 = 0.25
         let rows = [
             // |L − L†| = 0.2 > 0.01: rel. error |1 − 0.9|/0.2 = 0.5
             row(10, loss: 1, daggerLoss: 0.8, predLoss: 0.9, dist: 0.1, predError: 0.01, gdSharpness: 4.4, predSharpness: 4, gfDist: 0.3),
@@ -212,13 +229,14 @@ import NeuralNetwork
             row(12, loss: 2, daggerLoss: 1.5, predLoss: 1.9, dist: 0.4, predError: 0.1, gdSharpness: nil, predSharpness: 4, gfDist: 0.1),
             row(13, loss: 2, daggerLoss: 1.5, predLoss: 1.9, dist: 0, predError: 0, gdSharpness: 4, predSharpness: 4, gfDist: 0.2),
         ]
-        let s = TrackingSummary(trackStartStep: 10, track: rows, lambda2: [Lambda2Record(step: 10, lambda2: 2), Lambda2Record(step: 60, lambda2: 3.2)],
-                                learningRate: eta)
+        let s = TrackingSummary(
+            trackStartStep: 10, track: rows, lambda2: [Lambda2Record(step: 10, lambda2: 2), Lambda2Record(step: 60, lambda2: 3.2)],
+            learningRate: eta)
         #expect(s.trackStartStep == 10)
         #expect(abs(s.distMedian! - 0.15) < 1e-15 && s.distMax == 0.4)
-        #expect(abs(s.predErrorMedian! - 0.25) < 1e-15)            // ratios 0.1, 0.5, 0.25 (dist 0 skipped)
-        #expect(abs(s.lossPredRelErrorMedian! - 0.2) < 1e-12)      // rows 10, 12, 13: 0.5, 0.2, 0.2
-        #expect(abs(s.sharpnessPredRelErrorMedian! - 0.1) < 1e-12) // |Δ|·η/2: 0.1, 0.2, 0 → 0.1
+        #expect(abs(s.predErrorMedian! - 0.25) < 1e-15)  // ratios 0.1, 0.5, 0.25 (dist 0 skipped)
+        #expect(abs(s.lossPredRelErrorMedian! - 0.2) < 1e-12)  // rows 10, 12, 13: 0.5, 0.2, 0.2
+        #expect(abs(s.sharpnessPredRelErrorMedian! - 0.1) < 1e-12)  // |Δ|·η/2: 0.1, 0.2, 0 → 0.1
         #expect(abs(s.gfDistMedian! - 0.25) < 1e-15)
         #expect(abs(s.lambda2MaxRatio! - 0.8) < 1e-15)
         let none = TrackingSummary(trackStartStep: 0, track: [rows[1]], lambda2: [], learningRate: eta)

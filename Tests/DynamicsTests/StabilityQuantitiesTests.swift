@@ -60,7 +60,7 @@ import Curvature
         #expect(along.betaIsNegligible && along.deltaSquared == nil && along.delta == nil)
         let none = StabilityQuantities(loss: 1, gradient: [0.5, 1], sharpness: 2, eigenvector: [1, 0], sharpnessGradient: [0, 0])
         #expect(none.betaIsNegligible && none.deltaSquared == nil && none.gamma == nil)
-        #expect(none.alpha == 0 && none.beta == 0)   // zero, not NaN
+        #expect(none.alpha == 0 && none.beta == 0)  // zero, not NaN
     }
 
     @Test func theEigenvectorIsOrientedLikeTheReference() {
@@ -68,8 +68,9 @@ import Curvature
         let theta = [0.1, 0.5, 0, 0]
         let solver = BlockLanczos<Double>(count: 1)
         let plain = StabilityQuantities.evaluate(toy, at: theta, solver: solver, warmStart: [])
-        let flipped = StabilityQuantities.evaluate(toy, at: theta, solver: solver, warmStart: [],
-                                                   orientedLike: plain.eigenvector.map { -$0 })
+        let flipped = StabilityQuantities.evaluate(
+            toy, at: theta, solver: solver, warmStart: [],
+            orientedLike: plain.eigenvector.map { -$0 })
         #expect(dot(plain.eigenvector, flipped.eigenvector) < -0.999_999)
         // ∇S, ∇S⊥, α, β are even in u; the residual u·∇L/S is odd and follows the orientation.
         #expect(norm(adding(plain.sharpnessGradientPerp, -1, flipped.sharpnessGradientPerp)) < 1e-14)

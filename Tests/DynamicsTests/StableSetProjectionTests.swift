@@ -4,15 +4,16 @@ import Curvature
 @testable import Dynamics
 
 @Suite struct StableSetProjectionTests {
-    let eta = 0.25   // 2/η = 8; with S₀ = 6, k = 1 the edge line is b* = 2
+    let eta = 0.25  // 2/η = 8; with S₀ = 6, k = 1 the edge line is b* = 2
 
     @Test func convergedProjectionLandsOnMToTheTolerance() {
         // The untouched coordinates move only by the Ritz vector's rounding-level components there,
         // whose size depends on the BLAS kernel: compare to the solver's tolerance, never with ==.
         let solverTolerance = 1e-12
         let toy = EdgeToy(s0: 6, k: 1, g: 0.01, mu: 1, h: 0.5)
-        let projection = StableSetProjection(learningRate: eta, method: .converged(tolerance: solverTolerance, maxSteps: 30),
-                                             solver: BlockLanczos(count: 1, tolerance: solverTolerance))
+        let projection = StableSetProjection(
+            learningRate: eta, method: .converged(tolerance: solverTolerance, maxSteps: 30),
+            solver: BlockLanczos(count: 1, tolerance: solverTolerance))
         let r = projection.project(toy, from: [0.3, 2.4, 0.2, 0.1], warmStart: [], orientedLike: nil)
         #expect(r.converged && r.corrections > 1 && r.skippedSharpnessSteps == 0)
         // Independent check with the closed-form eigenpair at the result.
@@ -39,8 +40,9 @@ import Curvature
             let stepU = -dot(u, toy.gradient(at: theta)) / s
             theta = (0..<4).map { theta[$0] + stepS * perp[$0] + stepU * u[$0] }
         }
-        let projection = StableSetProjection(learningRate: eta, method: .linearized(steps: 3),
-                                             solver: BlockLanczos(count: 1, tolerance: 1e-12))
+        let projection = StableSetProjection(
+            learningRate: eta, method: .linearized(steps: 3),
+            solver: BlockLanczos(count: 1, tolerance: 1e-12))
         let r = projection.project(toy, from: start, warmStart: [], orientedLike: nil)
         #expect(r.corrections == 3 && r.converged)
         #expect(norm(adding(r.point, -1, theta)) < 1e-13)

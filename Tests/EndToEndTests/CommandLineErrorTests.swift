@@ -3,8 +3,9 @@ import Testing
 
 /// Bad command lines and unwritable standard streams end with one line on standard error and
 /// exit status 1, like every other bad input: no usage block, no status 64, no trap.
-@Suite("command-line errors and unwritable output: one line, exit 1", .serialized,
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "command-line errors and unwritable output: one line, exit 1", .serialized,
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct CommandLineErrorTests {
     @Test("invalid flags and values: one line naming the flag, exit 1")
     func argumentErrors() throws {
@@ -41,7 +42,8 @@ struct CommandLineErrorTests {
         for arguments in [["status", "out"], ["export", "out", "--format", "csv"]] {
             let (status, output) = try eos(arguments, in: scratch.path)
             #expect(status == 1, "\(arguments): \(output)")
-            #expect(output == "eos: out: is a folder; expected a sweep's journal file (<out>/journal.sqlite); "
+            #expect(
+                output == "eos: out: is a folder; expected a sweep's journal file (<out>/journal.sqlite); "
                     + "did you mean out/journal.sqlite? (see eos \(arguments[0]) --help)\n", "\(arguments): \(output)")
         }
     }
@@ -64,8 +66,10 @@ struct CommandLineErrorTests {
         defer { scratch.remove() }
         try scratch.write("spec.toml", specification(configuration(steps: 2), grid: [#""model.seed" = [0, 1]"#]))
         #expect(try eos(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path).status == 0)
-        for command in ["export out/journal.sqlite --format csv", "export out/journal.sqlite --format json",
-                        "status out/journal.sqlite"] {
+        for command in [
+            "export out/journal.sqlite --format csv", "export out/journal.sqlite --format json",
+            "status out/journal.sqlite",
+        ] {
             let (status, output) = try shell(#""$EOS" \#(command) >/dev/full"#, in: scratch.path)
             #expect(status == 1, "\(command): \(output)")
             #expect(output == "eos: cannot write standard output (No space left on device)\n", "\(command): \(output)")

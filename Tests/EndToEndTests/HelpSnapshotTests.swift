@@ -10,8 +10,9 @@ import Testing
 ///     swift build --build-tests
 ///     EOS_RECORD_HELP_SNAPSHOTS=1 swift test --skip-build --filter HelpSnapshotTests
 ///     git diff Tests/EndToEndTests/HelpSnapshots
-@Suite("eos --help of every subcommand equals its snapshot",
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "eos --help of every subcommand equals its snapshot",
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct HelpSnapshotTests {
     /// The snapshot folder, beside this file in the source tree.
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("HelpSnapshots")
@@ -36,7 +37,9 @@ struct HelpSnapshotTests {
             return
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
-        #expect(output == expected, """
+        #expect(
+            output == expected,
+            """
             eos \(command.joined(separator: " ")) --help differs from \(file.lastPathComponent) \
             (EOS_RECORD_HELP_SNAPSHOTS=1 regenerates it):
             \(output)

@@ -4,8 +4,9 @@ import Testing
 
 /// A model too large for the machine is refused from its configuration, before anything is
 /// written: one line with the memory needed and available, by `eos run` and by a sweep task.
-@Suite("a model too large for the machine is refused before it is written", .serialized,
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "a model too large for the machine is refused before it is written", .serialized,
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct ModelSizeTests {
     @Test("eos run --force with model.width = 100000000: one line, exit 1, the previous run untouched")
     func oversizedRunIsRefused() throws {
@@ -16,8 +17,9 @@ struct ModelSizeTests {
         let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/done").sorted()
         let summary = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/done/summary.json"))
 
-        let (status, output) = try eos(["run", "ok.toml", "--set", "model.width=100000000", "--out", "done", "--force"],
-                                       in: scratch.path)
+        let (status, output) = try eos(
+            ["run", "ok.toml", "--set", "model.width=100000000", "--out", "done", "--force"],
+            in: scratch.path)
         #expect(status == 1, "\(output)")
         #expect(output.split(separator: "\n").count == 1, "\(output)")
         #expect(output.hasPrefix("eos: model too large for this machine: the run needs about "), "\(output)")
@@ -37,8 +39,9 @@ struct ModelSizeTests {
         let (status, output) = try eos(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, seconds: 120)
         #expect(status == 2, "\(output)")
         let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("eos: ") })
-        #expect(line.hasPrefix("eos: 1 of 2 tasks failed: ") && line.contains("(model.width=100000000): model too large"),
-                "\(line)")
+        #expect(
+            line.hasPrefix("eos: 1 of 2 tasks failed: ") && line.contains("(model.width=100000000): model too large"),
+            "\(line)")
         let journal = try SweepJournal.openReadOnly(path: scratch.path + "/out/journal.sqlite")
         let tasks = try journal.tasks()
         let failed = try #require(tasks.first { $0.state == .failed })

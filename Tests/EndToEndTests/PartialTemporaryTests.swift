@@ -3,8 +3,9 @@ import Testing
 
 /// A run directory holds whole files only: the temporary of a write that failed is removed at
 /// once, and the temporaries a killed writer left are removed when the run resumes.
-@Suite("no .partial temporaries left in a run directory", .serialized,
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "no .partial temporaries left in a run directory", .serialized,
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct PartialTemporaryTests {
     static func temporaries(in folder: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".partial") }

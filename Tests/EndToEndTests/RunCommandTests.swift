@@ -10,7 +10,9 @@ import Foundation
     @Test(.enabled(if: EOSBinary.isAvailable)) func edgeOfStabilityOnDigitsThroughEosRun() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("eos.toml", """
+        try scratch.write(
+            "eos.toml",
+            """
             [data]
             name = "digits"
             n = 1000
@@ -123,7 +125,8 @@ import Foundation
         // A malformed sweep spec too.
         try scratch.write("spec.toml", "[sweep]\nname = \"x\"\n[sweep.grid]\n\"train.lr\" = [0.1, \"a\"]\n")
         let sweep = try eos(["sweep", "spec.toml", "--out", "sweep"], in: scratch.path)
-        #expect(sweep.status == 1 && sweep.output.split(separator: "\n").count == 1 && sweep.output.contains("spec.toml:4"), "\(sweep.output)")
+        #expect(
+            sweep.status == 1 && sweep.output.split(separator: "\n").count == 1 && sweep.output.contains("spec.toml:4"), "\(sweep.output)")
         // A misspelt kernel policy is refused before anything runs.
         let policy = try eos(["run", "ok.toml", "--out", "policy"], in: scratch.path, environment: ["EOS_BLAS_KERNEL": "off"])
         #expect(policy.status == 1 && policy.output == "eos: EOS_BLAS_KERNEL=off: expected auto or keep\n", "\(policy.output)")

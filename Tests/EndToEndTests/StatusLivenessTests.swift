@@ -18,7 +18,8 @@ struct StatusLivenessTests {
         }  // dropped without close: the OS lock goes, the owner row stays, as after kill -9
         let dead = try eos(["status", path], in: scratch.path)
         #expect(dead.status == 0)
-        #expect(dead.output.contains("coordinator: last coordinator (pid \(getpid()) on host \(host)) is not running"),
-                "\(dead.output)")
+        #expect(
+            dead.output.contains("coordinator: last coordinator (pid \(getpid()) on host \(host)) is not running"),
+            "\(dead.output)")
     }
 }

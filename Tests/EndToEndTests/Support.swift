@@ -37,8 +37,10 @@ final class Child {
     let log: String
 
     /// `environment` adds to (or replaces in) the test's own environment; `executable` replaces `eos`.
-    init(_ arguments: [String], in folder: String, log name: String, environment: [String: String] = [:],
-         executable: String? = nil) throws {
+    init(
+        _ arguments: [String], in folder: String, log name: String, environment: [String: String] = [:],
+        executable: String? = nil
+    ) throws {
         log = folder + "/" + name
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -71,8 +73,10 @@ final class Child {
 }
 
 /// Runs `eos` to completion (at most `seconds`): exit status and output.
-func eos(_ arguments: [String], in folder: String, seconds: Double = 120,
-         environment: [String: String] = [:]) throws -> (status: Int32?, output: String) {
+func eos(
+    _ arguments: [String], in folder: String, seconds: Double = 120,
+    environment: [String: String] = [:]
+) throws -> (status: Int32?, output: String) {
     let child = try Child(arguments, in: folder, log: "eos-\(UUID().uuidString.prefix(6)).log", environment: environment)
     let status = child.wait(seconds: seconds)
     child.kill9()
@@ -94,7 +98,8 @@ func children(of parent: Int32) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap { Int32($0) }.filter { pid in
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 2 && Int32(fields[1]) == parent
     }
@@ -134,7 +139,8 @@ func specification(_ configuration: String, name: String = "e2e", grid: [String]
 /// A summary.json without what legitimately differs between two runs of the same task.
 func comparable(_ summaryJSON: String?) -> NSDictionary? {
     guard let data = summaryJSON?.data(using: .utf8),
-          var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    else { return nil }
     object["timings"] = nil
     object["resumed_from_checkpoint"] = nil
     return object as NSDictionary
@@ -145,8 +151,9 @@ func openJournal(_ path: String) -> SweepJournal? { try? SweepJournal.openReadOn
 /// Runs `script` with /bin/sh in `folder` (at most `seconds`), the binary as "$EOS": for
 /// redirections (`2>/dev/full`) and limits (`ulimit -f`) a test sets up around `eos`.
 func shell(_ script: String, in folder: String, seconds: Double = 120) throws -> (status: Int32?, output: String) {
-    let child = try Child(["-c", script], in: folder, log: "sh-\(UUID().uuidString.prefix(6)).log",
-                          environment: ["EOS": EOSBinary.path!], executable: "/bin/sh")
+    let child = try Child(
+        ["-c", script], in: folder, log: "sh-\(UUID().uuidString.prefix(6)).log",
+        environment: ["EOS": EOSBinary.path!], executable: "/bin/sh")
     let status = child.wait(seconds: seconds)
     child.kill9()
     return (status, child.output)

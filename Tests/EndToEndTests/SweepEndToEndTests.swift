@@ -5,8 +5,9 @@ import SweepProtocol
 import Testing
 import ZeroMQTransport
 
-@Suite("eos sweep end to end: real processes and sockets", .serialized,
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "eos sweep end to end: real processes and sockets", .serialized,
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct SweepEndToEndTests {
     @Test("a 3×3 digits grid with 2 workers completes, and each task equals eos run on its config bit for bit (1 BLAS thread)")
     func gridEqualsRun() throws {
@@ -14,10 +15,16 @@ struct SweepEndToEndTests {
         defer { scratch.remove() }
         let base = configuration(steps: 30)
         try scratch.write("base.toml", base)
-        try scratch.write("spec.toml", specification(base, grid: [
-            #""train.lr" = [0.1, 0.2, 0.4]"#, #""model.width" = [4, 8, 16]"#]))
-        let sweep = try eos(["sweep", "spec.toml", "--workers", "2", "--threads-per-worker", "1", "--out", "out"],
-                            in: scratch.path)
+        try scratch.write(
+            "spec.toml",
+            specification(
+                base,
+                grid: [
+                    #""train.lr" = [0.1, 0.2, 0.4]"#, #""model.width" = [4, 8, 16]"#,
+                ]))
+        let sweep = try eos(
+            ["sweep", "spec.toml", "--workers", "2", "--threads-per-worker", "1", "--out", "out"],
+            in: scratch.path)
         #expect(sweep.status == 0, "\(sweep.output)")
         #expect(sweep.output.contains("lr \\ width"))
         let journal = try SweepJournal.openReadOnly(path: scratch.path + "/out/journal.sqlite")
@@ -26,9 +33,12 @@ struct SweepEndToEndTests {
         for (index, task) in tasks.enumerated() {
             let leaves = try JSONValue(parsing: task.configJSON).dottedLeaves
             let lr = try #require(leaves["train.lr"]), width = try #require(leaves["model.width"])
-            let run = try eos(["run", "base.toml", "--set", "train.lr=\(canonicalJSON(lr))",
-                               "--set", "model.width=\(canonicalJSON(width))", "--out", "run-\(index)", "--threads", "1"],
-                              in: scratch.path)
+            let run = try eos(
+                [
+                    "run", "base.toml", "--set", "train.lr=\(canonicalJSON(lr))",
+                    "--set", "model.width=\(canonicalJSON(width))", "--out", "run-\(index)", "--threads", "1",
+                ],
+                in: scratch.path)
             #expect(run.status == 0, "\(run.output)")
             let expected = try String(contentsOfFile: "\(scratch.path)/run-\(index)/trace.csv", encoding: .utf8)
             #expect(try journal.file(taskKey: task.key, name: "trace.csv") == expected, "task \(index)")
@@ -42,7 +52,8 @@ struct SweepEndToEndTests {
                 #expect(array.count == 9)
                 #expect(Set(array[0].keys) == ["key", "config", "status", "attempts", "summary", "error"])
                 let config = try String(contentsOfFile: "\(scratch.path)/run-0/config.json", encoding: .utf8)
-                #expect(array[0]["config"] as? NSDictionary
+                #expect(
+                    array[0]["config"] as? NSDictionary
                         == (try JSONSerialization.jsonObject(with: Data(config.utf8)) as? NSDictionary))
                 #expect(array[0]["status"] as? String == "done" && array[0]["attempts"] as? Int == 1)
             }
@@ -61,26 +72,33 @@ struct SweepEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         // Long enough (~1 s in release) that the victim is still computing when it is killed.
-        try scratch.write("spec.toml", specification(configuration(steps: 40_000, every: 0),
-                                                     grid: [#""model.seed" = [0, 1]"#]))
+        try scratch.write(
+            "spec.toml",
+            specification(
+                configuration(steps: 40_000, every: 0),
+                grid: [#""model.seed" = [0, 1]"#]))
         let endpoint = "ipc://\(scratch.path)/c.ipc"
-        let coordinator = try Child(["coordinator", "spec.toml", "--bind", endpoint, "--out", "out"],
-                                    in: scratch.path, log: "coordinator.log")
-        let victim = try Child(["worker", "--connect", endpoint, "--out", "out", "--threads", "1"],
-                               in: scratch.path, log: "victim.log")
+        let coordinator = try Child(
+            ["coordinator", "spec.toml", "--bind", endpoint, "--out", "out"],
+            in: scratch.path, log: "coordinator.log")
+        let victim = try Child(
+            ["worker", "--connect", endpoint, "--out", "out", "--threads", "1"],
+            in: scratch.path, log: "victim.log")
         defer { victim.kill9(); coordinator.kill9() }
         let journalPath = scratch.path + "/out/journal.sqlite"
         var victimTask: TaskRecord?
-        #expect(waitUntil(seconds: 20) {
-            victimTask = (try? openJournal(journalPath)?.tasks())?.first {
-                $0.state == .leased && $0.worker?.hasSuffix("-\(victim.pid)") == true
-            }
-            return victimTask != nil
-        })
+        #expect(
+            waitUntil(seconds: 20) {
+                victimTask = (try? openJournal(journalPath)?.tasks())?.first {
+                    $0.state == .leased && $0.worker?.hasSuffix("-\(victim.pid)") == true
+                }
+                return victimTask != nil
+            })
         let killed = try #require(victimTask)
         victim.kill9()
-        let rescuer = try Child(["worker", "--connect", endpoint, "--out", "out", "--threads", "1"],
-                                in: scratch.path, log: "rescuer.log")
+        let rescuer = try Child(
+            ["worker", "--connect", endpoint, "--out", "out", "--threads", "1"],
+            in: scratch.path, log: "rescuer.log")
         defer { rescuer.kill9() }
         #expect(coordinator.wait(seconds: 90) == 0, "\(coordinator.output)")
         let journal = try SweepJournal.openReadOnly(path: journalPath)
@@ -93,12 +111,17 @@ struct SweepEndToEndTests {
         #expect(!kinds.contains(.duplicateResult))
     }
 
-    @Test("kill -9 of eos sweep mid-sweep, then the same command: it resumes, finished tasks never run again, same results as an uninterrupted sweep")
+    @Test(
+        "kill -9 of eos sweep mid-sweep, then the same command: it resumes, finished tasks never run again, same results as an uninterrupted sweep"
+    )
     func coordinatorKilled() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 2500, every: 50),
-                                                     grid: [#""model.seed" = [0, 1, 2, 3, 4]"#]))
+        try scratch.write(
+            "spec.toml",
+            specification(
+                configuration(steps: 2500, every: 50),
+                grid: [#""model.seed" = [0, 1, 2, 3, 4]"#]))
         let command = ["sweep", "spec.toml", "--workers", "2", "--threads-per-worker", "1", "--out"]
         let reference = try eos(command + ["reference"], in: scratch.path)
         #expect(reference.status == 0, "\(reference.output)")
@@ -127,7 +150,8 @@ struct SweepEndToEndTests {
         #expect(tasks.allSatisfy { $0.state == .done })
         for (task, reference) in zip(tasks, expected) {
             #expect(comparable(task.summaryJSON) == comparable(reference.summaryJSON))
-            #expect(try journal.file(taskKey: task.key, name: "trace.csv")
+            #expect(
+                try journal.file(taskKey: task.key, name: "trace.csv")
                     == SweepJournal.openReadOnly(path: scratch.path + "/reference/journal.sqlite")
                     .file(taskKey: task.key, name: "trace.csv"))
         }
@@ -141,8 +165,11 @@ struct SweepEndToEndTests {
     func garbageToCoordinator() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 3000, every: 0),
-                                                     grid: [#""model.seed" = [0, 1, 2]"#]))
+        try scratch.write(
+            "spec.toml",
+            specification(
+                configuration(steps: 3000, every: 0),
+                grid: [#""model.seed" = [0, 1, 2]"#]))
         let sweep = try Child(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, log: "sweep.log")
         defer { sweep.kill9() }
         let journalPath = scratch.path + "/out/journal.sqlite"
@@ -193,24 +220,34 @@ struct SweepEndToEndTests {
         #expect(refused.output.split(separator: "\n").count == 1)
 
         let endpoint = "tcp://127.0.0.1:\(port)"
-        let coordinator = try Child(["coordinator", "spec.toml", "--bind", "tcp://127.0.0.1:\(port)", "--out", "out",
-                                     "--curve-secret", "keys/server.key", "--curve-allow", "allowed"],
-                                    in: scratch.path, log: "coordinator.log")
-        let intruder = try Child(["worker", "--connect", endpoint, "--out", "out", "--silence-timeout", "10",
-                                  "--curve-secret", "other/intruder.key", "--curve-server", "keys/server.pub"],
-                                 in: scratch.path, log: "intruder.log")
+        let coordinator = try Child(
+            [
+                "coordinator", "spec.toml", "--bind", "tcp://127.0.0.1:\(port)", "--out", "out",
+                "--curve-secret", "keys/server.key", "--curve-allow", "allowed",
+            ],
+            in: scratch.path, log: "coordinator.log")
+        let intruder = try Child(
+            [
+                "worker", "--connect", endpoint, "--out", "out", "--silence-timeout", "10",
+                "--curve-secret", "other/intruder.key", "--curve-server", "keys/server.pub",
+            ],
+            in: scratch.path, log: "intruder.log")
         defer { intruder.kill9(); coordinator.kill9() }
         let journalPath = scratch.path + "/out/journal.sqlite"
-        #expect(waitUntil(seconds: 20) {
-            ((try? openJournal(journalPath)?.events()) ?? []).contains { $0.kind.rawValue == "worker_refused" }
-        })
+        #expect(
+            waitUntil(seconds: 20) {
+                ((try? openJournal(journalPath)?.events()) ?? []).contains { $0.kind.rawValue == "worker_refused" }
+            })
         usleep(500_000)
         #expect(try SweepJournal.openReadOnly(path: journalPath).counts().queued == 2)
         #expect(coordinator.output.contains("refused CURVE worker"))
 
-        let good = try Child(["worker", "--connect", endpoint, "--out", "out",
-                              "--curve-secret", "allowed/good.key", "--curve-server", "keys/server.pub"],
-                             in: scratch.path, log: "good.log")
+        let good = try Child(
+            [
+                "worker", "--connect", endpoint, "--out", "out",
+                "--curve-secret", "allowed/good.key", "--curve-server", "keys/server.pub",
+            ],
+            in: scratch.path, log: "good.log")
         defer { good.kill9() }
         #expect(coordinator.wait(seconds: 60) == 0, "\(coordinator.output)")
         let tasks = try SweepJournal.openReadOnly(path: journalPath).tasks()

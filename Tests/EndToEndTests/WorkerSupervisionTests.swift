@@ -6,8 +6,9 @@ import Testing
 /// `eos sweep` supervises its worker processes: a dead worker is started again (bounded, with
 /// back-off, logged), a task that kills every worker that takes it ends failed or stops the
 /// sweep with a line naming it, and the journal stays resumable.
-@Suite("eos sweep restarts dead workers and gives up cleanly", .serialized,
-       .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
+@Suite(
+    "eos sweep restarts dead workers and gives up cleanly", .serialized,
+    .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct WorkerSupervisionTests {
     @Test("kill -9 of the only worker: it is started again and the sweep completes")
     func killedWorkerIsRestarted() throws {
@@ -18,10 +19,11 @@ struct WorkerSupervisionTests {
         defer { sweep.kill9() }
         let journalPath = scratch.path + "/out/journal.sqlite"
         var victim: Int32?
-        #expect(waitUntil(seconds: 30) {
-            victim = ((try? openJournal(journalPath)?.tasks()) ?? []).first { $0.state == .leased }.flatMap { workerPID($0.worker) }
-            return victim != nil
-        })
+        #expect(
+            waitUntil(seconds: 30) {
+                victim = ((try? openJournal(journalPath)?.tasks()) ?? []).first { $0.state == .leased }.flatMap { workerPID($0.worker) }
+                return victim != nil
+            })
         let pid = try #require(victim)
         #expect(children(of: sweep.pid).contains(pid))
         kill(pid, SIGKILL)
@@ -37,8 +39,10 @@ struct WorkerSupervisionTests {
     func killerTaskEndsFailed() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 20_000, every: 0), grid: [#""model.seed" = [0, 1]"#])
-            .replacingOccurrences(of: "liveness = 4\n", with: "liveness = 4\nmax_attempts = 2\n"))
+        try scratch.write(
+            "spec.toml",
+            specification(configuration(steps: 20_000, every: 0), grid: [#""model.seed" = [0, 1]"#])
+                .replacingOccurrences(of: "liveness = 4\n", with: "liveness = 4\nmax_attempts = 2\n"))
         let sweep = try Child(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, log: "sweep.log")
         defer { sweep.kill9() }
         let killer = try killTask(seed: 0, of: sweep, journal: scratch.path + "/out/journal.sqlite", until: 120)
@@ -55,8 +59,10 @@ struct WorkerSupervisionTests {
     func restartBudgetExhausted() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 20_000, every: 0), grid: [#""model.seed" = [0]"#])
-            .replacingOccurrences(of: "liveness = 4\n", with: "liveness = 4\nmax_attempts = 100\n"))
+        try scratch.write(
+            "spec.toml",
+            specification(configuration(steps: 20_000, every: 0), grid: [#""model.seed" = [0]"#])
+                .replacingOccurrences(of: "liveness = 4\n", with: "liveness = 4\nmax_attempts = 100\n"))
         let command = ["sweep", "spec.toml", "--workers", "1", "--out", "out"]
         let sweep = try Child(command, in: scratch.path, log: "sweep.log")
         defer { sweep.kill9() }
@@ -81,18 +87,21 @@ struct WorkerSupervisionTests {
         -> (key: String, kills: Int)
     {
         var key: String?
-        #expect(waitUntil(seconds: 30) {
-            key = ((try? openJournal(path)?.tasks()) ?? []).first { task in
-                (try? JSONValue(parsing: task.gridJSON))?.dottedLeaves["model.seed"] == .integer(seed)
-            }?.key
-            return key != nil
-        })
+        #expect(
+            waitUntil(seconds: 30) {
+                key =
+                    ((try? openJournal(path)?.tasks()) ?? []).first { task in
+                        (try? JSONValue(parsing: task.gridJSON))?.dottedLeaves["model.seed"] == .integer(seed)
+                    }?.key
+                return key != nil
+            })
         let target = try #require(key)
         var killed: Set<Int32> = []
         let deadline = Date().addingTimeInterval(seconds)
         while sweep.process.isRunning && Date() < deadline {
             if let task = try? openJournal(path)?.task(key: target), task.state == .leased,
-               let pid = workerPID(task.worker), !killed.contains(pid), children(of: sweep.pid).contains(pid) {
+                let pid = workerPID(task.worker), !killed.contains(pid), children(of: sweep.pid).contains(pid)
+            {
                 kill(pid, SIGKILL)
                 killed.insert(pid)
             }

@@ -22,7 +22,8 @@ import Testing
         for l in RunConfiguration.LossName.allCases { #expect(LossFunction(l).rawValue == l.rawValue) }
         for p in RunConfiguration.SharpnessPoint.allCases { #expect(SharpnessLocation(p).rawValue == p.rawValue) }
         // Onto: every engine case is some configuration's.
-        #expect(Set(RunConfiguration.Activation.allCases.map { NeuralNetwork.Activation($0) })
+        #expect(
+            Set(RunConfiguration.Activation.allCases.map { NeuralNetwork.Activation($0) })
                 == Set(NeuralNetwork.Activation.allCases))
         #expect(Set(RunConfiguration.LossName.allCases.map { LossFunction($0) }) == Set(LossFunction.allCases))
     }

@@ -17,7 +17,8 @@ func configuration(_ toml: String) throws -> RunConfiguration {
 /// docs/THEORY.md §5's binary task: digits 4 vs 9 (all 361 images, one output, mse on ±1 targets),
 /// MLP 64→32→32→1 tanh, η = 0.4, tracked with gradient flow.
 func binaryDigitsTracking(budget: Int, trackedSteps: Int) throws -> RunConfiguration {
-    try configuration("""
+    try configuration(
+        """
         [data]
         n = 0
         classes_subset = [4, 9]
@@ -120,8 +121,11 @@ final class Atomic: @unchecked Sendable {
         let c = try configuration(Self.small)
         let outcome = try Experiment.run(c, in: try RunDirectory(path: folder, force: false))
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
-        #expect(files == ["config.json", "summary.json", "trace.csv", "data.safetensors", "params-init.safetensors",
-                          "params-final.safetensors"])
+        #expect(
+            files == [
+                "config.json", "summary.json", "trace.csv", "data.safetensors", "params-init.safetensors",
+                "params-final.safetensors",
+            ])
         #expect(outcome.status == .completed && outcome.stopReason == .steps && outcome.stepsDone == 60)
         let rows = csvRows(outcome.files["trace.csv"]!)
         #expect(rows.count == 61)
@@ -134,19 +138,24 @@ final class Atomic: @unchecked Sendable {
             #expect(r["sharpness_at"] == "iterate")
         }
         let s = try summary(outcome)
-        for key in ["status", "stop_reason", "steps_done", "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median",
-                    "sharpness_ratio_p10", "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy",
-                    "loss_nonmonotone_steps", "timings", "version", "track_start_step", "dist_median", "dist_max",
-                    "pred_error_median", "loss_pred_rel_error_median", "sharpness_pred_rel_error_median",
-                    "gf_dist_median", "lambda2_max_ratio"] {
+        for key in [
+            "status", "stop_reason", "steps_done", "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median",
+            "sharpness_ratio_p10", "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy",
+            "loss_nonmonotone_steps", "timings", "version", "track_start_step", "dist_median", "dist_max",
+            "pred_error_median", "loss_pred_rel_error_median", "sharpness_pred_rel_error_median",
+            "gf_dist_median", "lambda2_max_ratio",
+        ] {
             #expect(s[key] != nil, "summary.json lacks \(key)")
         }
         #expect(s["track_start_step"] is NSNull)
         #expect((s["final_loss"] as? Double) == Double(rows.last!["loss"]!))
         // The parameter files hold θ₀ and θ_T under PyTorch's names and shapes.
         let final = try Safetensors(contentsOf: URL(fileURLWithPath: folder + "/params-final.safetensors"))
-        #expect(Set(final.tensors.keys) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
-                                            "layers.2.weight", "layers.2.bias"])
+        #expect(
+            Set(final.tensors.keys) == [
+                "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                "layers.2.weight", "layers.2.bias",
+            ])
         #expect(final.tensors["layers.0.weight"]!.shape == [16, 64] && final.tensors["layers.2.weight"]!.shape == [10, 16])
         let data = try Safetensors(contentsOf: URL(fileURLWithPath: folder + "/data.safetensors"))
         #expect(data.tensors["x"]!.shape == [200, 64] && data.tensors["y"]!.shape == [200, 10] && data.tensors["labels"]!.shape == [200])
@@ -172,8 +181,10 @@ final class Atomic: @unchecked Sendable {
         // Stop in phase A (after t0 / 2 rows), then in phase B (a few tracked rows later), then finish.
         for limit in [t0 / 2, t0 + 6] {
             let rows = Rows()
-            let stopped = try Experiment.run(config, in: RunDirectory(existing: c), options: ExperimentOptions(
-                progress: { rows.seen = $0.step }, shouldStop: { rows.seen >= limit }))
+            let stopped = try Experiment.run(
+                config, in: RunDirectory(existing: c),
+                options: ExperimentOptions(
+                    progress: { rows.seen = $0.step }, shouldStop: { rows.seen >= limit }))
             #expect(stopped.status == .stopped)
             #expect(FileManager.default.fileExists(atPath: c + "/checkpoint.json"))
         }
@@ -194,8 +205,12 @@ final class Atomic: @unchecked Sendable {
 
         final class Counter: @unchecked Sendable { var rows = 0 }
         let counter = Counter()
-        let stopped = try Experiment.run(c, in: try RunDirectory(path: parts, force: false), options: ExperimentOptions(
-            shouldStop: { counter.rows += 1; return counter.rows > 25 }))
+        let stopped = try Experiment.run(
+            c, in: try RunDirectory(path: parts, force: false),
+            options: ExperimentOptions(
+                shouldStop: {
+                    counter.rows += 1; return counter.rows > 25
+                }))
         #expect(stopped.status == .stopped && stopped.stopReason == .signal)
         #expect(FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
         let resumed = try Experiment.run(c, in: RunDirectory(existing: parts))
@@ -214,11 +229,14 @@ final class Atomic: @unchecked Sendable {
         let warnings = Warnings()
         // After the run has looked for a checkpoint to resume, a non-empty folder takes the
         // checkpoint's name: every write (a rename onto it) fails.
-        let outcome = try Experiment.run(try configuration(Self.small), in: try RunDirectory(path: folder, force: false),
-                                         options: ExperimentOptions(checkpointInterval: 0, progress: { p in
-            guard p.step == 0 else { return }
-            try? FileManager.default.createDirectory(atPath: target + "/blocked", withIntermediateDirectories: true)
-        }, warn: { warnings.lines.append($0) }))
+        let outcome = try Experiment.run(
+            try configuration(Self.small), in: try RunDirectory(path: folder, force: false),
+            options: ExperimentOptions(
+                checkpointInterval: 0,
+                progress: { p in
+                    guard p.step == 0 else { return }
+                    try? FileManager.default.createDirectory(atPath: target + "/blocked", withIntermediateDirectories: true)
+                }, warn: { warnings.lines.append($0) }))
         #expect(outcome.status == .completed && outcome.stepsDone == 60)
         #expect(!warnings.lines.isEmpty && warnings.lines.allSatisfy { $0.contains(target) && $0.contains("cannot write") })
         let recorded = try #require(outcome.summary.checkpointError)

@@ -51,8 +51,9 @@ import Configuration
 
     @Test func availableMemoryIsReadFromThisMachine() throws {
         let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
-        let total = try #require(meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }?
-            .split(separator: " ").dropFirst().first.flatMap { Double($0) })
+        let total = try #require(
+            meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }?
+                .split(separator: " ").dropFirst().first.flatMap { Double($0) })
         let available = try #require(AvailableMemory.current)
         #expect(available.bytes > 0 && available.bytes <= total * 1024)
     }

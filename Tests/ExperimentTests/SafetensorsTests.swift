@@ -31,9 +31,11 @@ private let pythonHasSafetensors: Bool = {
         let file = Safetensors(
             tensors: ["b": .init([Int64(258)], shape: []), "a": .init([Float(1), -2], shape: [2])],
             metadata: ["format": "pt"])
-        let header = #"{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]}}"#
+        let header =
+            #"{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]}}"#
         // 138 header bytes + 6 spaces = 144 = 0x90; 1.0f = 0x3F800000, −2.0f = 0xC0000000, 258 = 0x0102.
-        let expected: [UInt8] = [0x90, 0, 0, 0, 0, 0, 0, 0] + Array(header.utf8) + Array("      ".utf8)
+        let expected: [UInt8] =
+            [0x90, 0, 0, 0, 0, 0, 0, 0] + Array(header.utf8) + Array("      ".utf8)
             + [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0] + [0x02, 0x01, 0, 0, 0, 0, 0, 0]
         #expect(file.serialized() == expected)
     }
@@ -83,7 +85,9 @@ private let pythonHasSafetensors: Bool = {
         #expect(bytes == Safetensors(tensors: second).serialized())
         // UTF-8 byte order: "B" < "a" < "layers.10.bias" < "layers.2.bias" < "w" < "é".
         let header = String(decoding: bytes[8..<bytes.count], as: UTF8.self)
-        let positions = ["\"B\"", "\"a\"", "\"layers.10.bias\"", "\"layers.2.bias\"", "\"w\"", "\"é\""].map { header.range(of: $0)!.lowerBound }
+        let positions = ["\"B\"", "\"a\"", "\"layers.10.bias\"", "\"layers.2.bias\"", "\"w\"", "\"é\""].map {
+            header.range(of: $0)!.lowerBound
+        }
         #expect(positions == positions.sorted())
     }
 
@@ -91,12 +95,33 @@ private let pythonHasSafetensors: Bool = {
         ("short", [UInt8](repeating: 0, count: 5), "shorter than the 8-byte header length"),
         ("long header", [200, 0, 0, 0, 0, 0, 0, 0] + Array("{}      ".utf8), "header length 200 exceeds the 8 bytes"),
         ("not json", file(header: "{nope", buffer: []), "header JSON"),
-        ("out of range", file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}}"#, buffer: [UInt8](repeating: 0, count: 8)), "outside the 8-byte buffer"),
-        ("size mismatch", file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}"#, buffer: [UInt8](repeating: 0, count: 8)), "needs 16"),
-        ("dtype", file(header: #"{"a":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}"#, buffer: [UInt8](repeating: 0, count: 4)), "dtype BF16"),
-        ("gap", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[8,16]}}"#, buffer: [UInt8](repeating: 0, count: 16)), "expected 0"),
-        ("overlap", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[0,8]}}"#, buffer: [UInt8](repeating: 0, count: 8)), "gap or overlap"),
-        ("trailing", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, buffer: [UInt8](repeating: 0, count: 9)), "cover 8 of the 9"),
+        (
+            "out of range",
+            file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}}"#, buffer: [UInt8](repeating: 0, count: 8)),
+            "outside the 8-byte buffer"
+        ),
+        (
+            "size mismatch",
+            file(header: #"{"a":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}"#, buffer: [UInt8](repeating: 0, count: 8)), "needs 16"
+        ),
+        (
+            "dtype", file(header: #"{"a":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}}"#, buffer: [UInt8](repeating: 0, count: 4)),
+            "dtype BF16"
+        ),
+        (
+            "gap", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[8,16]}}"#, buffer: [UInt8](repeating: 0, count: 16)),
+            "expected 0"
+        ),
+        (
+            "overlap",
+            file(
+                header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},"b":{"dtype":"I64","shape":[],"data_offsets":[0,8]}}"#,
+                buffer: [UInt8](repeating: 0, count: 8)), "gap or overlap"
+        ),
+        (
+            "trailing", file(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, buffer: [UInt8](repeating: 0, count: 9)),
+            "cover 8 of the 9"
+        ),
         ("metadata", file(header: #"{"__metadata__":{"n":1}}"#, buffer: []), "__metadata__"),
         ("negative", file(header: #"{"a":{"dtype":"I64","shape":[-1],"data_offsets":[0,0]}}"#, buffer: []), "negative dimension"),
     ])
@@ -122,18 +147,21 @@ private let pythonHasSafetensors: Bool = {
         let url = temporaryFile("python.safetensors")
         defer { try? FileManager.default.removeItem(at: url) }
         try Safetensors(
-            tensors: ["x": .init([1.5, -2, 3, 4.25, 5, 6], shape: [2, 3]), "labels": .init([Int64(9), -3], shape: [2]),
-                      "w": .init([Float(0.5)], shape: [1, 1])],
-            metadata: ["source": "eos"]).write(to: url)
+            tensors: [
+                "x": .init([1.5, -2, 3, 4.25, 5, 6], shape: [2, 3]), "labels": .init([Int64(9), -3], shape: [2]),
+                "w": .init([Float(0.5)], shape: [1, 1]),
+            ],
+            metadata: ["source": "eos"]
+        ).write(to: url)
         let script = """
-        import sys, json, safetensors, safetensors.numpy as st
-        d = st.load_file(sys.argv[1])
-        with safetensors.safe_open(sys.argv[1], "np") as f: meta = f.metadata()
-        print(json.dumps({k: [str(v.dtype), list(v.shape), v.ravel().tolist()] for k, v in sorted(d.items())} | {"meta": meta}, sort_keys=True))
-        import numpy as np
-        st.save_file({"z": np.array([[1.5, -2.0]]), "a": np.array([7, 8, 9], dtype=np.int64), "f": np.array([0.25], dtype=np.float32)},
-                     sys.argv[2], metadata={"by": "python"})
-        """
+            import sys, json, safetensors, safetensors.numpy as st
+            d = st.load_file(sys.argv[1])
+            with safetensors.safe_open(sys.argv[1], "np") as f: meta = f.metadata()
+            print(json.dumps({k: [str(v.dtype), list(v.shape), v.ravel().tolist()] for k, v in sorted(d.items())} | {"meta": meta}, sort_keys=True))
+            import numpy as np
+            st.save_file({"z": np.array([[1.5, -2.0]]), "a": np.array([7, 8, 9], dtype=np.int64), "f": np.array([0.25], dtype=np.float32)},
+                         sys.argv[2], metadata={"by": "python"})
+            """
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -145,7 +173,10 @@ private let pythonHasSafetensors: Bool = {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"labels": ["int64", [2], [9, -3]], "meta": {"source": "eos"}, "w": ["float32", [1, 1], [0.5]], "x": ["float64", [2, 3], [1.5, -2.0, 3.0, 4.25, 5.0, 6.0]]}"#)
+        #expect(
+            text.trimmingCharacters(in: .whitespacesAndNewlines)
+                == #"{"labels": ["int64", [2], [9, -3]], "meta": {"source": "eos"}, "w": ["float32", [1, 1], [0.5]], "x": ["float64", [2, 3], [1.5, -2.0, 3.0, 4.25, 5.0, 6.0]]}"#
+        )
         let fromPython = try Safetensors(contentsOf: back)
         #expect(fromPython.metadata == ["by": "python"])
         #expect(fromPython.tensors["z"]?.doubles == [1.5, -2] && fromPython.tensors["z"]?.shape == [1, 2])

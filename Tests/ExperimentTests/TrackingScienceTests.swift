@@ -52,7 +52,8 @@ import Configuration
     @Test func tenClassTrackingStopsOnTheSecondEigenvalue() throws {
         let folder = scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let c = try configuration("""
+        let c = try configuration(
+            """
             [data]
             n = 500
             [model]

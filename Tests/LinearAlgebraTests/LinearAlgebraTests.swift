@@ -59,7 +59,7 @@ import Testing
             var out = [Double](repeating: .nan, count: 6)
             dots(x, count: 4, with: y, into: &out, block: block)
             for l in 0..<4 { #expect(abs(out[l] - dot(x[l], y)) <= 1e-12 * norm(x[l]) * norm(y)) }
-            #expect(out[4].isNaN && out[5].isNaN)   // only `count` entries are written
+            #expect(out[4].isNaN && out[5].isNaN)  // only `count` entries are written
         }
     }
 
@@ -111,7 +111,7 @@ import Testing
         let draws = (0..<20000).map { _ in u.nextNormal() }
         let mean = draws.reduce(0, +) / 20000
         let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
-        #expect(abs(mean) < 0.03)       // 4σ of the sample mean is 0.028
+        #expect(abs(mean) < 0.03)  // 4σ of the sample mean is 0.028
         #expect(abs(variance - 1) < 0.05)
     }
 }

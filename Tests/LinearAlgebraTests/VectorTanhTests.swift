@@ -19,7 +19,9 @@ import Glibc
     @Test func floatIsWithinFourUlpOfTheCorrectlyRoundedValue() {
         let x = Self.samples().map { Float($0) }
         var t = [Float](repeating: .nan, count: x.count)
-        x.withUnsafeBufferPointer { xp in t.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) } }
+        x.withUnsafeBufferPointer { xp in
+            t.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) }
+        }
         var worst: Float = 0
         for (xi, ti) in zip(x, t) {
             let reference = Float(Glibc.tanh(Double(xi)))
@@ -33,7 +35,9 @@ import Glibc
     @Test func doubleIsWithinFourUlpOfTheExtendedPrecisionValue() {
         let x = Self.samples()
         var t = [Double](repeating: .nan, count: x.count)
-        x.withUnsafeBufferPointer { xp in t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) } }
+        x.withUnsafeBufferPointer { xp in
+            t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) }
+        }
         var worst: Double = 0
         for (xi, ti) in zip(x, t) {
             let reference = Double(Glibc.tanhl(Float80(xi)))
@@ -46,13 +50,17 @@ import Glibc
     @Test func specialValues() {
         let x: [Double] = [.nan, .infinity, -.infinity, -0.0, 0.0]
         var t = [Double](repeating: 7, count: x.count)
-        x.withUnsafeBufferPointer { xp in t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) } }
+        x.withUnsafeBufferPointer { xp in
+            t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) }
+        }
         #expect(t[0].isNaN)
         #expect(t[1] == 1 && t[2] == -1)
         #expect(t[3] == 0 && t[3].sign == .minus && t[4] == 0 && t[4].sign == .plus)
         let xf: [Float] = [.nan, .infinity, -.infinity]
         var tf = [Float](repeating: 7, count: 3)
-        xf.withUnsafeBufferPointer { xp in tf.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: 3) } }
+        xf.withUnsafeBufferPointer { xp in
+            tf.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: 3) }
+        }
         #expect(tf[0].isNaN && tf[1] == 1 && tf[2] == -1)
     }
 
@@ -62,17 +70,23 @@ import Glibc
     @Test func vectorisedKernelGivesTheBitsOfTheScalarMethod() {
         let x = Self.samples()
         var t = [Double](repeating: .nan, count: x.count)
-        x.withUnsafeBufferPointer { xp in t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) } }
+        x.withUnsafeBufferPointer { xp in
+            t.withUnsafeMutableBufferPointer { Double.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: x.count) }
+        }
         #expect(zip(x, t).allSatisfy { scalarMethod($0).bitPattern == $1.bitPattern || $1.isNaN })
         let xf = x.map { Float($0) }
         var tf = [Float](repeating: .nan, count: xf.count)
-        xf.withUnsafeBufferPointer { xp in tf.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: xf.count) } }
+        xf.withUnsafeBufferPointer { xp in
+            tf.withUnsafeMutableBufferPointer { Float.vectorTanh(xp.baseAddress!, into: $0.baseAddress!, count: xf.count) }
+        }
         #expect(zip(xf, tf).allSatisfy { scalarMethod($0).bitPattern == $1.bitPattern || $1.isNaN })
     }
 
     /// VectorTanh.c's method, one operation at a time (degree 8 in Float, 13 in Double).
-    func scalarMethod<T: BinaryFloatingPoint>(_ v: T, clamp: T, shifter: T, log2e: T, ln2High: T, ln2Low: T,
-                                             coefficients: [T], twoK: (T) -> T) -> T {
+    func scalarMethod<T: BinaryFloatingPoint>(
+        _ v: T, clamp: T, shifter: T, log2e: T, ln2High: T, ln2Low: T,
+        coefficients: [T], twoK: (T) -> T
+    ) -> T {
         let a = Swift.min(abs(v), clamp)
         let y = a + a
         let kShifted = y * log2e + shifter
@@ -94,15 +108,17 @@ import Glibc
     ]
 
     func scalarMethod(_ v: Float) -> Float {
-        scalarMethod(v, clamp: 9.1, shifter: 0x1.8p23, log2e: 1.442_695_04, ln2High: 0.693_145_75, ln2Low: 1.428_606_8e-6,
-                     coefficients: Self.floatCoefficients,
-                     twoK: { Float(bitPattern: ($0.bitPattern &+ 127) &<< 23) })
+        scalarMethod(
+            v, clamp: 9.1, shifter: 0x1.8p23, log2e: 1.442_695_04, ln2High: 0.693_145_75, ln2Low: 1.428_606_8e-6,
+            coefficients: Self.floatCoefficients,
+            twoK: { Float(bitPattern: ($0.bitPattern &+ 127) &<< 23) })
     }
 
     func scalarMethod(_ v: Double) -> Double {
-        scalarMethod(v, clamp: 19.1, shifter: 0x1.8p52, log2e: 1.442_695_040_888_963_4,
-                     ln2High: 6.931_471_803_691_238_2e-1, ln2Low: 1.908_214_929_270_587_7e-10,
-                     coefficients: Self.doubleCoefficients,
-                     twoK: { Double(bitPattern: ($0.bitPattern &+ 1023) &<< 52) })
+        scalarMethod(
+            v, clamp: 19.1, shifter: 0x1.8p52, log2e: 1.442_695_040_888_963_4,
+            ln2High: 6.931_471_803_691_238_2e-1, ln2Low: 1.908_214_929_270_587_7e-10,
+            coefficients: Self.doubleCoefficients,
+            twoK: { Double(bitPattern: ($0.bitPattern &+ 1023) &<< 52) })
     }
 }

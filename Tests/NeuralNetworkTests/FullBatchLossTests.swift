@@ -22,19 +22,22 @@ struct Problem {
         var g = SeededGenerator(seed: seed, stream: .testing)
         x = (0..<n).map { _ in (0..<d).map { _ in g.nextNormal() } }
         y = (0..<n).map { i in
-            k == 1 ? [i % 2 == 0 ? 1.0 : -1.0] : (0..<k).map { $0 == (i % k) ? 1.0 : 0.0 } }
+            k == 1 ? [i % 2 == 0 ? 1.0 : -1.0] : (0..<k).map { $0 == (i % k) ? 1.0 : 0.0 }
+        }
         let net = MultilayerPerceptron(inputDimension: d, depth: depth, width: width, outputDimension: k, activation: activation)
         theta = net.initialParameters(.pytorch, seed: seed).map { 2.5 * $0 }
     }
 
     var network: MultilayerPerceptron {
-        MultilayerPerceptron(inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
-                             outputDimension: sizes.last!, activation: activation)
+        MultilayerPerceptron(
+            inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
+            outputDimension: sizes.last!, activation: activation)
     }
 
     func objective<T: BLASScalar>(_: T.Type) -> FullBatchLoss<T> {
-        FullBatchLoss(network: network, loss: loss,
-                      inputs: Matrix<Double>(x).converted(to: T.self), targets: Matrix<Double>(y).converted(to: T.self))
+        FullBatchLoss(
+            network: network, loss: loss,
+            inputs: Matrix<Double>(x).converted(to: T.self), targets: Matrix<Double>(y).converted(to: T.self))
     }
 
     func referenceLoss(_ theta: [Double]) -> Double {
@@ -99,15 +102,19 @@ let step = 6e-6
         // ∇²L·v against central differences of ∇L along v.
         let v = randomDirection(count: n, seed: 11)
         let hv = f.hessianVectorProduct(at: theta, v)
-        let hvFD = adding(f.lossAndGradient(at: adding(theta, step, v)).gradient, -1,
-                          f.lossAndGradient(at: adding(theta, -step, v)).gradient).map { $0 / (2 * step) }
+        let hvFD = adding(
+            f.lossAndGradient(at: adding(theta, step, v)).gradient, -1,
+            f.lossAndGradient(at: adding(theta, -step, v)).gradient
+        ).map { $0 / (2 * step) }
         #expect(relativeError(hv, hvFD) < 1e-6, "HVP \(activation) \(loss)")
 
         // ∇³L[u,u] against central differences of ∇²L(θ ± εu)·u.
         let u = normalized(randomDirection(count: n, seed: 12))
         let third = f.thirdDerivative(at: theta, u)
-        let thirdFD = adding(f.hessianVectorProduct(at: adding(theta, step, u), u), -1,
-                             f.hessianVectorProduct(at: adding(theta, -step, u), u)).map { $0 / (2 * step) }
+        let thirdFD = adding(
+            f.hessianVectorProduct(at: adding(theta, step, u), u), -1,
+            f.hessianVectorProduct(at: adding(theta, -step, u), u)
+        ).map { $0 / (2 * step) }
         // Nonzero even for relu with mse: products of three weights across layers.
         #expect(norm(thirdFD) > 1e-6)
         #expect(relativeError(third, thirdFD) < 1e-6, "third derivative \(activation) \(loss)")
@@ -156,10 +163,10 @@ let step = 6e-6
         #expect(both.hessianVector == hv)
 
         let f = p.objective(Double.self)
-        #expect(f.hessianVectorProduct(at: theta, u) == hv)          // deltas only, no gradient
-        #expect(f.lossAndGradient(at: theta).gradient == gradient)   // gradient after the deltas
+        #expect(f.hessianVectorProduct(at: theta, u) == hv)  // deltas only, no gradient
+        #expect(f.lossAndGradient(at: theta).gradient == gradient)  // gradient after the deltas
         #expect(f.hessianVectorProductAndThirdDerivative(at: theta, u).thirdDerivative == both.thirdDerivative)
-        _ = f.hessianVectorProductAndThirdDerivative(at: other, u)     // another θ in between
+        _ = f.hessianVectorProductAndThirdDerivative(at: other, u)  // another θ in between
         #expect(f.hessianVectorProduct(at: theta, u) == hv)
         #expect(f.hessianVectorProductAndThirdDerivative(at: theta, u).thirdDerivative == both.thirdDerivative)
         #expect(f.lossAndGradient(at: theta).gradient == gradient)
@@ -179,13 +186,17 @@ let step = 6e-6
             var e = [Double](repeating: 0, count: f.dimension)
             e[column] = 1
             let h = f.hessianVectorProduct(at: p.theta, e)
-            for o in 0..<k { for i in 0...d {
-                var expected = 0.0
-                for o2 in 0..<k { for i2 in 0...d where index(o2, i2) == column && o2 == o {
-                    expected = xt.map { $0[i] * $0[i2] }.reduce(0, +) / n
-                } }
-                #expect(abs(h[index(o, i)] - expected) < 1e-13)
-            } }
+            for o in 0..<k {
+                for i in 0...d {
+                    var expected = 0.0
+                    for o2 in 0..<k {
+                        for i2 in 0...d where index(o2, i2) == column && o2 == o {
+                            expected = xt.map { $0[i] * $0[i2] }.reduce(0, +) / n
+                        }
+                    }
+                    #expect(abs(h[index(o, i)] - expected) < 1e-13)
+                }
+            }
         }
         #expect(norm(f.thirdDerivative(at: p.theta, normalized(randomDirection(count: f.dimension, seed: 1)))) == 0)
     }
@@ -194,12 +205,16 @@ let step = 6e-6
         let net = MultilayerPerceptron(inputDimension: 64, depth: 2, width: 64, outputDimension: 10, activation: .tanh)
         #expect(net.parameterCount == 64 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10)
         let s = net.layout.slices
-        #expect(s.map(\.name) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
-                                  "layers.2.weight", "layers.2.bias"])
+        #expect(
+            s.map(\.name) == [
+                "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+                "layers.2.weight", "layers.2.bias",
+            ])
         #expect(s[2].shape == [64, 64] && s[2].range == 4160..<8256)
         // fc-tanh 3072→200→200→10 of docs/THEORY.md §9
-        #expect(MultilayerPerceptron(inputDimension: 3072, depth: 2, width: 200, outputDimension: 10, activation: .tanh)
-            .parameterCount == 656_810)
+        #expect(
+            MultilayerPerceptron(inputDimension: 3072, depth: 2, width: 200, outputDimension: 10, activation: .tanh)
+                .parameterCount == 656_810)
     }
 
     @Test func initializationIsUniformWithinTheFanInBound() {
@@ -208,7 +223,7 @@ let step = 6e-6
         let w0 = theta[0..<5000]
         #expect(w0.allSatisfy { abs($0) <= 0.1 })
         let secondMoment: Double = w0.map { $0 * $0 }.reduce(0, +) / 5000
-        #expect(abs(secondMoment - 0.01 / 3) < 0.0005) // Var U(±b) = b²/3; 5000 draws: sd ≈ 4e-5
+        #expect(abs(secondMoment - 0.01 / 3) < 0.0005)  // Var U(±b) = b²/3; 5000 draws: sd ≈ 4e-5
         let zeroBias: [Double] = net.initialParameters(.pytorchZeroBias, seed: 4)
         #expect(zeroBias[5000..<5050].allSatisfy { $0 == 0 })
         #expect(Array(zeroBias[0..<5000]) == Array(w0))

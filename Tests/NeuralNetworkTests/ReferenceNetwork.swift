@@ -48,8 +48,10 @@ enum ReferenceNetwork {
         return (outputs, pre)
     }
 
-    static func loss(_ theta: [Double], sizes: [Int], activation: Activation, loss: LossFunction,
-                     x: [[Double]], y: [[Double]]) -> Double {
+    static func loss(
+        _ theta: [Double], sizes: [Int], activation: Activation, loss: LossFunction,
+        x: [[Double]], y: [[Double]]
+    ) -> Double {
         let f = forward(theta, sizes: sizes, activation: activation, x: x).outputs
         var total = 0.0
         for (fi, yi) in zip(f, y) {

@@ -6,8 +6,9 @@ import Testing
 @Suite struct RunSummaryTests {
     /// A tracked run's summary with every field set (values exactly representable in JSON).
     static var tracked: RunSummary {
-        var s = RunSummary(stopReason: .lambda2, stepsDone: 812, timings: ["total": 12.5, "gd": 3.25],
-                           version: "0.1.0", resumedFromCheckpoint: true, blasThreads: 4)
+        var s = RunSummary(
+            stopReason: .lambda2, stepsDone: 812, timings: ["total": 12.5, "gd": 3.25],
+            version: "0.1.0", resumedFromCheckpoint: true, blasThreads: 4)
         s.twoOverEta = 5
         s.sharpnessAt = .iterate
         s.eosStep = 301
@@ -50,12 +51,13 @@ import Testing
 
     /// The CSV columns of `eos export` and of a report's summary.csv: the contract's list, in its order.
     @Test func theEdgeOfStabilityColumnsAreTheContractsInItsOrder() {
-        #expect(RunSummary.Field.edgeOfStability.map(\.rawValue) == [
-            "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
-            "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",
-            "track_start_step", "dist_median", "dist_max", "pred_error_median", "loss_pred_rel_error_median",
-            "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
-        ])
+        #expect(
+            RunSummary.Field.edgeOfStability.map(\.rawValue) == [
+                "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
+                "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",
+                "track_start_step", "dist_median", "dist_max", "pred_error_median", "loss_pred_rel_error_median",
+                "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
+            ])
         // The fields added after the contract's come last, so files written keep their order.
         #expect(RunSummary.Field.allCases.suffix(2) == [.blasThreads, .checkpointError])
     }

@@ -31,8 +31,9 @@ final class RunningCoordinator: Sendable {
         let thread = Thread {
             let loop: CoordinatorLoop
             do throws(CoordinatorError) {
-                loop = try CoordinatorLoop(machine: box.value.machine, endpoint: "tcp://127.0.0.1:*", security: security,
-                                           log: { _ in })
+                loop = try CoordinatorLoop(
+                    machine: box.value.machine, endpoint: "tcp://127.0.0.1:*", security: security,
+                    log: { _ in })
             } catch {
                 bound.withLock { $0 = .failure(error) }
                 ready.signal()
@@ -41,8 +42,9 @@ final class RunningCoordinator: Sendable {
             }
             bound.withLock { $0 = .success(loop.boundEndpoint) }
             ready.signal()
-            _ = try? loop.run(shouldStop: { control.flag.load(ordering: .relaxed) },
-                              onTick: { _ in control.count.add(1, ordering: .relaxed) })
+            _ = try? loop.run(
+                shouldStop: { control.flag.load(ordering: .relaxed) },
+                onTick: { _ in control.count.add(1, ordering: .relaxed) })
             loop.close()
             done.signal()
         }
@@ -124,15 +126,24 @@ struct CoordinatorLoopTests {
         let task = try #require(try worker.task())
         let queued = try #require(coordinator.harness.value.keys.first { $0 != task.taskKey })
         // Forged: a made-up token for the queued task. Stolen: the real token, as if sniffed.
-        try hostile.send(.result(.init(leaseID: String(repeating: "ab", count: 16), taskKey: queued, attempt: 1,
-                                       summary: #"{"forged":1}"#, files: [:], resumedFromCheckpoint: false)))
+        try hostile.send(
+            .result(
+                .init(
+                    leaseID: String(repeating: "ab", count: 16), taskKey: queued, attempt: 1,
+                    summary: #"{"forged":1}"#, files: [:], resumedFromCheckpoint: false)))
         try hostile.send(.heartbeat(.init(taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2, phase: "gd")))
-        try hostile.send(.result(.init(leaseID: task.leaseID, taskKey: task.taskKey, attempt: 1, summary: #"{"stolen":1}"#,
-                                       files: [:], resumedFromCheckpoint: false)))
+        try hostile.send(
+            .result(
+                .init(
+                    leaseID: task.leaseID, taskKey: task.taskKey, attempt: 1, summary: #"{"stolen":1}"#,
+                    files: [:], resumedFromCheckpoint: false)))
         #expect(try hostile.next(within: 1) { if case .ack = $0 { true } else { false } } == nil)
 
-        try worker.send(.result(.init(leaseID: task.leaseID, taskKey: task.taskKey, attempt: 1, summary: #"{"real":1}"#,
-                                      files: ["trace.csv": "step\n0\n"], resumedFromCheckpoint: false)))
+        try worker.send(
+            .result(
+                .init(
+                    leaseID: task.leaseID, taskKey: task.taskKey, attempt: 1, summary: #"{"real":1}"#,
+                    files: ["trace.csv": "step\n0\n"], resumedFromCheckpoint: false)))
         #expect(try worker.next { $0 == .ack(taskKey: task.taskKey) } != nil)
         let journal = try coordinator.journal()
         let done = try #require(try journal.task(key: task.taskKey))
@@ -143,8 +154,9 @@ struct CoordinatorLoopTests {
         #expect(kinds.filter { $0 == .foreignLeaseIgnored }.count == 1)
     }
 
-    @Test("a plain (non-CURVE) connection to a CURVE coordinator is logged and journaled as worker_refused, rate-limited",
-          .enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
+    @Test(
+        "a plain (non-CURVE) connection to a CURVE coordinator is logged and journaled as worker_refused, rate-limited",
+        .enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
     func plainConnectionToCurveIsJournaled() throws {
         let serverKeys = try CurveKeyPair.generate()
         let coordinator = try RunningCoordinator(
@@ -212,8 +224,11 @@ struct CoordinatorLoopTests {
         var lastSent = Date.distantPast
         while Date().timeIntervalSince(start) < 1.5 {
             if Date().timeIntervalSince(lastSent) >= 0.1 {
-                try worker.send(.heartbeat(.init(taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2,
-                                                 phase: "gd")))
+                try worker.send(
+                    .heartbeat(
+                        .init(
+                            taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2,
+                            phase: "gd")))
                 lastSent = Date()
             }
             if try worker.next(within: 0.05, { $0 == .heartbeat }) != nil {

@@ -9,8 +9,11 @@ import Testing
 struct CoordinatorStateMachineTests {
     @Test("READY is answered by WELCOME with the sweep's timing, then TASKs in grid order, then NOTASK")
     func readyHandsOutTasks() throws {
-        let h = try Harness(tasks: 2, settings: CoordinatorSettings(maxAttempts: 3, heartbeatInterval: 0.5, liveness: 4,
-                                                                     checkpointEvery: 7))
+        let h = try Harness(
+            tasks: 2,
+            settings: CoordinatorSettings(
+                maxAttempts: 3, heartbeatInterval: 0.5, liveness: 4,
+                checkpointEvery: 7))
         defer { h.remove() }
         let a = try h.ready("a", at: 10)
         #expect(messages(a, to: "a").first == .welcome(.init(heartbeatInterval: 0.5, liveness: 4, checkpointEvery: 7)))
@@ -45,8 +48,9 @@ struct CoordinatorStateMachineTests {
         defer { h.remove() }
         let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
         for t in stride(from: 1.0, through: 20, by: 1) {
-            let progress = WorkerMessage.Progress(taskKey: task.taskKey, leaseID: task.leaseID, step: Int(t),
-                                                  totalSteps: 100, phase: "gd")
+            let progress = WorkerMessage.Progress(
+                taskKey: task.taskKey, leaseID: task.leaseID, step: Int(t),
+                totalSteps: 100, phase: "gd")
             _ = try h.send(.heartbeat(progress), from: "a", at: t)
             _ = try h.tick(t + 0.5)
         }
@@ -107,9 +111,10 @@ struct CoordinatorStateMachineTests {
         for task in [first, second] {
             let record = try #require(try h.journal.task(key: task.taskKey))
             #expect(record.state == .queued && record.attempts == 0)
-            #expect(try h.journal.events(taskKey: task.taskKey).contains {
-                $0.kind == .taskGivenBack && $0.detail == "coordinator stopping"
-            })
+            #expect(
+                try h.journal.events(taskKey: task.taskKey).contains {
+                    $0.kind == .taskGivenBack && $0.detail == "coordinator stopping"
+                })
         }
         // The requeued job's coordinator starts long after the old lease deadlines: nothing expires.
         try h.restart(now: 60)
@@ -159,7 +164,8 @@ struct CoordinatorStateMachineTests {
         #expect(!sent.contains(.ack(taskKey: h.keys[1])))
     }
 
-    @Test("random bytes, truncated messages, a wrong version and bad values are logged and journaled; the sender is ignored, others carry on")
+    @Test(
+        "random bytes, truncated messages, a wrong version and bad values are logged and journaled; the sender is ignored, others carry on")
     func garbageFrames() throws {
         let h = try Harness(tasks: 2)
         defer { h.remove() }
@@ -170,9 +176,11 @@ struct CoordinatorStateMachineTests {
         wrongVersion[0] = Data("EOS-SWEEP/0".utf8)
         var badValue = ready
         badValue[2] = Data(#"{"worker":"","host":"h","pid":1,"threads":1,"held_results":[]}"#.utf8)
-        let garbage: [(String, [Data])] = [("noise", [noise]), ("truncated", Array(ready.prefix(2))),
-                                            ("version", wrongVersion), ("value", badValue),
-                                            ("json", [ready[0], ready[1], Data("{not json".utf8)])]
+        let garbage: [(String, [Data])] = [
+            ("noise", [noise]), ("truncated", Array(ready.prefix(2))),
+            ("version", wrongVersion), ("value", badValue),
+            ("json", [ready[0], ready[1], Data("{not json".utf8)]),
+        ]
         for (sender, frames) in garbage {
             let actions = try h.machine.receive(frames, from: Data(sender.utf8), now: 1)
             #expect(logs(actions).count == 1, "\(sender)")
@@ -220,8 +228,11 @@ struct CoordinatorStateMachineTests {
         try h.restart(now: 1)
         // b reconnects to the new coordinator and keeps heartbeating past the old lease's deadline (3 s).
         for t in stride(from: 1.5, through: 9.5, by: 1.0) {
-            _ = try h.send(.heartbeat(.init(taskKey: running.taskKey, leaseID: running.leaseID, step: Int(t), totalSteps: 10,
-                                            phase: "gd")), from: "b", at: t)
+            _ = try h.send(
+                .heartbeat(
+                    .init(
+                        taskKey: running.taskKey, leaseID: running.leaseID, step: Int(t), totalSteps: 10,
+                        phase: "gd")), from: "b", at: t)
             _ = try h.tick(t + 0.2)
         }
         #expect(try h.state(running.taskKey) == .leased)

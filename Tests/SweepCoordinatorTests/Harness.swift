@@ -47,8 +47,10 @@ final class Harness {
     }
 
     func result(_ task: CoordinatorMessage.TaskAssignment, summary: String = #"{"status":"completed"}"#) -> WorkerMessage {
-        .result(.init(leaseID: task.leaseID, taskKey: task.taskKey, attempt: task.attempt, summary: summary,
-                      files: ["trace.csv": "step,loss\n0,1\n"], resumedFromCheckpoint: false))
+        .result(
+            .init(
+                leaseID: task.leaseID, taskKey: task.taskKey, attempt: task.attempt, summary: summary,
+                files: ["trace.csv": "step,loss\n0,1\n"], resumedFromCheckpoint: false))
     }
 
     func state(_ key: String) throws -> TaskState? { try journal.task(key: key)?.state }

@@ -34,9 +34,11 @@ struct LeaseOwnershipTests {
         defer { h.remove() }
         let real = try #require(assignment(try h.ready("a", at: 0), to: "a"))
         // Forged token for a queued task: refused, not ACKed.
-        let forged = WorkerMessage.result(.init(leaseID: Self.forgedToken, taskKey: h.keys[2], attempt: 1,
-                                                summary: #"{"status":"completed","forged":true}"#, files: [:],
-                                                resumedFromCheckpoint: false))
+        let forged = WorkerMessage.result(
+            .init(
+                leaseID: Self.forgedToken, taskKey: h.keys[2], attempt: 1,
+                summary: #"{"status":"completed","forged":true}"#, files: [:],
+                resumedFromCheckpoint: false))
         let refused = try h.send(forged, from: "evil", at: 1)
         #expect(!messages(refused, to: "evil").contains(.ack(taskKey: h.keys[2])))
         #expect(logs(refused).contains { $0.contains("refused") })
@@ -44,8 +46,11 @@ struct LeaseOwnershipTests {
         // A token the peer really was given, but for another task: refused too.
         let own = try #require(assignment(try h.ready("evil", at: 1), to: "evil"))
         #expect(own.taskKey == h.keys[1])
-        _ = try h.send(.result(.init(leaseID: own.leaseID, taskKey: real.taskKey, attempt: 1, summary: "{}", files: [:],
-                                     resumedFromCheckpoint: false)), from: "evil", at: 2)
+        _ = try h.send(
+            .result(
+                .init(
+                    leaseID: own.leaseID, taskKey: real.taskKey, attempt: 1, summary: "{}", files: [:],
+                    resumedFromCheckpoint: false)), from: "evil", at: 2)
         #expect(try h.state(real.taskKey) == .leased)
         #expect(try events(h, .refusedResult).count == 2)
         // The real worker's result is recorded as the task's one.
@@ -74,8 +79,9 @@ struct LeaseOwnershipTests {
         #expect(leased.state == .leased && leased.worker == "a" && leased.attempts == 0)
         #expect(try events(h, .foreignLeaseIgnored).count == 3 && events(h, .refusedResult).count == 1)
 
-        _ = try h.send(.heartbeat(.init(taskKey: real.taskKey, leaseID: real.leaseID, step: 5, totalSteps: 9, phase: "gd")),
-                       from: "a", at: 2)
+        _ = try h.send(
+            .heartbeat(.init(taskKey: real.taskKey, leaseID: real.leaseID, step: 5, totalSteps: 9, phase: "gd")),
+            from: "a", at: 2)
         #expect(h.machine.running.contains { $0.taskKey == real.taskKey && $0.worker == "a" && $0.step == 5 })
         #expect(messages(try h.send(h.result(real), from: "a", at: 3), to: "a") == [.ack(taskKey: real.taskKey)])
         let done = try #require(try h.journal.task(key: real.taskKey))
@@ -98,7 +104,8 @@ struct LeaseOwnershipTests {
         // The old connection lost the lease: its messages no longer count.
         _ = try h.send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey, error: "x")), from: "a", at: 2.8)
         #expect(try h.state(task.taskKey) == .leased)
-        #expect(messages(try h.send(h.result(task), from: "a-reconnected", at: 3), to: "a-reconnected")
+        #expect(
+            messages(try h.send(h.result(task), from: "a-reconnected", at: 3), to: "a-reconnected")
                 .contains(.ack(taskKey: task.taskKey)))
         #expect(try h.journal.events(taskKey: task.taskKey).contains { $0.kind == .taskCompleted })
     }

@@ -4,16 +4,18 @@ import Testing
 
 @Suite("The journal file: Python-readable, kill -9 safe, clear about garbage")
 struct DurabilityTests {
-    @Test("Python's sqlite3 reads the journal as it is",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: Python interoperability test skipped"))
+    @Test(
+        "Python's sqlite3 reads the journal as it is",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: Python interoperability test skipped"))
     func readableFromPython() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
         try journal.synchronize([1, 2, 3])
         let lease = try #require(try journal.lease(worker: "w", now: 0, leaseDuration: 10))
-        _ = try journal.complete(taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: #"{"status":"completed"}"#,
-                                 files: ["trace.csv": "step,loss\n0,1.5\n"], resumed: false, now: 1)
+        _ = try journal.complete(
+            taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: #"{"status":"completed"}"#,
+            files: ["trace.csv": "step,loss\n0,1.5\n"], resumed: false, now: 1)
         _ = try journal.lease(worker: "w", now: 2, leaseDuration: 10)
 
         // Read-only URI while the coordinator still has the journal open.
@@ -31,13 +33,15 @@ struct DurabilityTests {
             """
         let result = try Python.run(script, [folder.journalPath])
         #expect(result.status == 0)
-        let expected = #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 7, "#
+        let expected =
+            #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 7, "#
             + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 2}"#
         #expect(result.output == expected + "\n")
     }
 
-    @Test("kill -9 of a writer mid-loop: the journal opens sound and holds every acknowledged commit",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: kill -9 test skipped"))
+    @Test(
+        "kill -9 of a writer mid-loop: the journal opens sound and holds every acknowledged commit",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: kill -9 test skipped"))
     func killNineDurability() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -102,8 +106,10 @@ struct DurabilityTests {
         let garbage = Data((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try garbage.write(to: URL(fileURLWithPath: folder.journalPath))
 
-        for open in [{ try SweepJournal.openAsCoordinator(path: folder.journalPath) },
-                     { try SweepJournal.openReadOnly(path: folder.journalPath) }] {
+        for open in [
+            { try SweepJournal.openAsCoordinator(path: folder.journalPath) },
+            { try SweepJournal.openReadOnly(path: folder.journalPath) },
+        ] {
             let error = #expect(throws: JournalError.self) { try open() }
             guard case .notAJournal? = error else {
                 Issue.record("expected notAJournal, got \(String(describing: error))")

@@ -28,8 +28,10 @@ struct LeaseLifecycleTests {
         #expect(try journal.expireLeases(now: 112, maxAttempts: 3) == [second.taskKey])  // only the unrenewed one
 
         let trace = "step,loss,accuracy,grad_norm,sharpness,sharpness_at\n0,1.5,0.5,2.0,,\n"
-        #expect(try journal.complete(taskKey: first.taskKey, leaseID: first.leaseID, summaryJSON: #"{"status":"completed"}"#,
-                                     files: ["trace.csv": trace, "beta.csv": "s,t,beta\n"], resumed: true, now: 113)
+        #expect(
+            try journal.complete(
+                taskKey: first.taskKey, leaseID: first.leaseID, summaryJSON: #"{"status":"completed"}"#,
+                files: ["trace.csv": trace, "beta.csv": "s,t,beta\n"], resumed: true, now: 113)
                 == .accepted)
         let done = try #require(try journal.task(key: first.taskKey))
         #expect(done.state == .done)
@@ -44,8 +46,10 @@ struct LeaseLifecycleTests {
         var leased: [String] = []
         while let lease = try journal.lease(worker: "w3", now: 200, leaseDuration: 10) {
             leased.append(lease.taskKey)
-            #expect(try journal.complete(taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
-                                         files: [:], resumed: false, now: 230) == .accepted)
+            #expect(
+                try journal.complete(
+                    taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
+                    files: [:], resumed: false, now: 230) == .accepted)
         }
         #expect(leased == [taskKey(3), taskKey(5)])  // the expired task went back in grid order
         #expect(try journal.counts() == StateCounts(done: 3))
@@ -94,15 +98,23 @@ struct LeaseLifecycleTests {
         #expect(try journal.task(key: old.taskKey)?.worker == "fast")
 
         // The late result of the expired lease wins: the task is not done yet.
-        #expect(try journal.complete(taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: #"{"by":"slow"}"#,
-                                     files: ["trace.csv": "slow"], resumed: false, now: 9) == .acceptedLate)
+        #expect(
+            try journal.complete(
+                taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: #"{"by":"slow"}"#,
+                files: ["trace.csv": "slow"], resumed: false, now: 9) == .acceptedLate)
         // The current holder's result, and a resend of the first, come second: ignored.
-        #expect(try journal.complete(taskKey: new.taskKey, leaseID: new.leaseID, summaryJSON: #"{"by":"fast"}"#,
-                                     files: ["trace.csv": "fast"], resumed: false, now: 10) == .duplicate)
-        #expect(try journal.complete(taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: #"{"by":"slow"}"#,
-                                     files: ["trace.csv": "slow"], resumed: false, now: 11) == .duplicate)
-        #expect(try journal.complete(taskKey: taskKey(99), leaseID: new.leaseID, summaryJSON: "{}",
-                                     files: [:], resumed: false, now: 11) == .unknownTask)
+        #expect(
+            try journal.complete(
+                taskKey: new.taskKey, leaseID: new.leaseID, summaryJSON: #"{"by":"fast"}"#,
+                files: ["trace.csv": "fast"], resumed: false, now: 10) == .duplicate)
+        #expect(
+            try journal.complete(
+                taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: #"{"by":"slow"}"#,
+                files: ["trace.csv": "slow"], resumed: false, now: 11) == .duplicate)
+        #expect(
+            try journal.complete(
+                taskKey: taskKey(99), leaseID: new.leaseID, summaryJSON: "{}",
+                files: [:], resumed: false, now: 11) == .unknownTask)
 
         let task = try #require(try journal.task(key: old.taskKey))
         #expect(task.state == .done)
@@ -129,7 +141,8 @@ struct LeaseLifecycleTests {
 
         let a = try #require(try journal.lease(worker: "w", now: 0, leaseDuration: 5))
         #expect(a.taskKey == key && a.attempt == 1)
-        #expect(try journal.fail(taskKey: key, leaseID: a.leaseID, error: "out of memory", maxAttempts: 3, now: 1)
+        #expect(
+            try journal.fail(taskKey: key, leaseID: a.leaseID, error: "out of memory", maxAttempts: 3, now: 1)
                 == .requeued(attempts: 1))
         #expect(try journal.task(key: key)?.lastError == "out of memory")
 
@@ -146,7 +159,8 @@ struct LeaseLifecycleTests {
 
         let d = try #require(try journal.lease(worker: "w", now: 10, leaseDuration: 5))
         #expect(d.taskKey == key && d.attempt == 3)
-        #expect(try journal.fail(taskKey: key, leaseID: d.leaseID, error: "NaN in LAPACK", maxAttempts: 3, now: 11)
+        #expect(
+            try journal.fail(taskKey: key, leaseID: d.leaseID, error: "NaN in LAPACK", maxAttempts: 3, now: 11)
                 == .failed(attempts: 3))
         let failed = try #require(try journal.task(key: key))
         #expect(failed.state == .failed)
@@ -167,7 +181,10 @@ struct LeaseLifecycleTests {
         #expect(try journal.isFinished())
         #expect(try journal.counts() == StateCounts(failed: 2))
         let kinds = try journal.events(taskKey: key).map(\.kind)
-        #expect(kinds == [.taskLeased, .attemptFailed, .taskLeased, .taskGivenBack, .taskLeased, .leaseExpired,
-                          .taskLeased, .taskFailed])
+        #expect(
+            kinds == [
+                .taskLeased, .attemptFailed, .taskLeased, .taskGivenBack, .taskLeased, .leaseExpired,
+                .taskLeased, .taskFailed,
+            ])
     }
 }

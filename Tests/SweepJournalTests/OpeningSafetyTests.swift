@@ -6,8 +6,9 @@ import Testing
 /// symlinks, what it says of a dead owner, and how a version-1 journal is carried over.
 @Suite("Opening: no change to refused files, one lock per resolved file, liveness, migration")
 struct OpeningSafetyTests {
-    @Test("a foreign SQLite file given as journal is refused with its bytes unchanged and no .lock, -wal or -shm beside it",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH"))
+    @Test(
+        "a foreign SQLite file given as journal is refused with its bytes unchanged and no .lock, -wal or -shm beside it",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH"))
     func foreignSQLiteIsLeftAlone() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -40,8 +41,11 @@ struct OpeningSafetyTests {
         try journal.close(now: 3)
         try FileManager.default.removeItem(atPath: folder.journalPath + ".lock")
         let before = try Data(contentsOf: URL(fileURLWithPath: folder.journalPath))
-        #expect(throws: JournalError.unsupportedVersion(path: folder.journalPath, found: Schema.version + 1,
-                                                         supported: Schema.version)) {
+        #expect(
+            throws: JournalError.unsupportedVersion(
+                path: folder.journalPath, found: Schema.version + 1,
+                supported: Schema.version)
+        ) {
             try SweepJournal.openAsCoordinator(path: folder.journalPath)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.journalPath)) == before)
@@ -88,8 +92,9 @@ struct OpeningSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: folder.journalPath + ".lock"))
     }
 
-    @Test("a version-1 journal is migrated: leases granted before the upgrade still take their late results",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH"))
+    @Test(
+        "a version-1 journal is migrated: leases granted before the upgrade still take their late results",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH"))
     func migrationFromVersion1() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -112,10 +117,14 @@ struct OpeningSafetyTests {
         let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 4)
         #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         #expect(try migrated.grantedTask(leaseID: old.leaseID) == old.taskKey)
-        #expect(try migrated.complete(taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: "{}", files: [:],
-                                      resumed: false, now: 5) == .acceptedLate)
+        #expect(
+            try migrated.complete(
+                taskKey: old.taskKey, leaseID: old.leaseID, summaryJSON: "{}", files: [:],
+                resumed: false, now: 5) == .acceptedLate)
         let other = try #require(try migrated.tasks().first { $0.key != old.taskKey })
-        #expect(try migrated.complete(taskKey: other.key, leaseID: old.leaseID, summaryJSON: "{}", files: [:],
-                                      resumed: false, now: 6) == .refused)
+        #expect(
+            try migrated.complete(
+                taskKey: other.key, leaseID: old.leaseID, summaryJSON: "{}", files: [:],
+                resumed: false, now: 6) == .refused)
     }
 }

@@ -45,8 +45,9 @@ struct OwnershipTests {
         #expect(try next.counts() == StateCounts(queued: 1))
     }
 
-    @Test("A coordinator in another process is refused while alive and taken over once killed",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: cross-process lock test skipped"))
+    @Test(
+        "A coordinator in another process is refused while alive and taken over once killed",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: cross-process lock test skipped"))
     func otherProcess() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -80,8 +81,9 @@ struct OwnershipTests {
         #expect(takeover.detail?.contains("pid \(pid) on host otherhost") == true)
     }
 
-    @Test("Our lock is an OS lock another process sees",
-          .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: cross-process lock test skipped"))
+    @Test(
+        "Our lock is an OS lock another process sees",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH: cross-process lock test skipped"))
     func lockVisibleToOtherProcess() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

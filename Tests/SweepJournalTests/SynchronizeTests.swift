@@ -9,8 +9,9 @@ struct SynchronizeTests {
         var ran: [Int] = []
         while let lease = try journal.lease(worker: "w", now: now, leaseDuration: 60) {
             ran.append(Int(lease.taskKey, radix: 16) ?? -1)
-            _ = try journal.complete(taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: #"{"n":\#(ran.last!)}"#,
-                                     files: [:], resumed: false, now: now + 1)
+            _ = try journal.complete(
+                taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: #"{"n":\#(ran.last!)}"#,
+                files: [:], resumed: false, now: now + 1)
         }
         return ran
     }
@@ -22,10 +23,12 @@ struct SynchronizeTests {
         let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
         #expect(try journal.synchronize([1, 2, 3]) == SynchronizationCounts(added: 3, kept: 0, staled: 0, revived: 0))
         let one = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 60))
-        _ = try journal.complete(taskKey: one.taskKey, leaseID: one.leaseID, summaryJSON: #"{"n":1}"#,
-                                 files: ["trace.csv": "step\n0\n"], resumed: false, now: 2)
+        _ = try journal.complete(
+            taskKey: one.taskKey, leaseID: one.leaseID, summaryJSON: #"{"n":1}"#,
+            files: ["trace.csv": "step\n0\n"], resumed: false, now: 2)
         let two = try #require(try journal.lease(worker: "w", now: 3, leaseDuration: 60))
-        #expect(try journal.fail(taskKey: two.taskKey, leaseID: two.leaseID, error: "boom", maxAttempts: 1, now: 4)
+        #expect(
+            try journal.fail(taskKey: two.taskKey, leaseID: two.leaseID, error: "boom", maxAttempts: 1, now: 4)
                 == .failed(attempts: 1))
 
         // Edit: drop 2, add 4 in front.
@@ -65,8 +68,10 @@ struct SynchronizeTests {
         #expect(try journal.synchronize([2], now: 1) == SynchronizationCounts(added: 0, kept: 1, staled: 1, revived: 0))
         #expect(try journal.renew([lease.leaseID: 62]) == [lease.leaseID])
         #expect(try journal.expireLeases(now: 1000, maxAttempts: 1) == [])
-        #expect(try journal.complete(taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
-                                     files: [:], resumed: false, now: 3) == .acceptedLate)
+        #expect(
+            try journal.complete(
+                taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
+                files: [:], resumed: false, now: 3) == .acceptedLate)
         #expect(try journal.state(1) == .stale)
         #expect(try journal.synchronize([1, 2], now: 4) == SynchronizationCounts(added: 0, kept: 1, staled: 0, revived: 1))
         #expect(try journal.state(1) == .done)
@@ -86,8 +91,9 @@ struct SynchronizeTests {
             try journal.synchronize(sweepName: "test", specText: "", toolVersion: "0.1.0", tasks: [upper], now: 1)
         }
         #expect(throws: JournalError.self) {
-            try journal.synchronize(sweepName: "test", specText: "", toolVersion: "0.1.0",
-                                    tasks: [gridTask(2), gridTask(2)], now: 1)
+            try journal.synchronize(
+                sweepName: "test", specText: "", toolVersion: "0.1.0",
+                tasks: [gridTask(2), gridTask(2)], now: 1)
         }
         #expect(try journal.tasks().map(\.key) == [taskKey(1)])
         #expect(try journal.sweep()?.specText == "[sweep]\nname = \"test\"\n")

@@ -31,8 +31,9 @@ extension SweepJournal {
     /// Synchronizes the sweep "test" with tasks `numbers` in that order.
     @discardableResult
     func synchronize(_ numbers: [Int], now: Double = 0) throws -> SynchronizationCounts {
-        try synchronize(sweepName: "test", specText: "[sweep]\nname = \"test\"\n", toolVersion: "0.1.0",
-                        tasks: numbers.map(gridTask), now: now)
+        try synchronize(
+            sweepName: "test", specText: "[sweep]\nname = \"test\"\n", toolVersion: "0.1.0",
+            tasks: numbers.map(gridTask), now: now)
     }
 
     func state(_ n: Int) throws -> TaskState? { try task(key: taskKey(n))?.state }
@@ -43,9 +44,11 @@ enum Python {
     /// The interpreter itself (not a pyenv shim), so that its pid is the pid we signal; nil
     /// when there is no python3 with sqlite3 on PATH.
     static let executable: String? = {
-        guard let result = try? run(executable: "/usr/bin/env",
-                                    arguments: ["python3", "-c", "import sqlite3, sys; print(sys.executable)"]),
-              result.status == 0
+        guard
+            let result = try? run(
+                executable: "/usr/bin/env",
+                arguments: ["python3", "-c", "import sqlite3, sys; print(sys.executable)"]),
+            result.status == 0
         else { return nil }
         let path = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return path.isEmpty ? nil : path

@@ -31,10 +31,12 @@ let everyWorkerMessage: [WorkerMessage] = [
     .ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [])),
     .heartbeat(nil),
     .heartbeat(.init(taskKey: keyA, leaseID: leaseA, step: 250, totalSteps: 1500, phase: "gd")),
-    .result(.init(leaseID: leaseA, taskKey: keyA, attempt: 2,
-                  summary: #"{"status":"completed","two_over_eta":8.0,"eos_step":null}"#,
-                  files: ["trace.csv": "step,loss\n0,1.5\n1,nan\n", "track.csv": "step,x\n\"a,b\",η/2\n"],
-                  resumedFromCheckpoint: true)),
+    .result(
+        .init(
+            leaseID: leaseA, taskKey: keyA, attempt: 2,
+            summary: #"{"status":"completed","two_over_eta":8.0,"eos_step":null}"#,
+            files: ["trace.csv": "step,loss\n0,1.5\n1,nan\n", "track.csv": "step,x\n\"a,b\",η/2\n"],
+            resumedFromCheckpoint: true)),
     .fail(.init(leaseID: leaseB, taskKey: keyB, error: "data.path \"/x\" leaves the data root; use a path inside --data-root")),
     .return(.init(leaseID: leaseA, taskKey: keyA, reason: "SIGTERM")),
     .disconnect,
@@ -43,8 +45,10 @@ let everyWorkerMessage: [WorkerMessage] = [
 /// One value of every coordinator message.
 let everyCoordinatorMessage: [CoordinatorMessage] = [
     .welcome(.init(heartbeatInterval: 0.5, liveness: 3, checkpointEvery: 300)),
-    .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
-                checkpointEvery: 120.5)),
+    .task(
+        .init(
+            leaseID: leaseB, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
+            checkpointEvery: 120.5)),
     .noTask(retryAfter: 2.5),
     .noTask(retryAfter: 0),
     .ack(taskKey: keyB),

@@ -71,8 +71,11 @@ import Testing
         }
         for length in 0..<frames[1].count {
             let error = workerError([frames[0], frames[1].prefix(length), frames[2]])
-            #expect(error == .unknownCommand(String(decoding: frames[1].prefix(length), as: UTF8.self),
-                                             known: WorkerMessage.Command.allCases.map(\.rawValue)))
+            #expect(
+                error
+                    == .unknownCommand(
+                        String(decoding: frames[1].prefix(length), as: UTF8.self),
+                        known: WorkerMessage.Command.allCases.map(\.rawValue)))
         }
     }
 
@@ -90,7 +93,9 @@ import Testing
         let frames = WorkerMessage.encode(.disconnect)
         #expect(workerError([Data(), frames[1], frames[2]]) == .unsupportedVersion(""))
         #expect(workerError([frames[0], Data(), frames[2]]) == .unknownCommand("", known: WorkerMessage.Command.allCases.map(\.rawValue)))
-        #expect(workerError([frames[0], frames[1], Data()]) == .malformedBody(command: "DISCONNECT", field: "body", reason: "not a JSON object"))
+        #expect(
+            workerError([frames[0], frames[1], Data()]) == .malformedBody(command: "DISCONNECT", field: "body", reason: "not a JSON object")
+        )
         #expect(workerError([Data(), Data(), Data()]) == .unsupportedVersion(""))
     }
 
@@ -121,7 +126,8 @@ import Testing
             for key in object.keys where key != "progress" {
                 var missing = object
                 missing[key] = nil
-                #expect(decodeError(try replacingBody(frames, with: missing))
+                #expect(
+                    decodeError(try replacingBody(frames, with: missing))
                         == .malformedBody(command: command, field: key, reason: "missing"), "\(command).\(key)")
                 var mistyped = object
                 mistyped[key] = object[key] is String ? 7 : "mistyped"
@@ -151,7 +157,8 @@ import Testing
         #expect(limit == 64 * 1024 * 1024)
         let header = WorkerMessage.encode(.disconnect)
         #expect(workerError([header[0], header[1], Data(count: limit + 1)]) == .oversizedFrame(index: 2, bytes: limit + 1))
-        #expect(workerError([header[0], header[1], Data(count: limit)])
+        #expect(
+            workerError([header[0], header[1], Data(count: limit)])
                 == .malformedBody(command: "DISCONNECT", field: "body", reason: "not a JSON object"))
         #expect(coordinatorError([Data(count: limit + 1), header[1], header[2]]) == .oversizedFrame(index: 0, bytes: limit + 1))
     }
@@ -164,12 +171,33 @@ import Testing
         ("HEARTBEAT", #"{"progress":{"task_key":"","lease_id":"LEASE","step":0,"total_steps":1,"phase":"gd"}}"#, "progress.task_key"),
         ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":"LEASE","step":-1,"total_steps":1,"phase":"gd"}}"#, "progress.step"),
         ("HEARTBEAT", #"{"progress":{"task_key":"KEYA","lease_id":"LEASE0","step":0,"total_steps":1,"phase":"gd"}}"#, "progress.lease_id"),
-        ("RESULT", #"{"lease_id":"LEASE-upper","task_key":"KEYA","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "lease_id"),
-        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":0,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#, "attempt"),
-        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"not json","files":{},"resumed_from_checkpoint":false}"#, "summary"),
-        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"[1]","files":{},"resumed_from_checkpoint":false}"#, "summary"),
-        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"../x.csv":""},"resumed_from_checkpoint":false}"#, "files"),
-        ("RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"":""},"resumed_from_checkpoint":false}"#, "files"),
+        (
+            "RESULT",
+            #"{"lease_id":"LEASE-upper","task_key":"KEYA","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#,
+            "lease_id"
+        ),
+        (
+            "RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":0,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#,
+            "attempt"
+        ),
+        (
+            "RESULT",
+            #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"not json","files":{},"resumed_from_checkpoint":false}"#,
+            "summary"
+        ),
+        (
+            "RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"[1]","files":{},"resumed_from_checkpoint":false}"#,
+            "summary"
+        ),
+        (
+            "RESULT",
+            #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"../x.csv":""},"resumed_from_checkpoint":false}"#,
+            "files"
+        ),
+        (
+            "RESULT", #"{"lease_id":"LEASE","task_key":"KEYA","attempt":1,"summary":"{}","files":{"":""},"resumed_from_checkpoint":false}"#,
+            "files"
+        ),
         ("FAIL", #"{"lease_id":"LEASE","task_key":"KEYA","error":""}"#, "error"),
         ("FAIL", #"{"lease_id":"","task_key":"KEYA","error":"x"}"#, "lease_id"),
         ("RETURN", #"{"lease_id":"0123456789ABCDEF0123456789ABCDEF","task_key":"KEYA","reason":"x"}"#, "lease_id"),
@@ -187,22 +215,27 @@ import Testing
     func invalidValuesAreRefusedNamingTheField(_ command: String, _ json: String, _ field: String) {
         let body = json.replacingOccurrences(of: "KEYA", with: keyA).replacingOccurrences(of: "LEASE", with: leaseA)
         guard case .invalidValue(command, field, _) = decodeError(wire(command, body)) else {
-            Issue.record("\(command) \(body): expected an invalid value at \(field), got \(String(describing: decodeError(wire(command, body))))")
+            Issue.record(
+                "\(command) \(body): expected an invalid value at \(field), got \(String(describing: decodeError(wire(command, body))))")
             return
         }
     }
 
     @Test("a version-1 integer lease id, or a token of the wrong length, is refused naming lease_id")
     func integerOrShortLeaseIDsAreRefused() {
-        let integer = wire("RESULT", #"{"lease_id":17,"task_key":"\#(keyA)","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#)
+        let integer = wire(
+            "RESULT", #"{"lease_id":17,"task_key":"\#(keyA)","attempt":1,"summary":"{}","files":{},"resumed_from_checkpoint":false}"#)
         guard case .malformedBody("RESULT", "lease_id", _) = workerError(integer) else {
             Issue.record("an integer lease id was accepted: \(String(describing: workerError(integer)))")
             return
         }
         for token in [String(leaseA.dropLast()), leaseA + "0", String(repeating: "g", count: 32)] {
             let frames = wire("FAIL", #"{"lease_id":"\#(token)","task_key":"\#(keyA)","error":"x"}"#)
-            #expect(workerError(frames) == .invalidValue(command: "FAIL", field: "lease_id",
-                                                         reason: "is not a 32-hex lease token"), "\(token)")
+            #expect(
+                workerError(frames)
+                    == .invalidValue(
+                        command: "FAIL", field: "lease_id",
+                        reason: "is not a 32-hex lease token"), "\(token)")
         }
     }
 

@@ -29,35 +29,54 @@ import Testing
     }
 
     @Test func handWrittenWorkerBodiesDecode() throws {
-        let ready = try WorkerMessage.decode(frames: wire("READY",
-            #"{"worker":"w1","host":"node7","pid":12,"threads":4,"held_results":["\#(keyA)"],"future_field":1}"#))
+        let ready = try WorkerMessage.decode(
+            frames: wire(
+                "READY",
+                #"{"worker":"w1","host":"node7","pid":12,"threads":4,"held_results":["\#(keyA)"],"future_field":1}"#))
         #expect(ready == .ready(.init(worker: "w1", host: "node7", pid: 12, threads: 4, heldResults: [keyA])))
 
-        let busy = try WorkerMessage.decode(frames: wire("HEARTBEAT",
-            #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":10,"total_steps":20,"phase":"tracking"}}"#))
+        let busy = try WorkerMessage.decode(
+            frames: wire(
+                "HEARTBEAT",
+                #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":10,"total_steps":20,"phase":"tracking"}}"#))
         #expect(busy == .heartbeat(.init(taskKey: keyB, leaseID: leaseA, step: 10, totalSteps: 20, phase: "tracking")))
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", "{}")) == .heartbeat(nil))
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", #"{"progress":null}"#)) == .heartbeat(nil))
 
-        let result = try WorkerMessage.decode(frames: wire("RESULT",
-            #"{"lease_id":"\#(leaseA)","task_key":"\#(keyA)","attempt":1,"summary":"{\"status\":\"diverged\"}","# +
-            #""files":{"trace.csv":"step,loss\n0,inf\n"},"resumed_from_checkpoint":false}"#))
-        #expect(result == .result(.init(leaseID: leaseA, taskKey: keyA, attempt: 1, summary: #"{"status":"diverged"}"#,
-                                        files: ["trace.csv": "step,loss\n0,inf\n"], resumedFromCheckpoint: false)))
+        let result = try WorkerMessage.decode(
+            frames: wire(
+                "RESULT",
+                #"{"lease_id":"\#(leaseA)","task_key":"\#(keyA)","attempt":1,"summary":"{\"status\":\"diverged\"}","#
+                    + #""files":{"trace.csv":"step,loss\n0,inf\n"},"resumed_from_checkpoint":false}"#))
+        #expect(
+            result
+                == .result(
+                    .init(
+                        leaseID: leaseA, taskKey: keyA, attempt: 1, summary: #"{"status":"diverged"}"#,
+                        files: ["trace.csv": "step,loss\n0,inf\n"], resumedFromCheckpoint: false)))
 
-        #expect(try WorkerMessage.decode(frames: wire("FAIL", #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","error":"boom"}"#))
+        #expect(
+            try WorkerMessage.decode(frames: wire("FAIL", #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","error":"boom"}"#))
                 == .fail(.init(leaseID: leaseB, taskKey: keyA, error: "boom")))
-        #expect(try WorkerMessage.decode(frames: wire("RETURN", #"{"lease_id":"\#(leaseA)","task_key":"\#(keyB)","reason":"SIGTERM"}"#))
+        #expect(
+            try WorkerMessage.decode(frames: wire("RETURN", #"{"lease_id":"\#(leaseA)","task_key":"\#(keyB)","reason":"SIGTERM"}"#))
                 == .return(.init(leaseID: leaseA, taskKey: keyB, reason: "SIGTERM")))
         #expect(try WorkerMessage.decode(frames: wire("DISCONNECT", "{}")) == .disconnect)
     }
 
     @Test func handWrittenCoordinatorBodiesDecode() throws {
-        #expect(try CoordinatorMessage.decode(frames: wire("WELCOME",
-            #"{"heartbeat_interval":1.0,"liveness":3,"checkpoint_every":300}"#))
+        #expect(
+            try CoordinatorMessage.decode(
+                frames: wire(
+                    "WELCOME",
+                    #"{"heartbeat_interval":1.0,"liveness":3,"checkpoint_every":300}"#))
                 == .welcome(.init(heartbeatInterval: 1, liveness: 3, checkpointEvery: 300)))
-        #expect(try CoordinatorMessage.decode(frames: wire("TASK",
-            #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","attempt":2,"config":"{\"train\":{\"lr\":0.1}}","checkpoint_every":60}"#))
+        #expect(
+            try CoordinatorMessage.decode(
+                frames: wire(
+                    "TASK",
+                    #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","attempt":2,"config":"{\"train\":{\"lr\":0.1}}","checkpoint_every":60}"#
+                ))
                 == .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 2, config: #"{"train":{"lr":0.1}}"#, checkpointEvery: 60)))
         #expect(try CoordinatorMessage.decode(frames: wire("NOTASK", #"{"retry_after":1.5}"#)) == .noTask(retryAfter: 1.5))
         #expect(try CoordinatorMessage.decode(frames: wire("ACK", #"{"task_key":"\#(keyB)"}"#)) == .ack(taskKey: keyB))
@@ -67,7 +86,8 @@ import Testing
 
     @Test func encodedBodiesUseTheDocumentedKeys() throws {
         let frames = WorkerMessage.encode(everyWorkerMessage[4])
-        #expect(Set(try bodyObject(frames).keys)
+        #expect(
+            Set(try bodyObject(frames).keys)
                 == ["lease_id", "task_key", "attempt", "summary", "files", "resumed_from_checkpoint"])
         let welcome = CoordinatorMessage.encode(.welcome(.init(heartbeatInterval: 1, liveness: 3, checkpointEvery: 300)))
         let object = try bodyObject(welcome)

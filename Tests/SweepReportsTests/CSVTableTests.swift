@@ -3,8 +3,9 @@ import Testing
 
 @Suite struct CSVTableTests {
     @Test func emptyNanAndInfinityFieldsAreRead() throws {
-        let table = try CSVTable(parsing: "step,loss,sharpness,sharpness_at\n0,1.5,,\n1,nan,2.25,iterate\n2,inf,-inf,\n",
-                                 name: "trace.csv")
+        let table = try CSVTable(
+            parsing: "step,loss,sharpness,sharpness_at\n0,1.5,,\n1,nan,2.25,iterate\n2,inf,-inf,\n",
+            name: "trace.csv")
         #expect(table.rowCount == 3)
         let loss = try #require(table.column("loss"))
         #expect(loss[0] == 1.5 && loss[1].isNaN && loss[2] == .infinity)

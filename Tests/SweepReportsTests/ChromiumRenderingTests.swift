@@ -9,8 +9,10 @@ import Testing
         .split(separator: ":").map { "\($0)/chromium" }
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test(.enabled(if: chromium != nil,
-                   "chromium is not on PATH: install the Debian package with `apt-get install -y chromium`"))
+    @Test(
+        .enabled(
+            if: chromium != nil,
+            "chromium is not on PATH: install the Debian package with `apt-get install -y chromium`"))
     func indexHTMLRendersEveryFigure() throws {
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -47,8 +49,9 @@ import Testing
         // (marker interiors are not anti-aliased).
         let inked = image.pixels.filter { ($0 >> 16) + ($0 >> 8 & 0xFF) + ($0 & 0xFF) < 3 * 235 }.count
         #expect(Double(inked) / Double(image.pixels.count) > 0.03, "the screenshot is (nearly) blank")
-        #expect(image.pixels.contains(0x0072B2) && image.pixels.contains(0xD55E00),
-                "the first two series colours do not appear on screen")
+        #expect(
+            image.pixels.contains(0x0072B2) && image.pixels.contains(0xD55E00),
+            "the first two series colours do not appear on screen")
     }
 
     /// Runs headless Chromium with `arguments` (killed after 60 s).
@@ -56,8 +59,11 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
         // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)"] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
+            ] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

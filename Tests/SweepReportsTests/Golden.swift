@@ -14,8 +14,9 @@ enum Golden {
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("golden file \(name) is missing: run with EOS_UPDATE_GOLDEN=1 and review it",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "golden file \(name) is missing: run with EOS_UPDATE_GOLDEN=1 and review it",
+                sourceLocation: sourceLocation)
             return
         }
         let expected = String(decoding: data, as: UTF8.self)
@@ -23,7 +24,8 @@ enum Golden {
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let line = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
-        Issue.record("""
+        Issue.record(
+            """
             \(name) differs from its golden file at line \(line + 1):
               expected: \(line < e.count ? String(e[line].prefix(300)) : "(end of file)")
               actual:   \(line < a.count ? String(a[line].prefix(300)) : "(end of file)")

@@ -6,8 +6,10 @@ import Testing
     @Test func aSeriesIsDrawnAtTheClosedFormPixels() {
         var canvas = SVGCanvas(width: 400, height: 300)
         let series = ChartSeries(name: "s", points: [(0, 0), (5, 2), (10, 10)], color: "#123456", marker: nil)
-        LineChart(title: "t", xLabel: "x", yLabel: "y", series: [series], xKind: .linear, yKind: .linear,
-                  legendWidth: 0).render(into: &canvas, x: 0, y: 0, width: 400, height: 300)
+        LineChart(
+            title: "t", xLabel: "x", yLabel: "y", series: [series], xKind: .linear, yKind: .linear,
+            legendWidth: 0
+        ).render(into: &canvas, x: 0, y: 0, width: 400, height: 300)
         // Domains [0, 10] on both axes: px = 64 + 32.6·x, py = 258 − 23.2·y.
         #expect(canvas.elements.contains { $0.contains("points=\"64,258 227,211.6 390,26\"") })
     }
@@ -15,12 +17,15 @@ import Testing
     @Test func referenceLinesAreDashedAndAcrossThePlot() {
         var canvas = SVGCanvas(width: 400, height: 300)
         let series = ChartSeries(name: "s", points: [(0, 0), (10, 10)], color: "#000000", marker: nil)
-        LineChart(title: "t", xLabel: "x", yLabel: "y", series: [series],
-                  references: [ReferenceLine(y: 5, color: "#D55E00", name: nil)],
-                  xKind: .linear, yKind: .linear, legendWidth: 0)
-            .render(into: &canvas, x: 0, y: 0, width: 400, height: 300)
-        #expect(canvas.elements.contains(
-            "<line x1=\"64\" y1=\"142\" x2=\"390\" y2=\"142\" stroke=\"#D55E00\" stroke-width=\"1\" stroke-dasharray=\"5 4\"/>"))
+        LineChart(
+            title: "t", xLabel: "x", yLabel: "y", series: [series],
+            references: [ReferenceLine(y: 5, color: "#D55E00", name: nil)],
+            xKind: .linear, yKind: .linear, legendWidth: 0
+        )
+        .render(into: &canvas, x: 0, y: 0, width: 400, height: 300)
+        #expect(
+            canvas.elements.contains(
+                "<line x1=\"64\" y1=\"142\" x2=\"390\" y2=\"142\" stroke=\"#D55E00\" stroke-width=\"1\" stroke-dasharray=\"5 4\"/>"))
     }
 
     @Test func nonFiniteValuesBreakTheLine() {

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A decoded 8-bit RGB or RGBA PNG (what headless Chromium writes for a screenshot), for
@@ -87,8 +87,10 @@ struct PNGImage {
         guard let library = dlopen("libz.so.1", RTLD_NOW), let symbol = dlsym(library, "uncompress") else {
             throw DecodeError(description: "libz.so.1 (zlib) not found: apt-get install -y zlib1g")
         }
-        typealias Uncompress = @convention(c) (
-            UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt) -> Int32
+        typealias Uncompress =
+            @convention(c) (
+                UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt>?, UnsafePointer<UInt8>?, UInt
+            ) -> Int32
         let uncompress = unsafeBitCast(symbol, to: Uncompress.self)
         var length = UInt(destination.count)
         let status = destination.withUnsafeMutableBufferPointer { out in

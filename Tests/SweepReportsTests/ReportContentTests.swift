@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func summaryCSVHasOneRowPerTaskWithTheJournalsValues() throws {
-        let rows = try Self.sweepReport().summaryCSV.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let rows = try Self.sweepReport().summaryCSV.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
         let header = rows[0]
         #expect(Array(header.prefix(7)) == ["run", "key", "state", "run_status", "stop_reason", "train.lr", "model.width"])
         #expect(rows.count == 5)
@@ -80,8 +82,9 @@ import Testing
         try report.write(to: out.path)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == ["index.html", "phase-portrait.svg", "sharpness.svg", "summary.csv", "tracking.svg"])
-        #expect(try String(contentsOf: out.appendingPathComponent("tracking.svg"), encoding: .utf8)
-            == report.figures[1].svg)
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("tracking.svg"), encoding: .utf8)
+                == report.figures[1].svg)
     }
 
     @Test func badSourcesAreRefusedWithTheirPath() throws {
@@ -94,8 +97,11 @@ import Testing
         try FileManager.default.removeItem(atPath: run + "/trace.csv")
         #expect(throws: ReportError.missingFile(path: run + "/trace.csv")) { try Report.make(source: run) }
         try Data(#"{"stop_reason":"finished","steps_done":40}"#.utf8).write(to: URL(fileURLWithPath: run + "/summary.json"))
-        #expect(throws: ReportError.malformedFile(name: run + "/summary.json", line: nil,
-                                                  reason: "stop_reason: string \"finished\" is not valid")) {
+        #expect(
+            throws: ReportError.malformedFile(
+                name: run + "/summary.json", line: nil,
+                reason: "stop_reason: string \"finished\" is not valid")
+        ) {
             try Report.make(source: run)
         }
         let text = folder.appendingPathComponent("notes.txt")

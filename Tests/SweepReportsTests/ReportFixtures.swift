@@ -27,16 +27,20 @@ enum ReportFixtures {
     /// track.csv from t0 = 20: x alternates in sign with a growing-then-collapsing |x|, y = 0.1 − x²,
     /// θ† on the constraint (S(θ†) = 2/η), prediction = 0.9 × GD's displacement.
     static func track(eta: Double) -> String {
-        var lines = ["step,gd_loss,gd_sharpness,dagger_loss,dagger_sharpness,x,y,pred_x,pred_y,dist,pred_dist,"
-            + "pred_loss,pred_sharpness,gf_loss,gf_dist"]
+        var lines = [
+            "step,gd_loss,gd_sharpness,dagger_loss,dagger_sharpness,x,y,pred_x,pred_y,dist,pred_dist,"
+                + "pred_loss,pred_sharpness,gf_loss,gf_dist"
+        ]
         for t in 20...steps {
             let k = Double(t - 20)
             let magnitude = 0.05 + 0.3 * Double((t - 20) % 8) / 8
             let x = (t % 2 == 0 ? 1 : -1) * magnitude, y = 0.1 - x * x
             let dagger = 0.2 * Foundation.exp(-k / 20)
-            let values = [dagger + x * x / eta, 2 / eta + y, dagger, 2 / eta, x, y, 0.9 * x, 0.9 * y,
-                          (x * x + y * y).squareRoot(), 0.9 * (x * x + y * y).squareRoot(), dagger + x * x / eta,
-                          2 / eta + y, 0.8 * dagger, 0.01 * (k + 1)]
+            let values = [
+                dagger + x * x / eta, 2 / eta + y, dagger, 2 / eta, x, y, 0.9 * x, 0.9 * y,
+                (x * x + y * y).squareRoot(), 0.9 * (x * x + y * y).squareRoot(), dagger + x * x / eta,
+                2 / eta + y, 0.8 * dagger, 0.01 * (k + 1),
+            ]
             lines.append("\(t)," + values.map(csv).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -75,17 +79,21 @@ enum ReportFixtures {
         let journal = try SweepJournal.openAsCoordinator(path: path, now: 1000)
         let cells: [(eta: Double, width: Int)] = [(0.5, 8), (1, 8), (0.5, 16), (1, 16)]
         let tasks = cells.enumerated().map { i, cell in
-            (key: key(i + 1), configJSON: config(eta: cell.eta, width: cell.width, tracked: i == 0),
-             gridJSON: "{\"train.lr\":\(cell.eta),\"model.width\":\(cell.width)}")
+            (
+                key: key(i + 1), configJSON: config(eta: cell.eta, width: cell.width, tracked: i == 0),
+                gridJSON: "{\"train.lr\":\(cell.eta),\"model.width\":\(cell.width)}"
+            )
         }
-        _ = try journal.synchronize(sweepName: "golden", specText: "[sweep]\nname = \"golden\"\n",
-                                    toolVersion: "test", tasks: tasks, now: 1000)
+        _ = try journal.synchronize(
+            sweepName: "golden", specText: "[sweep]\nname = \"golden\"\n",
+            toolVersion: "test", tasks: tasks, now: 1000)
         for (i, cell) in cells.enumerated() {
             let lease = try journal.lease(worker: "w", now: 1001, leaseDuration: 60)!
             switch i {
             case 3:
-                _ = try journal.fail(taskKey: lease.taskKey, leaseID: lease.leaseID,
-                                     error: "worker crashed", maxAttempts: 1, now: 1002)
+                _ = try journal.fail(
+                    taskKey: lease.taskKey, leaseID: lease.leaseID,
+                    error: "worker crashed", maxAttempts: 1, now: 1002)
             case 2:
                 _ = try journal.complete(
                     taskKey: lease.taskKey, leaseID: lease.leaseID,
@@ -96,8 +104,9 @@ enum ReportFixtures {
                 if i == 0 { files["track.csv"] = track(eta: cell.eta) }
                 _ = try journal.complete(
                     taskKey: lease.taskKey, leaseID: lease.leaseID,
-                    summaryJSON: summary(eta: cell.eta, status: "completed", eosStep: 15, ratio: 0.995 - 0.01 * Double(i),
-                                         tracked: i == 0),
+                    summaryJSON: summary(
+                        eta: cell.eta, status: "completed", eosStep: 15, ratio: 0.995 - 0.01 * Double(i),
+                        tracked: i == 0),
                     files: files, resumed: false, now: 1002)
             }
         }

@@ -8,9 +8,10 @@ import Testing
         let folder = try ReportFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let report = try Report.make(source: try ReportFixtures.makeJournal(in: folder))
-        #expect(report.figures.map(\.name) == [
-            "sharpness", "heatmap", "tracking-train.lr-0.5-model.width-8", "phase-portrait-train.lr-0.5-model.width-8",
-        ])
+        #expect(
+            report.figures.map(\.name) == [
+                "sharpness", "heatmap", "tracking-train.lr-0.5-model.width-8", "phase-portrait-train.lr-0.5-model.width-8",
+            ])
         for figure in report.figures { Golden.check(figure.svg, against: "sweep/\(figure.name).svg") }
         Golden.check(report.summaryCSV, against: "sweep/summary.csv")
         Golden.check(report.html, against: "sweep/index.html")

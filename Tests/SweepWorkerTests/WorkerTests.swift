@@ -9,9 +9,10 @@ import ZeroMQTransport
 struct SleepingRunner: TaskRunner {
     let duration: Double
 
-    func run(_ task: CoordinatorMessage.TaskAssignment, progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
-             shouldStop: @escaping @Sendable () -> Bool) -> TaskOutcome
-    {
+    func run(
+        _ task: CoordinatorMessage.TaskAssignment, progress: @escaping @Sendable (WorkerMessage.Progress) -> Void,
+        shouldStop: @escaping @Sendable () -> Bool
+    ) -> TaskOutcome {
         let steps = Int(duration / 0.01)
         for step in 0..<steps {
             if shouldStop() { return .stopped }
@@ -28,9 +29,12 @@ final class WorkerThread: Sendable {
     let stop = Atomic<Bool>(false)
 
     init(endpoint: String, runner: some TaskRunner, silenceTimeout: Double = 10) {
-        let worker = UncheckedBox(value: Worker(options: WorkerOptions(endpoint: endpoint, name: "test-worker",
-                                                                silenceTimeout: silenceTimeout),
-                                         runner: runner, log: { _ in }))
+        let worker = UncheckedBox(
+            value: Worker(
+                options: WorkerOptions(
+                    endpoint: endpoint, name: "test-worker",
+                    silenceTimeout: silenceTimeout),
+                runner: runner, log: { _ in }))
         Thread { [self] in
             let result = try? worker.value.run(stopRequested: { self.stop.load(ordering: .relaxed) })
             self.exit.withLock { $0 = result }
@@ -119,8 +123,9 @@ struct WorkerTests {
         guard case .ready(let body) = ready.message else { return }
         #expect(body.worker == "test-worker" && body.heldResults.isEmpty)
         try coordinator.send(.welcome(.init(heartbeatInterval: 0.1, liveness: 3, checkpointEvery: 5)), to: ready.id)
-        try coordinator.send(.task(.init(leaseID: "77777777777777777777777777777777", taskKey: key, attempt: 1, config: "{}", checkpointEvery: 5)),
-                             to: ready.id)
+        try coordinator.send(
+            .task(.init(leaseID: "77777777777777777777777777777777", taskKey: key, attempt: 1, config: "{}", checkpointEvery: 5)),
+            to: ready.id)
         // While the compute thread sleeps, the network thread keeps heartbeating with progress.
         let result = try #require(try coordinator.receive(until: isResult, within: 5))
         let progress = result.before.compactMap { m -> WorkerMessage.Progress? in
@@ -134,9 +139,11 @@ struct WorkerTests {
 
         // No ACK and no reply at all: after 3 × 0.1 s of silence the worker reconnects and hands
         // the result in again, announcing it in READY.
-        let again = try #require(try coordinator.receive(until: { m in
-            if case .ready(let r) = m { r.heldResults == [key] } else { false }
-        }, within: 5))
+        let again = try #require(
+            try coordinator.receive(
+                until: { m in
+                    if case .ready(let r) = m { r.heldResults == [key] } else { false }
+                }, within: 5))
         let resent = try #require(try coordinator.receive(until: isResult, within: 2))
         #expect(resent.message == result.message)
         #expect(again.id != ready.id)  // a fresh socket
@@ -151,8 +158,9 @@ struct WorkerTests {
         defer { coordinator.close() }
         let worker = WorkerThread(endpoint: coordinator.endpoint, runner: SleepingRunner(duration: 30))
         let ready = try #require(try coordinator.receive(until: isReady))
-        try coordinator.send(.task(.init(leaseID: "33333333333333333333333333333333", taskKey: key, attempt: 2, config: "{}", checkpointEvery: 5)),
-                             to: ready.id)
+        try coordinator.send(
+            .task(.init(leaseID: "33333333333333333333333333333333", taskKey: key, attempt: 2, config: "{}", checkpointEvery: 5)),
+            to: ready.id)
         _ = try #require(try coordinator.receive(until: { m in if case .heartbeat(_?) = m { true } else { false } }))
         worker.stop.store(true, ordering: .relaxed)
         let returned = try #require(try coordinator.receive(until: isReturn, within: 5))

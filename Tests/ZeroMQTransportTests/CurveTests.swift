@@ -5,9 +5,10 @@ import Testing
 @Suite(.enabled(if: ZMQContext.has("curve"), "libzmq without CURVE"))
 struct CurveTests {
     /// A CURVE ROUTER on loopback whose ZAP handler allows `allowed`; decisions go to `log`.
-    private func makeServer(_ context: ZMQContext, serverKeys: CurveKeyPair, allowed: Set<CurvePublicKey>,
-                            log: DecisionLog) throws -> (ZMQSocket, String)
-    {
+    private func makeServer(
+        _ context: ZMQContext, serverKeys: CurveKeyPair, allowed: Set<CurvePublicKey>,
+        log: DecisionLog
+    ) throws -> (ZMQSocket, String) {
         let zap = try ZAPHandler(context: context, allowedKeys: allowed) { log.append($0) }
         let server = try makeSocket(.router, context)
         try server.enableCurveServer(secretKey: serverKeys.secretKey, authenticator: zap)
@@ -81,8 +82,11 @@ struct CurveTests {
             [Data("1.0".utf8), Data("42".utf8), Data(), Data("127.0.0.1".utf8), Data(), Data(mechanism.utf8)] + credentials
         }
         let ok = ZAPHandler.answer(request("CURVE", [Data(allowed.bytes)]), allowedKeys: [allowed])
-        #expect(ok.reply == [Data("1.0".utf8), Data("42".utf8), Data("200".utf8), Data("OK".utf8),
-                             Data(allowed.z85.utf8), Data()])
+        #expect(
+            ok.reply == [
+                Data("1.0".utf8), Data("42".utf8), Data("200".utf8), Data("OK".utf8),
+                Data(allowed.z85.utf8), Data(),
+            ])
         #expect(ok.decision?.accepted == true)
         #expect(ok.decision?.address == "127.0.0.1")
 
@@ -124,7 +128,9 @@ struct HandshakeMonitorTests {
             try plain.set(.linger(milliseconds: 0))
             try plain.connect(endpoint)
             try plain.send([Data("READY".utf8)])
-            _ = eventually(within: 0.3) { failures += (try? monitor.takeFailures()) ?? []; return !failures.isEmpty }
+            _ = eventually(within: 0.3) {
+                failures += (try? monitor.takeFailures()) ?? []; return !failures.isEmpty
+            }
             plain.close()
         }
         #expect(failures.first?.isMechanismMismatch == true)

@@ -19,8 +19,9 @@ public struct BenchmarkShape: Sendable {
     public static let all = [cifar, digits]
 
     public var network: MultilayerPerceptron {
-        MultilayerPerceptron(inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
-                             outputDimension: sizes[sizes.count - 1], activation: .tanh)
+        MultilayerPerceptron(
+            inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
+            outputDimension: sizes[sizes.count - 1], activation: .tanh)
     }
 
     /// One BLAS call C ← op(A)·op(B): op(A) [m, k], op(B) [k, n].

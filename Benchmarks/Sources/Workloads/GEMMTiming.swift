@@ -20,9 +20,10 @@ public final class GEMMTiming<T: BLASScalar> {
     public func run(_ calls: [BenchmarkShape.GEMM]) {
         for g in calls {
             precondition(g.m * g.k <= capacity && g.k * g.n <= capacity && g.m * g.n <= capacity, "GEMMTiming: scratch too small")
-            T.gemm(transposeA: g.transposeA, transposeB: g.transposeB, m: g.m, n: g.n, k: g.k, alpha: 1,
-                   a: a, lda: g.transposeA ? g.m : g.k, b: b, ldb: g.transposeB ? g.k : g.n,
-                   beta: 0, c: c, ldc: g.n)
+            T.gemm(
+                transposeA: g.transposeA, transposeB: g.transposeB, m: g.m, n: g.n, k: g.k, alpha: 1,
+                a: a, lda: g.transposeA ? g.m : g.k, b: b, ldb: g.transposeB ? g.k : g.n,
+                beta: 0, c: c, ldc: g.n)
         }
     }
 }

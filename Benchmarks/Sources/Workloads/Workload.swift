@@ -99,8 +99,9 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
     @inline(never)
     public func runEigensolve(count: Int) -> Eigenpairs<T> {
         _ = loss.lossAndGradient(at: nextTheta, into: &gradient)
-        return solver(count: count).topEigenpairs(of: HessianOperator(loss, at: nextTheta),
-                                                  startVectors: Array(warmStart.prefix(count)))
+        return solver(count: count).topEigenpairs(
+            of: HessianOperator(loss, at: nextTheta),
+            startVectors: Array(warmStart.prefix(count)))
     }
 
     /// `steps` GD updates θ ← θ − η∇L(θ) in place, without allocating.

@@ -25,40 +25,55 @@ func report<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type, quick: Bool) {
     let seconds = quick ? 0.3 : 2.0
     func emit(_ op: String, _ samples: [Double], flops: Double, gemms: [BenchmarkShape.GEMM], extra: [(String, String)] = []) {
         let gemmTime = gemms.isEmpty ? 0 : median(measure(minimumRepetitions: 3, minimumSeconds: seconds / 4) { timing.run(gemms) })
-        print(json([("shape", "\"\(shape.name)\""), ("precision", "\"\(T.precisionName)\""), ("op", "\"\(op)\""),
+        print(
+            json(
+                [
+                    ("shape", "\"\(shape.name)\""), ("precision", "\"\(T.precisionName)\""), ("op", "\"\(op)\""),
                     ("seconds", "\(median(samples))"), ("min_seconds", "\(samples.min()!)"), ("repetitions", "\(samples.count)"),
                     ("gemm_flops", "\(flops)"), ("gemm_rate", "\(rate)"), ("floor_seconds", "\(flops / rate)"),
-                    ("gemm_only_seconds", "\(gemmTime)"), ("gemms", gemmList(gemms))] + extra))
+                    ("gemm_only_seconds", "\(gemmTime)"), ("gemms", gemmList(gemms)),
+                ] + extra))
     }
-    let grad = shape.gemms(.gradient), before = shape.gemms(.forwardAndDeltas), hvp = shape.gemms(.hessianVectorProduct), third = shape.gemms(.thirdDerivative)
+    let grad = shape.gemms(.gradient), before = shape.gemms(.forwardAndDeltas), hvp = shape.gemms(.hessianVectorProduct),
+        third = shape.gemms(.thirdDerivative)
     // Each product of the gradient alone, for the per-product comparison with torch.mm.
     let each = grad.map { g in median(measure(minimumRepetitions: 5, minimumSeconds: seconds / 10) { timing.run([g]) }) }
-    emit("gradient", measure(minimumSeconds: seconds) { _ = w.runGradient() }, flops: shape.gemmFLOPs(.gradient), gemms: grad,
-         extra: [("gemm_each_seconds", "[" + each.map { "\($0)" }.joined(separator: ", ") + "]")])
-    emit("hvp", measure(minimumSeconds: seconds) { w.runHessianVectorProduct() },
-         flops: shape.gemmFLOPs(.hessianVectorProduct), gemms: hvp)
-    emit("hvp_fresh", measure(minimumSeconds: seconds) { w.runFreshHessianVectorProduct() },
-         flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.hessianVectorProduct), gemms: before + hvp)
-    emit("third", measure(minimumSeconds: seconds) { w.runThirdDerivative() },
-         flops: shape.gemmFLOPs(.thirdDerivative), gemms: third)
-    emit("third_fresh", measure(minimumSeconds: seconds) { w.runFreshThirdDerivative() },
-         flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.thirdDerivative), gemms: before + third)
+    emit(
+        "gradient", measure(minimumSeconds: seconds) { _ = w.runGradient() }, flops: shape.gemmFLOPs(.gradient), gemms: grad,
+        extra: [("gemm_each_seconds", "[" + each.map { "\($0)" }.joined(separator: ", ") + "]")])
+    emit(
+        "hvp", measure(minimumSeconds: seconds) { w.runHessianVectorProduct() },
+        flops: shape.gemmFLOPs(.hessianVectorProduct), gemms: hvp)
+    emit(
+        "hvp_fresh", measure(minimumSeconds: seconds) { w.runFreshHessianVectorProduct() },
+        flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.hessianVectorProduct), gemms: before + hvp)
+    emit(
+        "third", measure(minimumSeconds: seconds) { w.runThirdDerivative() },
+        flops: shape.gemmFLOPs(.thirdDerivative), gemms: third)
+    emit(
+        "third_fresh", measure(minimumSeconds: seconds) { w.runFreshThirdDerivative() },
+        flops: shape.gemmFLOPs(.forwardAndDeltas) + shape.gemmFLOPs(.thirdDerivative), gemms: before + third)
     for k in [1, 3] {
         var pairs = w.runEigensolve(count: k)
         let samples = measure(minimumSeconds: seconds) { pairs = w.runEigensolve(count: k) }
         let apps = pairs.operatorApplications
-        emit("eigen_top\(k)", samples, flops: Double(apps) * shape.gemmFLOPs(.hessianVectorProduct),
-             gemms: [], extra: [("applications", "\(apps)"), ("tolerance", "\(Double(pairs.tolerance))"),
-                                ("eigenvalues", "[" + pairs.eigenvalues.map { "\(Double($0))" }.joined(separator: ", ") + "]")])
+        emit(
+            "eigen_top\(k)", samples, flops: Double(apps) * shape.gemmFLOPs(.hessianVectorProduct),
+            gemms: [],
+            extra: [
+                ("applications", "\(apps)"), ("tolerance", "\(Double(pairs.tolerance))"),
+                ("eigenvalues", "[" + pairs.eigenvalues.map { "\(Double($0))" }.joined(separator: ", ") + "]"),
+            ])
     }
     // Per GD step, the sharpness (top-1, warm) measured every 10 steps.
     let steps = measure(minimumRepetitions: 2, minimumSeconds: seconds) {
         _ = w.runTenStepsWithSharpness()
     }.map { $0 / 10 }
     let solveApps = w.lastSolveApplications
-    emit("gd_step_sharpness_every_10", steps,
-         flops: shape.gemmFLOPs(.gradient) + Double(solveApps) * shape.gemmFLOPs(.hessianVectorProduct) / 10,
-         gemms: [], extra: [("applications_per_solve", "\(solveApps)"), ("learning_rate", "\(Double(w.learningRate))")])
+    emit(
+        "gd_step_sharpness_every_10", steps,
+        flops: shape.gemmFLOPs(.gradient) + Double(solveApps) * shape.gemmFLOPs(.hessianVectorProduct) / 10,
+        gemms: [], extra: [("applications_per_solve", "\(solveApps)"), ("learning_rate", "\(Double(w.learningRate))")])
 }
 
 /// `--gemm-rate`: only the measured GEMM rate of each shape's largest product, in GFLOP/s.
