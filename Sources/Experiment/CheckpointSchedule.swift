@@ -3,7 +3,8 @@ import Foundation
 /// When a run writes its periodic checkpoint (every `ExperimentOptions.checkpointInterval`
 /// seconds), and what became of those writes: a write that fails does not stop the run — it is
 /// reported through `ExperimentOptions.warn` with its path and reason, and the last such failure
-/// goes into the summary (`checkpoint_error`), since a stopped run could not resume from it.
+/// goes into the summary (`checkpoint_error`), since a run killed after it resumes from an older
+/// checkpoint or none (a stop by SIGTERM writes its own checkpoint).
 struct CheckpointSchedule {
     private let interval: Double?
     private let warn: @Sendable (String) -> Void

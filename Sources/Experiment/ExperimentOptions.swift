@@ -35,9 +35,10 @@ public struct ExperimentOptions: Sendable {
         self.warn = warn
     }
 
-    /// Writes `eos: warning: <message>` as one line to standard error.
+    /// Writes `eos: warning: <message>` as one line to standard error; a failed write (a full log
+    /// disk, often the very reason a checkpoint failed) is dropped, never a trap.
     public static let standardErrorWarning: @Sendable (String) -> Void = { message in
-        FileHandle.standardError.write(Data("eos: warning: \(message)\n".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("eos: warning: \(message)\n".utf8))
     }
 }
 

@@ -91,27 +91,27 @@ public final class CoordinatorLoop {
                 return false
             }
             var now = Self.now()
-            if now - lastTick >= tickInterval {
-                lastTick = now
-                try perform(machine.tick(now: now))
-                do { try machine.journal.heartbeat(now: now) } catch { throw .journal(error) }
-                onTick(machine)
-            }
-            if machine.isFinished {
-                if finishedAt == nil { finishedAt = now }
-                if let finishedAt, now - finishedAt >= grace { return true }
-            }
             do {
-                _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
-                var handled = 0
-                while handled < Self.maxMessagesPerTurn, now - lastTick < tickInterval,
-                    let frames = try socket.tryReceive()
-                {
-                    handled += 1
+                if now - lastTick >= tickInterval {
+                    if lastTick.isFinite, now - lastTick > machine.settings.heartbeatInterval {
+                        // The loop itself stalled (a slow fsync, SIGSTOP, a paused VM): the
+                        // heartbeats that arrived meanwhile are read before the tick, which would
+                        // otherwise expire the leases of workers that are alive. Bounded as always.
+                        try receiveWaiting(until: nil)
+                        now = Self.now()
+                    }
+                    lastTick = now
+                    try perform(machine.tick(now: now))
+                    do { try machine.journal.heartbeat(now: now) } catch { throw CoordinatorError.journal(error) }
+                    onTick(machine)
                     now = Self.now()
-                    guard frames.count >= 1 else { continue }
-                    try perform(machine.receive(Array(frames.dropFirst()), from: frames[0], now: now))
                 }
+                if machine.isFinished {
+                    if finishedAt == nil { finishedAt = now }
+                    if let finishedAt, now - finishedAt >= grace { return true }
+                }
+                _ = try poller.poll(timeoutMilliseconds: Self.pollMilliseconds)
+                try receiveWaiting(until: lastTick + tickInterval)
             } catch let error as ZMQError where error.kind == .interrupted {
                 continue
             } catch let error as ZMQError {
@@ -124,6 +124,20 @@ public final class CoordinatorLoop {
             for line in refusals.takeAll() + plainConnections() {
                 try perform(machine.complain(Self.workerRefused, line, now: Self.now()))
             }
+        }
+    }
+
+    /// Handles the waiting messages, at most `maxMessagesPerTurn`, and none once `deadline` (the
+    /// next clock tick) has come: a flood cannot hold off the tick.
+    private func receiveWaiting(until deadline: Double?) throws {
+        var handled = 0
+        while handled < Self.maxMessagesPerTurn {
+            let now = Self.now()
+            if let deadline, now >= deadline { return }
+            guard let frames = try socket.tryReceive() else { return }
+            handled += 1
+            guard let routingID = frames.first else { continue }
+            try perform(machine.receive(Array(frames.dropFirst()), from: routingID, now: now))
         }
     }
 

@@ -37,15 +37,23 @@ final class CoordinatorLock: Sendable {
         return String(cString: pointer)
     }
 
+    /// Tries of `acquire`, 10 ms apart, while the lock is held (by a live coordinator, or briefly by `isHeld`).
+    static let acquireAttempts = 20
+
     /// Takes the lock of `journal`, or returns nil when another open file description holds it.
     static func acquire(journal: String) throws(JournalError) -> CoordinatorLock? {
         let path = lockPath(journal: journal)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .lockFile(path: path, call: "open", errno: errno) }
-        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-            return CoordinatorLock(path: path, descriptor: descriptor)
+        // `isHeld` (eos status) holds a shared lock for a moment: a coordinator starting just then
+        // tries again for up to `acquireAttempts` × 10 ms before it takes the lock for taken.
+        var failure: Int32 = 0
+        for attempt in 0..<acquireAttempts {
+            if attempt > 0 { usleep(10_000) }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return CoordinatorLock(path: path, descriptor: descriptor) }
+            failure = errno
+            if failure != EWOULDBLOCK { break }
         }
-        let failure = errno
         close(descriptor)
         if failure == EWOULDBLOCK { return nil }
         throw .lockFile(path: path, call: "flock", errno: failure)

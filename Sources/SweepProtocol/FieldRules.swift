@@ -27,6 +27,11 @@ struct FieldRules {
         guard !value.isEmpty else { throw invalid(field, "is empty") }
     }
 
+    /// A list of at most `maximum` entries.
+    func atMost(count: Int, _ maximum: Int, _ field: String) throws(ProtocolError) {
+        guard count <= maximum else { throw invalid(field, "has \(count) entries, at most \(maximum) allowed") }
+    }
+
     func atLeast<I: BinaryInteger>(_ value: I, _ minimum: I, _ field: String) throws(ProtocolError) {
         guard value >= minimum else { throw invalid(field, "is \(value), expected at least \(minimum)") }
     }

@@ -11,6 +11,11 @@ public enum ProtocolConstants {
     /// Largest frame accepted, in bytes (64 MiB): a RESULT carries every CSV of its run directory.
     /// The coordinator's socket sets the same limit as ZMQ_MAXMSGSIZE.
     public static let maxFrameBytes = 64 * 1024 * 1024
+    /// Most task keys one READY may list in `held_results` (each costs the coordinator a journal
+    /// read in one turn); a worker holding more lists the rest in later READYs.
+    public static let maxHeldResults = 1_024
+    /// Most files one RESULT may carry (a run directory has a handful of CSVs; each is a journal row).
+    public static let maxResultFiles = 64
     /// A worker's first reconnect delay after its coordinator went silent, in milliseconds.
     public static let reconnectBackoffInitial = 1_000
     /// Ceiling of the worker's doubling reconnect delay, in milliseconds.

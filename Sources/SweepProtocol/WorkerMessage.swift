@@ -187,6 +187,7 @@ public enum WorkerMessage: Equatable, Sendable {
             try rules.nonEmpty(body.host, "host")
             try rules.atLeast(body.pid, 1, "pid")
             try rules.atLeast(body.threads, 1, "threads")
+            try rules.atMost(count: body.heldResults.count, ProtocolConstants.maxHeldResults, "held_results")
             for (index, key) in body.heldResults.enumerated() { try rules.taskKey(key, "held_results[\(index)]") }
             return .ready(body)
         case .heartbeat:
@@ -205,6 +206,7 @@ public enum WorkerMessage: Equatable, Sendable {
             try rules.taskKey(body.taskKey, "task_key")
             try rules.atLeast(body.attempt, 1, "attempt")
             try rules.jsonObject(body.summary, "summary")
+            try rules.atMost(count: body.files.count, ProtocolConstants.maxResultFiles, "files")
             for name in body.files.keys.sorted() { try rules.fileName(name, "files") }
             return .result(body)
         case .fail:

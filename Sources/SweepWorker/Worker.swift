@@ -79,7 +79,7 @@ public final class Worker {
                 .ready(
                     .init(
                         worker: options.name, host: ProcessInfo.processInfo.hostName, pid: Int(getpid()),
-                        threads: options.threads, heldResults: held.map(\.taskKey))))
+                        threads: options.threads, heldResults: held.prefix(ProtocolConstants.maxHeldResults).map(\.taskKey))))
             awaitingReply = true
         }
 

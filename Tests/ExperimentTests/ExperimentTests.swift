@@ -219,6 +219,18 @@ final class Atomic: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: parts + "/checkpoint.safetensors"))
     }
 
+    /// The default warning writes to standard error; on a full device (a full log disk is often
+    /// why the checkpoint failed) the write fails and the run goes on — no trap.
+    @Test func theDefaultWarningSurvivesAnUnwritableStandardError() throws {
+        let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0)
+        let saved = dup(STDERR_FILENO)
+        defer { close(full); close(saved) }
+        dup2(full, STDERR_FILENO)
+        ExperimentOptions.standardErrorWarning("checkpoint.safetensors: No space left on device")
+        dup2(saved, STDERR_FILENO)
+    }
+
     /// A periodic checkpoint that cannot be written does not stop the run, but is not silent: a
     /// warning names the file and the reason, and the summary's `checkpoint_error` records it.
     @Test func aCheckpointThatCannotBeWrittenIsWarnedAboutAndRecorded() throws {

@@ -19,6 +19,8 @@ final class RunningCoordinator: Sendable {
     let endpoint: String
     /// `flag`: stop requested; `count`: clock ticks so far.
     private let control = Shared()
+    /// Milliseconds the next clock tick's callback sleeps (once): a stalled coordinator.
+    private let stall = Atomic<Int>(0)
     private let done = DispatchSemaphore(value: 0)
 
     init(tasks: Int, settings: CoordinatorSettings, security: CoordinatorSecurity = .plain) throws {
@@ -27,7 +29,7 @@ final class RunningCoordinator: Sendable {
         let ready = DispatchSemaphore(value: 0)
         let bound = Mutex<Result<String, CoordinatorError>?>(nil)
         let box = self.harness
-        let (control, done) = (self.control, self.done)
+        let (control, done, stall) = (self.control, self.done, self.stall)
         let thread = Thread {
             let loop: CoordinatorLoop
             do throws(CoordinatorError) {
@@ -44,7 +46,11 @@ final class RunningCoordinator: Sendable {
             ready.signal()
             _ = try? loop.run(
                 shouldStop: { control.flag.load(ordering: .relaxed) },
-                onTick: { _ in control.count.add(1, ordering: .relaxed) })
+                onTick: { _ in
+                    control.count.add(1, ordering: .relaxed)
+                    let milliseconds = stall.exchange(0, ordering: .relaxed)
+                    if milliseconds > 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+                })
             loop.close()
             done.signal()
         }
@@ -54,6 +60,9 @@ final class RunningCoordinator: Sendable {
     }
 
     var ticks: Int { control.count.load(ordering: .relaxed) }
+
+    /// Makes the loop stall once, in its next tick's callback, for `seconds`.
+    func stallOnce(seconds: Double) { stall.store(Int(seconds * 1000), ordering: .relaxed) }
 
     func stop() {
         control.flag.store(true, ordering: .relaxed)
@@ -247,5 +256,28 @@ struct CoordinatorLoopTests {
         #expect(longestSilence < settings.leaseDuration, "the real worker heard nothing for \(longestSilence) s")
         let record = try #require(try coordinator.journal().task(key: task.taskKey))
         #expect(record.state == .leased && record.attempts == 0 && record.worker == "real")
+    }
+
+    @Test("a coordinator that stalls longer than a lease reads the heartbeats that waited before it expires leases")
+    func stalledLoopKeepsLiveLeases() throws {
+        let settings = CoordinatorSettings(heartbeatInterval: 0.2, liveness: 3)  // leases last 0.6 s
+        let coordinator = try RunningCoordinator(tasks: 2, settings: settings)
+        defer { coordinator.stop() }
+        let context = try ZMQContext()
+        let worker = try TestPeer(context, endpoint: coordinator.endpoint)
+        defer { worker.close() }
+        try worker.send(readyMessage("real"))
+        let task = try #require(try worker.task())
+        let heartbeat = WorkerMessage.heartbeat(
+            .init(taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2, phase: "gd"))
+        coordinator.stallOnce(seconds: 1.5)
+        // The worker keeps heartbeating through the stall and for a while after it (2.5 s in all).
+        let start = Date()
+        while Date().timeIntervalSince(start) < 2.5 {
+            try worker.send(heartbeat)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let record = try #require(try coordinator.journal().task(key: task.taskKey))
+        #expect(record.state == .leased && record.attempts == 0 && record.worker == "real", "\(record)")
     }
 }

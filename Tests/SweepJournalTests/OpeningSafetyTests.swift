@@ -74,6 +74,23 @@ struct OpeningSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: fileLink + ".lock"))
     }
 
+    @Test("a coordinator starting while eos status probes the lock waits out the probe instead of refusing")
+    func startDuringAStatusProbe() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0).close(now: 1)
+        // What `isHeld` does for a moment: a shared flock on the lock file, here held for 50 ms.
+        let probe = open(folder.journalPath + ".lock", O_RDONLY | O_CLOEXEC)
+        try #require(probe >= 0 && flock(probe, LOCK_SH | LOCK_NB) == 0)
+        let release = Thread {
+            usleep(50_000)
+            close(probe)
+        }
+        release.start()
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 2)
+        try journal.close(now: 3)
+    }
+
     @Test("liveness: a live owner holds the lock; a dead one's row stays but its lock is free")
     func ownerLiveness() throws {
         let folder = try TemporaryFolder()

@@ -221,6 +221,27 @@ import Testing
         }
     }
 
+    @Test("READY with more held results, or RESULT with more files, than a turn's bounded work allows: refused naming the field")
+    func oversizedListsAreRefused() {
+        let keys = (0...ProtocolConstants.maxHeldResults).map { _ in "\"\(keyA)\"" }.joined(separator: ",")
+        let ready = wire("READY", #"{"worker":"w","host":"h","pid":1,"threads":1,"held_results":[\#(keys)]}"#)
+        guard case .invalidValue("READY", "held_results", _) = decodeError(ready) else {
+            Issue.record("\(ProtocolConstants.maxHeldResults + 1) held results accepted: \(String(describing: decodeError(ready)))")
+            return
+        }
+        let files = (0...ProtocolConstants.maxResultFiles).map { #""f\#($0).csv":"""# }.joined(separator: ",")
+        let result = wire(
+            "RESULT",
+            #"{"lease_id":"\#(leaseA)","task_key":"\#(keyA)","attempt":1,"summary":"{}","files":{\#(files)},"resumed_from_checkpoint":false}"#
+        )
+        guard case .invalidValue("RESULT", "files", _) = decodeError(result) else {
+            Issue.record("\(ProtocolConstants.maxResultFiles + 1) files accepted: \(String(describing: decodeError(result)))")
+            return
+        }
+        let atLimit = (0..<ProtocolConstants.maxHeldResults).map { _ in "\"\(keyA)\"" }.joined(separator: ",")
+        #expect(decodeError(wire("READY", #"{"worker":"w","host":"h","pid":1,"threads":1,"held_results":[\#(atLimit)]}"#)) == nil)
+    }
+
     @Test("a version-1 integer lease id, or a token of the wrong length, is refused naming lease_id")
     func integerOrShortLeaseIDsAreRefused() {
         let integer = wire(
