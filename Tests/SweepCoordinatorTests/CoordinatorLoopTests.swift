@@ -20,7 +20,7 @@ final class RunningCoordinator: Sendable {
     /// `flag`: stop requested; `count`: clock ticks so far.
     private let control = Shared()
     /// Milliseconds the next clock tick's callback sleeps (once): a stalled coordinator.
-    private let stall = Atomic<Int>(0)
+    private let stall = Shared()  // count: milliseconds
     private let done = DispatchSemaphore(value: 0)
 
     init(tasks: Int, settings: CoordinatorSettings, security: CoordinatorSecurity = .plain) throws {
@@ -48,7 +48,7 @@ final class RunningCoordinator: Sendable {
                 shouldStop: { control.flag.load(ordering: .relaxed) },
                 onTick: { _ in
                     control.count.add(1, ordering: .relaxed)
-                    let milliseconds = stall.exchange(0, ordering: .relaxed)
+                    let milliseconds = stall.count.exchange(0, ordering: .relaxed)
                     if milliseconds > 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
                 })
             loop.close()
@@ -62,7 +62,7 @@ final class RunningCoordinator: Sendable {
     var ticks: Int { control.count.load(ordering: .relaxed) }
 
     /// Makes the loop stall once, in its next tick's callback, for `seconds`.
-    func stallOnce(seconds: Double) { stall.store(Int(seconds * 1000), ordering: .relaxed) }
+    func stallOnce(seconds: Double) { stall.count.store(Int(seconds * 1000), ordering: .relaxed) }
 
     func stop() {
         control.flag.store(true, ordering: .relaxed)
@@ -261,23 +261,30 @@ struct CoordinatorLoopTests {
     @Test("a coordinator that stalls longer than a lease reads the heartbeats that waited before it expires leases")
     func stalledLoopKeepsLiveLeases() throws {
         let settings = CoordinatorSettings(heartbeatInterval: 0.2, liveness: 3)  // leases last 0.6 s
-        let coordinator = try RunningCoordinator(tasks: 2, settings: settings)
+        let coordinator = try RunningCoordinator(tasks: 3, settings: settings)
         defer { coordinator.stop() }
         let context = try ZMQContext()
-        let worker = try TestPeer(context, endpoint: coordinator.endpoint)
-        defer { worker.close() }
-        try worker.send(readyMessage("real"))
-        let task = try #require(try worker.task())
-        let heartbeat = WorkerMessage.heartbeat(
-            .init(taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2, phase: "gd"))
+        // Two workers, each with a task: after the stall both heartbeats must count, not just the first read.
+        var workers: [(peer: TestPeer, heartbeat: WorkerMessage, taskKey: String)] = []
+        defer { for worker in workers { worker.peer.close() } }
+        for name in ["real-a", "real-b"] {
+            let peer = try TestPeer(context, endpoint: coordinator.endpoint)
+            try peer.send(readyMessage(name))
+            let task = try #require(try peer.task())
+            let heartbeat = WorkerMessage.heartbeat(
+                .init(taskKey: task.taskKey, leaseID: task.leaseID, step: 1, totalSteps: 2, phase: "gd"))
+            workers.append((peer, heartbeat, task.taskKey))
+        }
         coordinator.stallOnce(seconds: 1.5)
-        // The worker keeps heartbeating through the stall and for a while after it (2.5 s in all).
+        // The workers keep heartbeating through the stall and for a while after it (2.5 s in all).
         let start = Date()
         while Date().timeIntervalSince(start) < 2.5 {
-            try worker.send(heartbeat)
+            for worker in workers { try worker.peer.send(worker.heartbeat) }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        let record = try #require(try coordinator.journal().task(key: task.taskKey))
-        #expect(record.state == .leased && record.attempts == 0 && record.worker == "real", "\(record)")
+        for (name, worker) in zip(["real-a", "real-b"], workers) {
+            let record = try #require(try coordinator.journal().task(key: worker.taskKey))
+            #expect(record.state == .leased && record.attempts == 0 && record.worker == name, "\(record)")
+        }
     }
 }
