@@ -37,7 +37,7 @@ let package = Package(
         // A run's record (summary.json): written by Experiment, read by the sweep side.
         .target(name: "RunRecord", dependencies: ["Configuration"]),
         .target(name: "Experiment", dependencies: [
-            "LinearAlgebra", "NeuralNetwork", "Dynamics", "Datasets", "Configuration", "RunRecord",
+            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration", "RunRecord",
         ]),
         // Sweep
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),

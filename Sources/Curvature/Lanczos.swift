@@ -70,6 +70,17 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
         self.seed = seed
     }
 
+    /// r = min(m − p, max(p, m/2)), the Ritz vectors a restart keeps (step 5).
+    static func keptAtRestart(blockSize p: Int, basisSize m: Int) -> Int { Swift.min(m - p, Swift.max(p, m / 2)) }
+
+    /// The most [N] vectors one solve on an N-dimensional operator stores at once: V and A·V
+    /// (m each, m capped at N), the candidate and the residual, and the Ritz vectors (k, or the r
+    /// a restart keeps). For estimating a run's memory before anything is allocated.
+    public func storedVectors(dimension n: Int) -> Int {
+        let p = Swift.min(blockSize, n), m = Swift.min(maxBasisSize, n)
+        return 2 * m + Swift.max(count, Self.keptAtRestart(blockSize: p, basisSize: m)) + 2
+    }
+
     /// The smallest relative residual this precision can certify for an N-dimensional operator,
     /// 10 ε √N (ε = `Scalar.ulpOfOne`): the rounding error of A·v and of the Ritz vectors.
     /// A smaller `tolerance` is raised to it, so a Float32 solve with τ = 1e-8 still ends.
@@ -92,7 +103,7 @@ public struct BlockLanczos<Scalar: BLASScalar>: Sendable {
         }
         let p = Swift.min(blockSize, n)
         let m = Swift.min(maxBasisSize, n)
-        let kept = Swift.min(m - p, Swift.max(p, m / 2))
+        let kept = Self.keptAtRestart(blockSize: p, basisSize: m)
         let tau = Swift.max(tolerance, Self.toleranceFloor(dimension: n))
         var ws = LanczosWorkspace<Scalar>(dimension: n, capacity: m, seed: seed)
 

@@ -1,4 +1,5 @@
 import Configuration
+import Curvature
 
 /// The memory one run takes, estimated from its configuration and the shape of its data before
 /// anything is allocated or written, so that a model too large for the machine is refused with
@@ -15,9 +16,7 @@ import Configuration
 ///   with tracking the order-2 (Taylor) buffers of ∇³L, 2U + 2H more; its own copy of X and Y;
 /// - vectors of length N: θ, the gradient, the loss's cached θ and gradient, the next iterate,
 ///   the copies while a parameter file is serialized (8 in all, as measured), the warm start
-///   (k vectors), and the
-///   block-Lanczos storage 2m + max(k, r) + 2 with m = max(4k, 24) and r = min(m − k, max(k, m/2))
-///   (`BlockLanczos`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u, ∇³L[u, u], the
+///   (k vectors), and the block-Lanczos storage (`BlockLanczos.storedVectors`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u, ∇³L[u, u], the
 ///   projection's and the gradient flow's iterates) and a 2-pair solver;
 /// - the dataset in Float64 (x, y) and its serialized `data.safetensors`;
 /// - the process itself (`baseline`: Swift runtime, Foundation, OpenBLAS's buffers).
@@ -43,16 +42,17 @@ public struct MemoryEstimate: Sendable, Equatable {
         let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + ($1.0 + 1) * $1.1 }
         let hidden = depth * width, units = hidden + k
         let tracking = configuration.track.enabled
-        let eigenvalues = Double(configuration.sharpness.k)
+        let eigenvalues = configuration.sharpness.k
 
         func lossBytes(scalar s: Double, secondOrder: Bool) -> Double {
             let perExample = 4 * units + 7 * hidden + (secondOrder ? 2 * units + 2 * hidden : 0)
             return s * (n * perExample + n * (d + k) + 2 * parameters)
         }
-        func lanczosVectors(pairs: Double) -> Double {
-            let m = min(max(4 * pairs, 24), max(parameters, 1))
-            let r = min(m - min(pairs, m), max(pairs, (m / 2).rounded(.down)))
-            return 2 * m + max(pairs, r) + 2 + pairs
+        // N as an Int for the solver's sizes, which it caps at N (a huge N only needs to be large).
+        let dimension = parameters < Double(Int.max) ? max(Int(parameters), 1) : Int.max
+        /// The solver's storage for `pairs` eigenpairs plus their warm start.
+        func lanczosVectors(pairs: Int) -> Double {
+            Double(BlockLanczos<Double>(count: pairs).storedVectors(dimension: dimension) + pairs)
         }
         let s = configuration.train.precision == .float64 ? 8.0 : 4.0
         var bytes = lossBytes(scalar: s, secondOrder: tracking && s == 8)
