@@ -92,16 +92,7 @@ public final class SweepJournal: Sendable {
     private static func checkBeforeOpening(path: String) throws(JournalError) {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size, size > 0 else { return }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        configuration.label = "SweepJournal check"
-        let database: DatabaseQueue
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw mapped(error, path: path)
-        }
+        let database = try readOnlyQueue(path: path, label: "SweepJournal check")
         defer { try? database.close() }
         let (version, tables, report): (Int, Int, [String])
         do {
@@ -129,16 +120,7 @@ public final class SweepJournal: Sendable {
     /// Opens an existing journal for reading only; never writes, never takes the lock.
     public static func openReadOnly(path: String) throws(JournalError) -> SweepJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        configuration.label = "SweepJournal reader"
-        let database: DatabaseQueue
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw mapped(error, path: path)
-        }
+        let database = try readOnlyQueue(path: path, label: "SweepJournal reader")
         let journal = SweepJournal(path: path, database: database, lock: nil)
         let version = try journal.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
         guard version != 0 else { throw .notAJournal(path: path, reason: "it has no journal schema") }
@@ -146,6 +128,19 @@ public final class SweepJournal: Sendable {
             throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
         }
         return journal
+    }
+
+    /// A read-only connection to `path`: no WAL switch, no lock file, no write.
+    private static func readOnlyQueue(path: String, label: String) throws(JournalError) -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = label
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw mapped(error, path: path)
+        }
     }
 
     /// Whether a coordinator holds this journal's OS lock now (`eos status` tells a live owner
