@@ -30,9 +30,10 @@ public enum Experiment {
         options: ExperimentOptions = ExperimentOptions()
     ) throws(ExperimentError) -> PreparedRun {
         let datasetOptions = try configuration.datasetOptions(dataRoot: options.dataRoot, confine: options.confineToDataRoot)
-        do { return PreparedRun(configuration: configuration, dataset: try Dataset(loading: datasetOptions), options: options) } catch {
-            throw .dataset(error.description)
-        }
+        let dataset: Dataset
+        do { dataset = try Dataset(loading: datasetOptions) } catch { throw .dataset(error.description) }
+        return PreparedRun(
+            configuration: configuration, dataset: dataset, network: try configuration.network(for: dataset), options: options)
     }
 
     /// `data.safetensors`: x [n, d], y [n, k], labels [n] (int64); F64 when any phase is Float64.
@@ -66,17 +67,17 @@ public enum Experiment {
 public struct PreparedRun: Sendable {
     public let configuration: RunConfiguration
     let dataset: Dataset
+    /// The network of `[model]` on this dataset's examples.
+    public let network: Network
     let options: ExperimentOptions
 
     /// One line describing the data, e.g. for a run's header.
     public var datasetDescription: String { dataset.summary }
 
     /// BLAS threads for this run when the user chose none: `BLASThreads.suggested` for its
-    /// largest layer product, 2·n·in·out FLOP (1 for the digits MLP, nil for CIFAR-size nets).
+    /// largest layer product (1 for the digits MLP, nil for CIFAR-size nets).
     public var suggestedBLASThreads: Int? {
-        let network = configuration.network(inputs: dataset.inputDimension, outputs: dataset.outputDimension)
-        let largest = network.layout.layers.map { 2 * Double(dataset.count) * Double($0.inputs * $0.outputs) }.max() ?? 0
-        return BLASThreads.suggested(largestProductFLOPs: largest)
+        BLASThreads.suggested(largestProductFLOPs: network.largestProductFLOPs(examples: dataset.count))
     }
 
     public func run(in directory: RunDirectory) throws(ExperimentError) -> RunOutcome {
@@ -87,17 +88,18 @@ public struct PreparedRun: Sendable {
         try Experiment.writeData(dataset, float64: configuration.usesFloat64, to: directory, cache: options.datasetCache)
         switch configuration.train.precision {
         case .float32:
-            return try EngineRun<Float>(configuration, dataset, configJSON, directory, options).run(&clock)
+            return try EngineRun<Float>(self, configJSON, directory).run(&clock)
         case .float64:
-            return try EngineRun<Double>(configuration, dataset, configJSON, directory, options).run(&clock)
+            return try EngineRun<Double>(self, configJSON, directory).run(&clock)
         }
     }
 }
 
-/// Parameters θ as `params-*.safetensors`: `layers.{i}.weight` [out, in] and `layers.{i}.bias` [out].
-func parameterFile<T: BLASScalar>(_ theta: [T], layout: ParameterLayout) -> [UInt8] {
+/// Parameters θ as `params-*.safetensors`: one tensor per `state_dict` entry, under its PyTorch
+/// name and shape, so `model.load_state_dict(load_file(path))` loads it (docs/ARCHITECTURES.md).
+func parameterFile<T: BLASScalar>(_ theta: [T], network: Network) -> [UInt8] {
     var tensors: [String: Safetensors.Tensor] = [:]
-    for slice in layout.slices { tensors[slice.name] = tensor(Array(theta[slice.range]), shape: slice.shape) }
+    for slice in network.parameters { tensors[slice.name] = tensor(Array(theta[slice.range]), shape: slice.shape) }
     return Safetensors(tensors: tensors).serialized()
 }
 
@@ -110,16 +112,13 @@ struct EngineRun<T: BLASScalar> {
     let directory: RunDirectory
     let options: ExperimentOptions
 
-    init(
-        _ configuration: RunConfiguration, _ dataset: Dataset, _ configJSON: String, _ directory: RunDirectory,
-        _ options: ExperimentOptions
-    ) {
-        self.configuration = configuration
-        self.dataset = dataset
-        objective = configuration.objective(for: dataset)
+    init(_ prepared: PreparedRun, _ configJSON: String, _ directory: RunDirectory) {
+        configuration = prepared.configuration
+        dataset = prepared.dataset
+        objective = prepared.configuration.objective(prepared.network, for: prepared.dataset)
         self.configJSON = configJSON
         self.directory = directory
-        self.options = options
+        options = prepared.options
     }
 
     func run(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
@@ -128,10 +127,9 @@ struct EngineRun<T: BLASScalar> {
 
     /// A plain GD run (no tracking), resumable from a checkpoint in its folder.
     func runGradientDescent(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
-        let layout = objective.network.layout
         let settings = configuration.gradientDescentSettings
         let theta0: [T] = objective.network.initialParameters(configuration.initialization, seed: UInt64(configuration.model.seed))
-        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, layout: layout))
+        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
 
         var state = GradientDescentState(theta: theta0)
         var trace = TraceTable(eigenvalueCount: settings.eigenvalueCount)
@@ -169,7 +167,7 @@ struct EngineRun<T: BLASScalar> {
             Checkpoint<T>.remove(from: directory)
         }
 
-        try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, layout: layout))
+        try directory.write("params-final.safetensors", bytes: parameterFile(state.theta, network: objective.network))
         try directory.write("trace.csv", text: trace.text)
         let summary = RunSummary(
             reason: reason, stepsDone: state.step,

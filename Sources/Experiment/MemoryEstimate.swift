@@ -1,55 +1,48 @@
 import Configuration
 import Curvature
+import NeuralNetwork
 
 /// The memory one run takes, estimated from its configuration and the shape of its data before
 /// anything is allocated or written, so that a model too large for the machine is refused with
 /// one line instead of dying in an allocation (`PreparedRun.checkMemory`).
 ///
-/// It counts the buffers the engine allocates, in multiples of
-/// - N = Σₗ (inₗ + 1)·outₗ parameters, for layer sizes d → w (× depth) → k;
-/// - U = depth·w + k units and H = depth·w hidden units per example, for the n examples of the
-///   full batch.
-///
-/// in bytes s per scalar (8 in Float64, 4 in Float32):
-/// - the loss (`FullBatchLoss`): per layer and example the order-0 and order-1 buffers, 4U + 7H
-///   (Z, δ, Z₁, δ₁ on every layer; A, σ′, σ″, σ‴, ∂L/∂A, A₁, (∂L/∂A)₁ on hidden ones), and
-///   with tracking the order-2 (Taylor) buffers of ∇³L, 2U + 2H more; its own copy of X and Y;
-/// - vectors of length N: θ, the gradient, the loss's cached θ and gradient, the next iterate,
-///   the copies while a parameter file is serialized (8 in all, as measured), the warm start
-///   (k vectors), and the block-Lanczos storage (`BlockLanczos.storedVectors`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u, ∇³L[u, u], the
-///   projection's and the gradient flow's iterates) and a 2-pair solver;
+/// It counts the buffers the engine allocates for the run's `Network` on n examples, in bytes s
+/// per scalar (8 in Float64, 4 in Float32):
+/// - the loss (`FullBatchLoss`): `Network.lossScalarsPerExample` per example — every value's
+///   order-0 and order-1 coefficients and gradients, the layers' caches (σ′, σ″, σ‴, a norm's
+///   x̂), and with tracking the order-2 (Taylor) buffers of ∇³L — its copy of X and Y, the
+///   layers' shared scratch, and its cached θ and gradient;
+/// - vectors of length N: θ, the gradient, the next iterate, the copies while a parameter file
+///   is serialized (8 in all, as measured), the warm start (k vectors), and the block-Lanczos
+///   storage (`BlockLanczos.storedVectors`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u,
+///   ∇³L[u, u], the projection's and the gradient flow's iterates) and a 2-pair solver;
 /// - the dataset in Float64 (x, y) and its serialized `data.safetensors`;
 /// - the process itself (`baseline`: Swift runtime, Foundation, OpenBLAS's buffers).
 ///
-/// Checked against the peak resident size of `eos run` (depth 2, width 1024, 1000 digits, one
-/// sharpness solve: 810 MB measured, 866 MB estimated); the Lanczos term is its worst case (a
-/// cold start that reaches the full basis), so the estimate is an upper bound there.
+/// Checked against the peak resident size of `eos run` (MLP depth 2, width 1024, 1000 digits,
+/// one sharpness solve: 810 MB measured, 866 MB estimated); the Lanczos term is its worst case
+/// (a cold start that reaches the full basis), so the estimate is an upper bound there.
 ///
 /// A tracked run whose training precision is Float32 holds both a Float32 and a Float64 loss.
-/// Sizes are computed in floating point: a configuration whose parameter count overflows an
-/// integer is still estimated (and refused) instead of trapping.
+/// Sizes are computed in floating point (`Network` bounds width and depth so that its own sizes
+/// stay integers).
 public struct MemoryEstimate: Sendable, Equatable {
     /// N, the number of parameters.
     public let parameters: Double
     /// The bytes of the buffers above.
     public let bytes: Double
 
-    /// The estimate for `configuration` on n examples of d features and k outputs.
-    public init(_ configuration: RunConfiguration, examples n: Int, inputs d: Int, outputs k: Int) {
-        let depth = Double(configuration.model.depth), width = Double(configuration.model.width)
-        let n = Double(n), d = Double(d), k = Double(k)
-        let sizes = [d] + Array(repeating: width, count: configuration.model.depth) + [k]
-        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + ($1.0 + 1) * $1.1 }
-        let hidden = depth * width, units = hidden + k
+    /// The estimate for `configuration` with its `network` on n examples.
+    public init(_ configuration: RunConfiguration, network: Network, examples n: Int) {
+        let n = Double(n), d = Double(network.input.count), k = Double(network.outputs)
+        let parameters = Double(network.parameterCount)
         let tracking = configuration.track.enabled
         let eigenvalues = configuration.sharpness.k
 
         func lossBytes(scalar s: Double, secondOrder: Bool) -> Double {
-            let perExample = 4 * units + 7 * hidden + (secondOrder ? 2 * units + 2 * hidden : 0)
-            return s * (n * perExample + n * (d + k) + 2 * parameters)
+            s * (n * network.lossScalarsPerExample(secondOrder: secondOrder) + network.scratchScalars + 2 * parameters)
         }
-        // N as an Int for the solver's sizes, which it caps at N (a huge N only needs to be large).
-        let dimension = parameters < Double(Int.max) ? max(Int(parameters), 1) : Int.max
+        let dimension = max(network.parameterCount, 1)
         /// The solver's storage for `pairs` eigenpairs plus their warm start.
         func lanczosVectors(pairs: Int) -> Double {
             Double(BlockLanczos<Double>(count: pairs).storedVectors(dimension: dimension) + pairs)
@@ -83,9 +76,7 @@ public struct MemoryEstimate: Sendable, Equatable {
 extension PreparedRun {
     /// The memory estimate of this run on its loaded dataset.
     public var memoryEstimate: MemoryEstimate {
-        MemoryEstimate(
-            configuration, examples: dataset.count, inputs: dataset.inputDimension,
-            outputs: dataset.outputDimension)
+        MemoryEstimate(configuration, network: network, examples: dataset.count)
     }
 
     /// Refuses a run whose `memoryEstimate` exceeds the memory available to this process

@@ -44,22 +44,44 @@ extension RunConfiguration {
         return resolved.path
     }
 
-    /// The network of `[model]` for `inputs` features and `outputs` outputs.
-    func network(inputs: Int, outputs: Int) -> MultilayerPerceptron {
-        MultilayerPerceptron(
-            inputDimension: inputs, depth: model.depth, width: model.width, outputDimension: outputs,
-            activation: NeuralNetwork.Activation(model.activation))
+    /// The network of `[model]` for `dataset`'s example shape and outputs; a network that does
+    /// not fit its input is a configuration error naming the key.
+    func network(for dataset: Dataset) throws(ExperimentError) -> Network {
+        let shape = dataset.inputShape
+        do {
+            return try Network(
+                architecture, input: ImageShape(channels: shape.channels, height: shape.height, width: shape.width),
+                outputs: dataset.outputDimension, activation: NeuralNetwork.Activation(model.activation))
+        } catch let error as NetworkError {
+            throw .invalidConfiguration(error.description)
+        }
     }
 
-    /// The full-batch loss of `[model]` and `[loss]` on `dataset`, in precision T.
-    func objective<T: BLASScalar>(for dataset: Dataset) -> FullBatchLoss<T> {
+    /// `model.arch` with the keys that size it.
+    var architecture: NeuralNetwork.Architecture {
+        let norm: NeuralNetwork.Normalization
+        switch model.norm {
+        case .none: norm = .none
+        case .group: norm = .group(groups: model.groups)
+        case .layer: norm = .layer
+        }
+        switch model.arch {
+        case .mlp: return .mlp(depth: model.depth, width: model.width)
+        case .cnn: return .cnn(depth: model.depth, width: model.width, pool: model.pool == .max ? .max : .avg, norm: norm)
+        case .vgg: return .vgg(depth: model.depth, width: model.width, norm: norm)
+        case .resnet: return .resnet(depth: model.depth, width: model.width, norm: norm)
+        }
+    }
+
+    /// The full-batch loss of `network` and `[loss]` on `dataset`, in precision T.
+    func objective<T: BLASScalar>(_ network: Network, for dataset: Dataset) -> FullBatchLoss<T> {
         FullBatchLoss(
-            network: network(inputs: dataset.inputDimension, outputs: dataset.outputDimension),
-            loss: lossFunction, inputs: dataset.x.converted(to: T.self), targets: dataset.y.converted(to: T.self))
+            network: network, loss: lossFunction, inputs: dataset.x.converted(to: T.self),
+            targets: dataset.y.converted(to: T.self))
     }
 
-    var initialization: MultilayerPerceptron.Initialization {
-        MultilayerPerceptron.Initialization(model.initialization)
+    var initialization: Network.Initialization {
+        Network.Initialization(model.initialization)
     }
 
     var lossFunction: LossFunction { LossFunction(loss.name) }
@@ -113,7 +135,7 @@ extension NeuralNetwork.Activation {
     }
 }
 
-extension MultilayerPerceptron.Initialization {
+extension Network.Initialization {
     init(_ i: RunConfiguration.Initialization) {
         switch i {
         case .pytorch: self = .pytorch

@@ -13,9 +13,8 @@ import RunRecord
 extension EngineRun {
     func runTracked(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let c = configuration
-        let layout = objective.network.layout
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
-        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, layout: layout))
+        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
         // Phase A's bar counts to its budget; phase B's to t0 + track.steps once t0 is known.
         let total = c.train.steps
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
@@ -69,7 +68,7 @@ extension EngineRun {
                     finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
                     resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
             }
-            try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, layout: layout))
+            try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, network: objective.network))
             state = clock.time(.tracking) {
                 tracker.start(at: thetaT0.map { Double($0) }, step: t0, initialLoss: Double(finderState.initialLoss ?? 0))
             }
@@ -106,7 +105,7 @@ extension EngineRun {
 
     /// The loss in Float64 for phase B (the training objective itself when it is Float64).
     private var objective64: FullBatchLoss<Double> {
-        (objective as? FullBatchLoss<Double>) ?? configuration.objective(for: dataset)
+        (objective as? FullBatchLoss<Double>) ?? configuration.objective(objective.network, for: dataset)
     }
 
     private var trackerSettings: SelfStabilizationTrackerSettings {
@@ -133,11 +132,10 @@ extension EngineRun {
         tracking: (tables: TrackingTables, summary: TrackingSummary)?, resumed: Bool,
         checkpointError: String?, clock: inout WallClock
     ) throws(ExperimentError) -> RunOutcome {
-        let layout = objective.network.layout
         let final: [UInt8] =
             tracking == nil
-            ? parameterFile(finalTheta.map { T($0) }, layout: layout)
-            : parameterFile(finalTheta, layout: layout)
+            ? parameterFile(finalTheta.map { T($0) }, network: objective.network)
+            : parameterFile(finalTheta, network: objective.network)
         try directory.write("params-final.safetensors", bytes: final)
         var files = ["trace.csv": trace.text]
         if let tracking {

@@ -1,16 +1,17 @@
 import LinearAlgebra
 
-/// The full-batch training loss L(θ) = (1/n) Σᵢ ℓ(f_θ(xᵢ), yᵢ) of a `MultilayerPerceptron`, with
-/// exact derivatives up to third order (docs/THEORY.md §7):
-/// - ∇L by backpropagation;
+/// The full-batch training loss L(θ) = (1/n) Σᵢ ℓ(f_θ(xᵢ), yᵢ) of a `Network`, with exact
+/// derivatives up to third order (docs/THEORY.md §7):
+/// - ∇L by backpropagation through the network's layers;
 /// - ∇²L·v and ∇³L[u, u] by one forward-mode (Taylor) pass over the backward pass: with
-///   θ(ε) = θ + εu every quantity becomes x(ε) = x₀ + εx₁ + (ε²/2)x₂, and the gradient of the
+///   θ(ε) = θ + εu every value becomes x(ε) = x₀ + εx₁ + (ε²/2)x₂, and the gradient of the
 ///   pass, ∇L(θ + εu) = g₀ + εg₁ + (ε²/2)g₂, gives g₁ = ∇²L·u and g₂ = ∇³L[u, u].
+/// Each layer carries its own forward, backward and Taylor rules (Layers/); this class runs
+/// them over the graph: forward in order, backward in reverse, accumulating the gradient of a
+/// value read by several layers (a residual block's input).
 ///
-/// Shape letters: n examples, d inputs, k outputs, layer l maps [n, inₗ] → [n, outₗ]; L layers.
-/// Per layer: Z = A Wᵀ + 1bᵀ, A' = σ(Z) (no σ on the last layer); F = Z_L.
-/// Products of Taylor series follow Leibniz: (ab)₁ = a₁b + ab₁, (ab)₂ = a₂b + 2a₁b₁ + ab₂,
-/// and σ(Z)₁ = σ'Z₁, σ(Z)₂ = σ''Z₁² + σ'Z₂.
+/// Shapes: n examples; value v holds [n, sizeᵥ] (value 0 the data, channels-last when the first
+/// layer is a convolution); the output F is [n, k]; θ and every derivative [N].
 ///
 /// The work done at the last θ (forward pass, backward pass) is cached: repeated
 /// Hessian-vector products at one point (an eigen-solve) only run the first-order pass.
@@ -18,12 +19,18 @@ import LinearAlgebra
 /// Float and Double: without it a caller in another module runs the unspecialized generic code,
 /// whose elementwise loops are ~10× slower (measured on the digits MLP).
 public final class FullBatchLoss<T: BLASScalar> {
-    public let network: MultilayerPerceptron
+    public let network: Network
     public let lossFunction: LossFunction
     /// n, the number of examples.
     public let count: Int
-    private let inputs: [T]  // X [n, d]
     private let targets: [T]  // Y [n, k]
+    /// One instance per node; nil for a residual join.
+    private let layers: [(any Layer<T>)?]
+    /// Per node and input slot: true when the input's gradient already holds another reader's
+    /// share when this node's backward runs (it accumulates instead of overwriting).
+    private let accumulates: [[Bool]]
+    private let outputValue: Int
+    private let scratch = Scratch<T>()
 
     /// The θ of the cached passes, copied into our own buffer (holding the caller's array would
     /// make the caller's next in-place update copy it).
@@ -34,67 +41,102 @@ public final class FullBatchLoss<T: BLASScalar> {
     private var higherDerivativesAreCurrent = false
     private var lossAtOutputs: LossAtOutputs<T>?
 
-    // Order 0, per layer l: Z [n, outₗ]; for hidden layers A = σ(Z), σ'(Z), ∂L/∂A, and
-    // σ''(Z), σ'''(Z) (filled by the first Taylor pass at θ); δ = ∂L/∂Z for every layer.
-    private let z0: [Workspace<T>], a0: [Workspace<T>]
-    private let sigma1: [Workspace<T>], sigma2: [Workspace<T>], sigma3: [Workspace<T>]
-    private let delta0: [Workspace<T>], gradA0: [Workspace<T>]
+    /// Order 0: every value (value 0 is the data) and ∂L/∂value; ∇L.
+    private let values0: [Workspace<T>], gradients0: [Workspace<T>]
     private let gradient0: Workspace<T>
-    // Order 1 of the directional pass.
-    private let z1: [Workspace<T>], a1: [Workspace<T>], delta1: [Workspace<T>], gradA1: [Workspace<T>]
+    /// Order 1 of the directional pass.
+    private let values1: [Workspace<T>], gradients1: [Workspace<T>]
     /// Order 2, allocated by the first ∇³L request: a run that only needs gradients and
-    /// Hessian-vector products never holds these 4 buffers per layer.
-    private var secondOrder: SecondOrderBuffers?
-
-    /// Z₂, A₂, δ₂ and (∂L/∂A)₂ per layer, shaped as the order-0 buffers.
-    private struct SecondOrderBuffers {
-        let z2: [Workspace<T>], a2: [Workspace<T>], delta2: [Workspace<T>], gradA2: [Workspace<T>]
-    }
+    /// Hessian-vector products never holds them.
+    private var secondOrder: (values: [Workspace<T>], gradients: [Workspace<T>])?
 
     /// - Parameters:
-    ///   - inputs: X, [n, d] with d = `network.inputDimension`.
-    ///   - targets: Y, [n, k] with k = `network.outputDimension` (one-hot, or ±1 for logistic).
-    public init(network: MultilayerPerceptron, loss: LossFunction, inputs: Matrix<T>, targets: Matrix<T>) {
+    ///   - inputs: X, [n, d] with d = `network.input.count`, each row an example in CHW order.
+    ///   - targets: Y, [n, k] with k = `network.outputs` (one-hot, or ±1 for logistic).
+    public init(network: Network, loss: LossFunction, inputs: Matrix<T>, targets: Matrix<T>) {
         precondition(
-            inputs.columns == network.inputDimension,
-            "inputs are [\(inputs.rows), \(inputs.columns)], the network takes \(network.inputDimension) features")
+            inputs.columns == network.input.count,
+            "inputs are [\(inputs.rows), \(inputs.columns)], the network takes \(network.input.count) features")
         precondition(
-            targets.rows == inputs.rows && targets.columns == network.outputDimension,
-            "targets are [\(targets.rows), \(targets.columns)], expected [\(inputs.rows), \(network.outputDimension)]")
-        precondition(loss != .logistic || network.outputDimension == 1, "logistic loss needs one output")
+            targets.rows == inputs.rows && targets.columns == network.outputs,
+            "targets are [\(targets.rows), \(targets.columns)], expected [\(inputs.rows), \(network.outputs)]")
+        precondition(loss != .logistic || network.outputs == 1, "logistic loss needs one output")
         precondition(inputs.rows >= 1, "the batch is empty")
         self.network = network
         self.lossFunction = loss
-        self.count = inputs.rows
-        self.inputs = inputs.storage
-        self.targets = targets.storage
         let n = inputs.rows
-        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] { Self.layerBuffers(network, examples: n, hiddenOnly: hiddenOnly) }
-        z0 = perLayer(false); a0 = perLayer(true)
-        sigma1 = perLayer(true); sigma2 = perLayer(true); sigma3 = perLayer(true)
-        delta0 = perLayer(false); gradA0 = perLayer(true)
-        gradient0 = Workspace(count: network.layout.count)
-        theta = Workspace(count: network.layout.count)
-        z1 = perLayer(false); a1 = perLayer(true); delta1 = perLayer(false); gradA1 = perLayer(true)
+        self.count = n
+        self.targets = targets.storage
+        let data = Workspace<T>(count: n * network.input.count)
+        if network.channelsLastInput {
+            Self.channelsLast(inputs.storage, shape: network.input, into: data.pointer)
+        } else {
+            inputs.storage.withUnsafeBufferPointer { _ = data.buffer.update(fromContentsOf: $0) }
+        }
+        let sizes = network.valueSizes
+        values0 = [data] + sizes.dropFirst().map { Workspace(count: n * $0) }
+        gradients0 = [Workspace(count: 0)] + sizes.dropFirst().map { Workspace(count: n * $0) }
+        values1 = [Workspace(count: 0)] + sizes.dropFirst().map { Workspace(count: n * $0) }
+        gradients1 = [Workspace(count: 0)] + sizes.dropFirst().map { Workspace(count: n * $0) }
+        gradient0 = Workspace(count: network.parameterCount)
+        theta = Workspace(count: network.parameterCount)
+        outputValue = network.nodes.last!.output
+        let scratch = self.scratch
+        layers = network.nodes.map { node in Self.layer(node.kind, examples: n, activation: network.activation, scratch: scratch) }
+        accumulates = network.nodes.enumerated().map { j, node in
+            node.inputs.enumerated().map { s, v in
+                network.nodes[(j + 1)...].contains { $0.inputs.contains(v) } || node.inputs[..<s].contains(v)
+            }
+        }
     }
 
-    /// One buffer per layer l of [n, outₗ] entries (empty for the output layer when `hiddenOnly`).
-    private static func layerBuffers(_ network: MultilayerPerceptron, examples n: Int, hiddenOnly: Bool) -> [Workspace<T>] {
-        let layers = network.layout.layers
-        return layers.map { l in Workspace(count: (hiddenOnly && l.index == layers.count - 1) ? 0 : n * l.outputs) }
+    /// The layer instance of one node, for n examples (nil for a residual join).
+    private static func layer(_ kind: Network.Node.Kind, examples n: Int, activation: Activation, scratch: Scratch<T>) -> (any Layer<T>)? {
+        switch kind {
+        case let .dense(inputs, outputs, weight, bias):
+            return Dense<T>(examples: n, inputs: inputs, outputs: outputs, weightOffset: weight, biasOffset: bias)
+        case let .conv(input, channels, kernel, stride, padding, weight, bias):
+            return Conv2d<T>(
+                examples: n, input: input, outputChannels: channels, kernel: kernel, stride: stride, padding: padding,
+                weightOffset: weight, biasOffset: bias, scratch: scratch)
+        case .activation(let size): return ActivationLayer<T>(activation, examples: n, size: size)
+        case let .groupNorm(shape, groups, weight, bias):
+            return GroupNorm<T>(examples: n, shape: shape, groups: groups, weightOffset: weight, biasOffset: bias)
+        case .avgPool(let input): return AvgPool2d<T>(examples: n, input: input)
+        case .maxPool(let input): return MaxPool2d<T>(examples: n, input: input)
+        case .flatten(let input): return Flatten<T>(examples: n, input: input)
+        case .globalAvgPool(let input): return GlobalAvgPool<T>(examples: n, input: input)
+        case .add: return nil
+        }
+    }
+
+    /// CHW rows → channels-last [n, H, W, C].
+    private static func channelsLast(_ x: [T], shape: ImageShape, into out: UnsafeMutablePointer<T>) {
+        let c = shape.channels, s = shape.pixels
+        x.withUnsafeBufferPointer { x in
+            for i in 0..<(x.count / shape.count) {
+                let row = x.baseAddress! + i * shape.count, target = out + i * shape.count
+                for p in 0..<s {
+                    for ch in 0..<c { target[p * c + ch] = row[ch * s + p] }
+                }
+            }
+        }
     }
 
     /// The order-2 buffers, allocated on first use.
-    private func secondOrderBuffers() -> SecondOrderBuffers {
+    private func secondOrderBuffers() -> (values: [Workspace<T>], gradients: [Workspace<T>]) {
         if let buffers = secondOrder { return buffers }
-        func perLayer(_ hiddenOnly: Bool) -> [Workspace<T>] { Self.layerBuffers(network, examples: count, hiddenOnly: hiddenOnly) }
-        let buffers = SecondOrderBuffers(z2: perLayer(false), a2: perLayer(true), delta2: perLayer(false), gradA2: perLayer(true))
+        let sizes = network.valueSizes
+        let buffers = (
+            values: [Workspace<T>(count: 0)] + sizes.dropFirst().map { Workspace<T>(count: count * $0) },
+            gradients: [Workspace<T>(count: 0)] + sizes.dropFirst().map { Workspace<T>(count: count * $0) }
+        )
         secondOrder = buffers
         return buffers
     }
 
     /// N, the number of parameters.
-    public var dimension: Int { network.layout.count }
+    public var dimension: Int { network.parameterCount }
 
     /// L(θ)
     @_specialize(where T == Double)
@@ -183,8 +225,8 @@ public final class FullBatchLoss<T: BLASScalar> {
     @_specialize(where T == Float)
     public func accuracy(at theta: [T]) -> T {
         prepareForward(theta)
-        let f = z0[z0.count - 1].readOnly
-        let k = network.outputDimension
+        let f = values0[outputValue].readOnly
+        let k = network.outputs
         var correct = 0
         for i in 0..<count {
             if k == 1 {
@@ -215,86 +257,61 @@ public final class FullBatchLoss<T: BLASScalar> {
         deltasAreCurrent = false
         gradientIsCurrent = false
         higherDerivativesAreCurrent = false
-        let n = count
-        let layers = network.layout.layers
-        theta.withUnsafeBufferPointer { th in
-            inputs.withUnsafeBufferPointer { x in
-                for layer in layers {
-                    let l = layer.index
-                    let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                    let z = z0[l].pointer
-                    for i in 0..<n { (z + i * layer.outputs).update(from: th.baseAddress! + layer.biasOffset, count: layer.outputs) }
-                    T.gemm(
-                        transposeA: false, transposeB: true, m: n, n: layer.outputs, k: layer.inputs,
-                        alpha: 1, a: input, lda: layer.inputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
-                        beta: 1, c: z, ldc: layer.outputs)
-                    if l < layers.count - 1 {
-                        network.activation.evaluate(z0[l].readOnly, value: a0[l].buffer, first: sigma1[l].buffer)
-                    }
-                }
+        let p = ParameterJets<T>(theta: self.theta.pointer, direction: nil, order0: nil, order1: nil, order2: nil)
+        for (node, layer) in zip(network.nodes, layers) {
+            if let layer {
+                layer.forward(p, x: values0[node.inputs[0]].pointer, y: values0[node.output].pointer)
+            } else {
+                ResidualAdd.forward(
+                    values0[node.inputs[0]].pointer, values0[node.inputs[1]].pointer, into: values0[node.output].pointer,
+                    count: values0[node.output].count)
             }
         }
-        let last = layers.count - 1
         lossAtOutputs = targets.withUnsafeBufferPointer { y in
             LossAtOutputs(
-                lossFunction, outputs: z0[last].readOnly, targets: y, n: n, k: network.outputDimension,
-                gradient: delta0[last].buffer)
+                lossFunction, outputs: values0[outputValue].readOnly, targets: y, n: count, k: network.outputs,
+                gradient: gradients0[outputValue].buffer)
         }
         forwardIsCurrent = true
     }
 
-    /// The backward pass without the parameter gradient: ∂L/∂A and δ = ∂L/∂Z of every layer,
-    /// all the Taylor pass needs (a Hessian-vector product at a new θ skips δᵀA, the largest
-    /// product of the gradient).
+    /// The backward pass without the parameter gradient: ∂L/∂value of every value, all the
+    /// Taylor pass needs (a Hessian-vector product at a new θ skips the parameter products).
     private func prepareDeltas(_ theta: [T]) {
         prepareForward(theta)
         if deltasAreCurrent { return }
-        let n = count
-        theta.withUnsafeBufferPointer { th in
-            for layer in network.layout.layers.reversed() where layer.index > 0 {
-                let l = layer.index
-                // ∂L/∂A = δW, then δ_{l−1} = ∂L/∂A ⊙ σ'(Z)
-                T.gemm(
-                    transposeA: false, transposeB: false, m: n, n: layer.inputs, k: layer.outputs,
-                    alpha: 1, a: delta0[l].pointer, lda: layer.outputs, b: th.baseAddress! + layer.weightOffset, ldb: layer.inputs,
-                    beta: 0, c: gradA0[l - 1].pointer, ldc: layer.inputs)
-                let ga = gradA0[l - 1].pointer, s1 = sigma1[l - 1].pointer, d = delta0[l - 1].pointer
-                for i in 0..<(n * layer.inputs) { d[i] = ga[i] * s1[i] }
+        let p = ParameterJets<T>(theta: self.theta.pointer, direction: nil, order0: nil, order1: nil, order2: nil)
+        for j in network.nodes.indices.reversed() {
+            let node = network.nodes[j], dy = gradients0[node.output].pointer
+            for (s, v) in node.inputs.enumerated() where v != 0 {
+                if let layer = layers[j] {
+                    layer.backwardInput(p, x: values0[v].pointer, dy: dy, dx: gradients0[v].pointer, accumulate: accumulates[j][s])
+                } else {
+                    ResidualAdd.backward(dy, into: gradients0[v].pointer, count: gradients0[v].count, accumulate: accumulates[j][s])
+                }
             }
         }
         deltasAreCurrent = true
     }
 
-    /// ∇L: ∂L/∂W = δᵀA and ∂L/∂b = δᵀ1 of every layer.
+    /// ∇L: every layer's (∂f/∂θ)ᵀ(∂L/∂y).
     private func prepareGradient(_ theta: [T]) {
         prepareDeltas(theta)
         if gradientIsCurrent { return }
-        let n = count
-        let g = gradient0.pointer
-        inputs.withUnsafeBufferPointer { x in
-            for layer in network.layout.layers {
-                let l = layer.index
-                let input = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                let delta = UnsafePointer(delta0[l].pointer)
-                T.gemm(
-                    transposeA: true, transposeB: false, m: layer.outputs, n: layer.inputs, k: n,
-                    alpha: 1, a: delta, lda: layer.outputs, b: input, ldb: layer.inputs,
-                    beta: 0, c: g + layer.weightOffset, ldc: layer.inputs)
-                columnSums(delta, rows: n, columns: layer.outputs, into: g + layer.biasOffset)
-            }
+        let p = ParameterJets<T>(theta: self.theta.pointer, direction: nil, order0: gradient0.pointer, order1: nil, order2: nil)
+        for (node, layer) in zip(network.nodes, layers) {
+            layer?.backwardParameters(p, x: values0[node.inputs[0]].pointer, dy: gradients0[node.output].pointer)
         }
         gradientIsCurrent = true
     }
 
     // MARK: - Orders 1 and 2
 
-    /// σ''(Z) and σ'''(Z) of every hidden layer at the cached θ, once per θ.
+    /// The layers' per-θ Taylor caches (σ″ and σ‴ of the activations), once per θ.
     private func prepareHigherDerivatives() {
         if higherDerivativesAreCurrent { return }
-        for l in 0..<(network.layout.layers.count - 1) {
-            network.activation.evaluateHigher(
-                z0[l].readOnly, value: a0[l].readOnly,
-                second: sigma2[l].buffer, third: sigma3[l].buffer)
+        for (node, layer) in zip(network.nodes, layers) {
+            layer?.prepareTaylor(x: values0[node.inputs[0]].pointer, y: values0[node.output].pointer)
         }
         higherDerivativesAreCurrent = true
     }
@@ -309,138 +326,54 @@ public final class FullBatchLoss<T: BLASScalar> {
         precondition(order == 1 || g2 != nil, "a second-order pass needs an output for ∇³L[u, u]")
         prepareDeltas(theta)
         prepareHigherDerivatives()
-        let n = count
-        let layers = network.layout.layers
-        let last = layers.count - 1
-        let g1p = UnsafeMutableBufferPointer(start: g1, count: dimension)
-        let g2p = UnsafeMutableBufferPointer(start: g2, count: order >= 2 ? dimension : 0)
-        // Order 1 reads none of the order-2 buffers: there they alias order 1's, never touched.
-        let second = order >= 2 ? secondOrderBuffers() : SecondOrderBuffers(z2: z1, a2: a1, delta2: delta1, gradA2: gradA1)
-        let z2 = second.z2, a2 = second.a2, delta2 = second.delta2, gradA2 = second.gradA2
-        theta.withUnsafeBufferPointer { th in
-            u.withUnsafeBufferPointer { uu in
-                inputs.withUnsafeBufferPointer { x in
-                    let w = { (layer: ParameterLayout.Layer) in th.baseAddress! + layer.weightOffset }
-                    let v = { (layer: ParameterLayout.Layer) in uu.baseAddress! + layer.weightOffset }
-                    // Forward: Z₁ = A₁Wᵀ + A₀Vᵀ + 1cᵀ, Z₂ = A₂Wᵀ + 2A₁Vᵀ (the input X and θ's own
-                    // second coefficient are constant, so layer 0 has A₁ = A₂ = 0 below it).
-                    for layer in layers {
-                        let l = layer.index, o = layer.outputs, i = layer.inputs
-                        let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                        let zz1 = z1[l].pointer
-                        for r in 0..<n { (zz1 + r * o).update(from: uu.baseAddress! + layer.biasOffset, count: o) }
-                        T.gemm(
-                            transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: input0, lda: i,
-                            b: v(layer), ldb: i, beta: 1, c: zz1, ldc: o)
-                        if l > 0 {
-                            T.gemm(
-                                transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a1[l - 1].pointer, lda: i,
-                                b: w(layer), ldb: i, beta: 1, c: zz1, ldc: o)
-                        }
-                        if order >= 2 {
-                            let zz2 = z2[l].pointer
-                            if l == 0 {
-                                zz2.update(repeating: 0, count: n * o)
-                            } else {
-                                T.gemm(
-                                    transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 1, a: a2[l - 1].pointer, lda: i,
-                                    b: w(layer), ldb: i, beta: 0, c: zz2, ldc: o)
-                                T.gemm(
-                                    transposeA: false, transposeB: true, m: n, n: o, k: i, alpha: 2, a: a1[l - 1].pointer, lda: i,
-                                    b: v(layer), ldb: i, beta: 1, c: zz2, ldc: o)
-                            }
-                        }
-                        if l < last {
-                            let s1 = sigma1[l].pointer, s2 = sigma2[l].pointer
-                            let aa1 = a1[l].pointer, zz2 = z2[l].pointer, aa2 = a2[l].pointer
-                            for e in 0..<(n * o) {
-                                aa1[e] = s1[e] * zz1[e]
-                                if order >= 2 { aa2[e] = s2[e] * zz1[e] * zz1[e] + s1[e] * zz2[e] }
-                            }
-                        }
-                    }
-                    // Output: δ₁ = ∇²ℓ[F₁], δ₂ = ∇²ℓ[F₂] + ∇³ℓ[F₁, F₁].
-                    lossAtOutputs!.directional(z1[last].readOnly, thirdOrderAlong: nil, into: delta1[last].buffer)
-                    if order >= 2 {
-                        lossAtOutputs!.directional(z2[last].readOnly, thirdOrderAlong: z1[last].readOnly, into: delta2[last].buffer)
-                    }
-                    // Backward.
-                    for layer in layers.reversed() {
-                        let l = layer.index, o = layer.outputs, i = layer.inputs
-                        let input0 = l == 0 ? x.baseAddress! : UnsafePointer(a0[l - 1].pointer)
-                        let d0 = UnsafePointer(delta0[l].pointer), d1 = UnsafePointer(delta1[l].pointer)
-                        let gw1 = g1p.baseAddress! + layer.weightOffset
-                        // (∂L/∂W)₁ = δ₁ᵀA₀ + δ₀ᵀA₁
-                        T.gemm(
-                            transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d1, lda: o,
-                            b: input0, ldb: i, beta: 0, c: gw1, ldc: i)
-                        if l > 0 {
-                            T.gemm(
-                                transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
-                                b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw1, ldc: i)
-                        }
-                        columnSums(d1, rows: n, columns: o, into: g1p.baseAddress! + layer.biasOffset)
-                        if order >= 2 {
-                            // (∂L/∂W)₂ = δ₂ᵀA₀ + 2δ₁ᵀA₁ + δ₀ᵀA₂
-                            let d2 = UnsafePointer(delta2[l].pointer)
-                            let gw2 = g2p.baseAddress! + layer.weightOffset
-                            T.gemm(
-                                transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d2, lda: o,
-                                b: input0, ldb: i, beta: 0, c: gw2, ldc: i)
-                            if l > 0 {
-                                T.gemm(
-                                    transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 2, a: d1, lda: o,
-                                    b: a1[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
-                                T.gemm(
-                                    transposeA: true, transposeB: false, m: o, n: i, k: n, alpha: 1, a: d0, lda: o,
-                                    b: a2[l - 1].pointer, ldb: i, beta: 1, c: gw2, ldc: i)
-                            }
-                            columnSums(d2, rows: n, columns: o, into: g2p.baseAddress! + layer.biasOffset)
-                        }
-                        guard l > 0 else { continue }
-                        // (∂L/∂A)₁ = δ₁W + δ₀V;  (∂L/∂A)₂ = δ₂W + 2δ₁V
-                        let ga1 = gradA1[l - 1].pointer
-                        T.gemm(
-                            transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d1, lda: o,
-                            b: w(layer), ldb: i, beta: 0, c: ga1, ldc: i)
-                        T.gemm(
-                            transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: d0, lda: o,
-                            b: v(layer), ldb: i, beta: 1, c: ga1, ldc: i)
-                        let ga2 = gradA2[l - 1].pointer
-                        if order >= 2 {
-                            T.gemm(
-                                transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 1, a: delta2[l].pointer, lda: o,
-                                b: w(layer), ldb: i, beta: 0, c: ga2, ldc: i)
-                            T.gemm(
-                                transposeA: false, transposeB: false, m: n, n: i, k: o, alpha: 2, a: d1, lda: o,
-                                b: v(layer), ldb: i, beta: 1, c: ga2, ldc: i)
-                        }
-                        // δ = ∂L/∂A ⊙ σ'(Z) with σ'(Z)₁ = σ''Z₁ and σ'(Z)₂ = σ'''Z₁² + σ''Z₂.
-                        let ga0 = gradA0[l - 1].pointer
-                        let s1 = sigma1[l - 1].pointer, s2 = sigma2[l - 1].pointer, s3 = sigma3[l - 1].pointer
-                        let zz1 = z1[l - 1].pointer, zz2 = z2[l - 1].pointer
-                        let dd1 = delta1[l - 1].pointer, dd2 = delta2[l - 1].pointer
-                        for e in 0..<(n * i) {
-                            let sp1 = s2[e] * zz1[e]
-                            dd1[e] = ga1[e] * s1[e] + ga0[e] * sp1
-                            if order >= 2 {
-                                let sp2 = s3[e] * zz1[e] * zz1[e] + s2[e] * zz2[e]
-                                dd2[e] = ga2[e] * s1[e] + 2 * ga1[e] * sp1 + ga0[e] * sp2
-                            }
+        let second = order >= 2 ? secondOrderBuffers() : nil
+        /// The jet of value v (the data are constant) and of its gradient.
+        func value(_ v: Int) -> Jet<T> {
+            v == 0
+                ? Jet(c0: values0[0].pointer, c1: nil, c2: nil)
+                : Jet(c0: values0[v].pointer, c1: values1[v].pointer, c2: second?.values[v].pointer)
+        }
+        func gradient(_ v: Int) -> Jet<T> {
+            Jet(c0: gradients0[v].pointer, c1: gradients1[v].pointer, c2: second?.gradients[v].pointer)
+        }
+        u.withUnsafeBufferPointer { uu in
+            let p = ParameterJets<T>(theta: self.theta.pointer, direction: uu.baseAddress!, order0: nil, order1: g1, order2: g2)
+            // Forward: every value's coefficients 1 (and 2).
+            for (node, layer) in zip(network.nodes, layers) {
+                if let layer {
+                    layer.taylorForward(p, x: value(node.inputs[0]), y: value(node.output))
+                } else {
+                    let a = value(node.inputs[0]), b = value(node.inputs[1]), y = value(node.output)
+                    let size = values0[node.output].count
+                    ResidualAdd.forward(a.c1, b.c1, into: y.c1!, count: size)
+                    if let y2 = y.c2 { ResidualAdd.forward(a.c2, b.c2, into: y2, count: size) }
+                }
+            }
+            // Output: g₁ = ∇²ℓ[F₁], g₂ = ∇²ℓ[F₂] + ∇³ℓ[F₁, F₁].
+            let f1 = values1[outputValue].readOnly
+            lossAtOutputs!.directional(f1, thirdOrderAlong: nil, into: gradients1[outputValue].buffer)
+            if let second {
+                lossAtOutputs!.directional(
+                    second.values[outputValue].readOnly, thirdOrderAlong: f1, into: second.gradients[outputValue].buffer)
+            }
+            // Backward.
+            for j in network.nodes.indices.reversed() {
+                let node = network.nodes[j]
+                if let layer = layers[j] {
+                    let v = node.inputs[0]
+                    layer.taylorBackward(
+                        p, x: value(v), dy: gradient(node.output), dx: v == 0 ? nil : gradient(v), accumulate: accumulates[j][0])
+                } else {
+                    let dy = gradient(node.output), size = values0[node.output].count
+                    for (s, v) in node.inputs.enumerated() where v != 0 {
+                        let dx = gradient(v)
+                        ResidualAdd.backward(dy.c1!, into: dx.c1!, count: size, accumulate: accumulates[j][s])
+                        if let dy2 = dy.c2, let dx2 = dx.c2 {
+                            ResidualAdd.backward(dy2, into: dx2, count: size, accumulate: accumulates[j][s])
                         }
                     }
                 }
             }
         }
-    }
-}
-
-/// out[j] ← Σᵢ m[i, j] for row-major m: [rows, columns] (the bias gradient δᵀ1).
-@inline(__always)
-private func columnSums<T: BLASScalar>(_ m: UnsafePointer<T>, rows: Int, columns: Int, into out: UnsafeMutablePointer<T>) {
-    out.update(repeating: 0, count: columns)
-    for i in 0..<rows {
-        let row = m + i * columns
-        for j in 0..<columns { out[j] += row[j] }
     }
 }

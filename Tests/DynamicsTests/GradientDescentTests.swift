@@ -93,7 +93,7 @@ final class DiagonalQuadratic: Objective {
     /// ∂b₂ = r, ∂w₂ = r h, ∂b₁ = r w₂(1 − h²), ∂w₁ = r w₂(1 − h²) x with h = tanh(w₁x + b₁), r = f − y.
     @Test func oneStepOnATinyNetworkEqualsTheHandComputedUpdate() {
         let x = 0.7, y = -0.3, eta = 0.1
-        let net = MultilayerPerceptron(inputDimension: 1, depth: 1, width: 1, outputDimension: 1, activation: .tanh)
+        let net = Network.perceptron(inputs: 1, depth: 1, width: 1, outputs: 1, activation: .tanh)
         let theta0 = [0.5, -0.2, 1.5, 0.1]  // w₁, b₁, w₂, b₂
         let objective = FullBatchLoss(network: net, loss: .mse, inputs: Matrix([[x]]), targets: Matrix([[y]]))
         let h = tanh(0.5 * x - 0.2), r = 1.5 * h + 0.1 - y

@@ -9,7 +9,7 @@ enum TinyNetwork {
         let n = 12, d = 4
         let inputs = Matrix<T>(rows: n, columns: d, storage: (0..<(n * d)).map { _ in T(generator.nextNormal()) })
         let targets = Matrix<T>(rows: n, columns: 1, storage: (0..<n).map { _ in generator.nextUniform() < 0.5 ? -1 : 1 })
-        let network = MultilayerPerceptron(inputDimension: d, depth: 1, width: 6, outputDimension: 1, activation: .tanh)
+        let network = Network.perceptron(inputs: d, depth: 1, width: 6, outputs: 1, activation: .tanh)
         let objective = FullBatchLoss(network: network, loss: .mse, inputs: inputs, targets: targets)
         return (objective, network.initialParameters(.pytorch, seed: 3, as: T.self))
     }

@@ -17,7 +17,7 @@ import Testing
         for s in RunConfiguration.StandardizationSource.allCases { #expect(StandardizationReference(s).rawValue == s.rawValue) }
         for a in RunConfiguration.Activation.allCases { #expect(NeuralNetwork.Activation(a).rawValue == a.rawValue) }
         for i in RunConfiguration.Initialization.allCases {
-            #expect(MultilayerPerceptron.Initialization(i).rawValue == i.rawValue)
+            #expect(Network.Initialization(i).rawValue == i.rawValue)
         }
         for l in RunConfiguration.LossName.allCases { #expect(LossFunction(l).rawValue == l.rawValue) }
         for p in RunConfiguration.SharpnessPoint.allCases { #expect(SharpnessLocation(p).rawValue == p.rawValue) }

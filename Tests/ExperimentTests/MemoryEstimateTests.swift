@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import Configuration
+import NeuralNetwork
 @testable import Experiment
 
 /// The memory estimate that refuses a model too large for the machine before anything is written.
@@ -12,7 +13,7 @@ import Configuration
     /// Total 67 645 328 bytes.
     @Test func countsTheEngineBuffersOfASmallRun() throws {
         let c = try configuration("[data]\nn = 64\n[model]\ndepth = 1\nwidth = 8\n")
-        let estimate = MemoryEstimate(c, examples: 64, inputs: 64, outputs: 10)
+        let estimate = MemoryEstimate(c, network: digits(depth: 1, width: 8), examples: 64)
         #expect(estimate.parameters == 610)
         #expect(estimate.bytes == 67_645_328)
     }
@@ -20,21 +21,27 @@ import Configuration
     @Test func trackingAndFloat32AddTheFloat64LossAndTheTrackerVectors() throws {
         let plain = try configuration("[data]\nn = 64\n[train]\nprecision = \"float32\"\n")
         let tracked = try configuration("[data]\nn = 64\n[train]\nprecision = \"float32\"\n[track]\nenabled = true\n")
-        let a = MemoryEstimate(plain, examples: 64, inputs: 64, outputs: 10)
-        let b = MemoryEstimate(tracked, examples: 64, inputs: 64, outputs: 10)
+        let a = MemoryEstimate(plain, network: digits(depth: 2, width: 64), examples: 64)
+        let b = MemoryEstimate(tracked, network: digits(depth: 2, width: 64), examples: 64)
         #expect(a.parameters == b.parameters)
         // At least the Float64 copy of the loss's inputs and the 24 tracker vectors.
         #expect(b.bytes - a.bytes >= 8 * 64 * 74 + 8 * 24 * a.parameters)
     }
 
-    @Test func aParameterCountBeyondAnyIntegerIsEstimatedNotTrapped() throws {
-        let c = try configuration("[model]\ndepth = 3\nwidth = 1000000000000\n")
-        let estimate = MemoryEstimate(c, examples: 1000, inputs: 64, outputs: 10)
-        #expect(estimate.parameters > 2e24 && estimate.bytes > 8 * estimate.parameters)
+    /// The MLP on digits-shaped inputs (64 features, 10 outputs).
+    private func digits(depth: Int, width: Int) -> Network {
+        Network.perceptron(inputs: 64, depth: depth, width: width, outputs: 10, activation: .tanh)
+    }
+
+    @Test func aWidthBeyondTheEnginesBoundsIsAConfigurationErrorNotATrap() throws {
+        let c = try configuration("[data]\nn = 64\n[model]\ndepth = 3\nwidth = 1000000000000\n")
+        #expect(throws: ExperimentError.invalidConfiguration("model.width: at most 1048576, got 1000000000000")) {
+            _ = try Experiment.prepare(c)
+        }
     }
 
     @Test func checkMemoryRefusesWithOneLineNamingBothSizes() throws {
-        let huge = try Experiment.prepare(try configuration("[data]\nn = 64\n[model]\nwidth = 100000000\n"))
+        let huge = try Experiment.prepare(try configuration("[data]\nn = 64\n[model]\nwidth = 200000\n"))
         let available = AvailableMemory(bytes: 16 * 1024 * 1024 * 1024, source: "MemAvailable")
         #expect(throws: ExperimentError.self) { try huge.checkMemory(available: available) }
         do {

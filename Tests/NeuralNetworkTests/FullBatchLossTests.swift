@@ -24,14 +24,12 @@ struct Problem {
         y = (0..<n).map { i in
             k == 1 ? [i % 2 == 0 ? 1.0 : -1.0] : (0..<k).map { $0 == (i % k) ? 1.0 : 0.0 }
         }
-        let net = MultilayerPerceptron(inputDimension: d, depth: depth, width: width, outputDimension: k, activation: activation)
+        let net = Network.perceptron(inputs: d, depth: depth, width: width, outputs: k, activation: activation)
         theta = net.initialParameters(.pytorch, seed: seed).map { 2.5 * $0 }
     }
 
-    var network: MultilayerPerceptron {
-        MultilayerPerceptron(
-            inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
-            outputDimension: sizes.last!, activation: activation)
+    var network: Network {
+        Network.perceptron(inputs: sizes[0], depth: sizes.count - 2, width: sizes[1], outputs: sizes.last!, activation: activation)
     }
 
     func objective<T: BLASScalar>(_: T.Type) -> FullBatchLoss<T> {
@@ -202,9 +200,9 @@ let step = 6e-6
     }
 
     @Test func parameterLayoutNamesPyTorchSlices() {
-        let net = MultilayerPerceptron(inputDimension: 64, depth: 2, width: 64, outputDimension: 10, activation: .tanh)
+        let net = Network.perceptron(inputs: 64, depth: 2, width: 64, outputs: 10, activation: .tanh)
         #expect(net.parameterCount == 64 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10)
-        let s = net.layout.slices
+        let s = net.parameters
         #expect(
             s.map(\.name) == [
                 "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
@@ -213,12 +211,12 @@ let step = 6e-6
         #expect(s[2].shape == [64, 64] && s[2].range == 4160..<8256)
         // fc-tanh 3072→200→200→10 of docs/THEORY.md §9
         #expect(
-            MultilayerPerceptron(inputDimension: 3072, depth: 2, width: 200, outputDimension: 10, activation: .tanh)
+            Network.perceptron(inputs: 3072, depth: 2, width: 200, outputs: 10, activation: .tanh)
                 .parameterCount == 656_810)
     }
 
     @Test func initializationIsUniformWithinTheFanInBound() {
-        let net = MultilayerPerceptron(inputDimension: 100, depth: 1, width: 50, outputDimension: 2, activation: .tanh)
+        let net = Network.perceptron(inputs: 100, depth: 1, width: 50, outputs: 2, activation: .tanh)
         let theta: [Double] = net.initialParameters(.pytorch, seed: 4)
         let w0 = theta[0..<5000]
         #expect(w0.allSatisfy { abs($0) <= 0.1 })
