@@ -77,18 +77,29 @@ struct ConfigurationBuilder: Sendable {
         sources[key] = location
     }
 
-    /// The configuration, after the checks that involve several keys.
-    func build(defaultLocation: ConfigLocation) throws(ConfigError) -> RunConfiguration {
-        let configuration: RunConfiguration
+    /// The configuration of the keys as set, before `data.shape` is applied and before the
+    /// checks that involve several keys (a sweep's base: only its tasks must pass them).
+    func decoded() -> RunConfiguration {
         do {
-            configuration = try JSONValue(dottedLeaves: leaves).decode(as: RunConfiguration.self)
+            return try JSONValue(dottedLeaves: leaves).decode(as: RunConfiguration.self)
         } catch {
             preconditionFailure("a checked configuration failed to decode: \(error)")
         }
+    }
+
+    /// The configuration, with `data.shape` applied (it sets `data.dim` unless that was set too)
+    /// and after the checks that involve several keys. A problem is located where its key was
+    /// set, else where the first of its related keys was (`ConfigurationSchema.relatedKeys`),
+    /// else at `defaultLocation`.
+    func build(defaultLocation: ConfigLocation) throws(ConfigError) -> RunConfiguration {
+        var configuration = decoded()
         do {
+            try ConfigurationSchema.resolveShape(&configuration, dimIsSet: sources["data.dim"] != nil)
             try ConfigurationSchema.checkConsistency(configuration)
         } catch {
-            throw ConfigError(location: sources[error.key] ?? defaultLocation, problem: error)
+            let keys = [error.key] + (ConfigurationSchema.relatedKeys[error.key] ?? [])
+            let location = keys.lazy.compactMap { sources[$0] }.first ?? defaultLocation
+            throw ConfigError(location: location, problem: error)
         }
         return configuration
     }

@@ -11,6 +11,8 @@ struct KeyRule: Sendable {
         case choice([String])
         /// A list of integers, each at least `atLeast`.
         case integerList(atLeast: Int)
+        /// An image shape `[c, h, w]`: three integers ≥ 1, or `[]` (the default, no shape).
+        case imageShape
     }
 
     let key: String
@@ -60,8 +62,22 @@ struct KeyRule: Sendable {
             return value
         case (.integerList, _):
             throw .wrongType(key: name, expected: "a list of integers", got: value)
+        case (.imageShape, .array(let items)):
+            let sizes = items.compactMap { if case .integer(let n) = $0 { n } else { nil } }
+            guard sizes.count == items.count, sizes.isEmpty || sizes.count == 3 else {
+                throw .wrongType(key: name, expected: KeyRule.imageShapeForm, got: value)
+            }
+            guard sizes.allSatisfy({ $0 >= 1 }) else {
+                throw .outOfRange(key: name, value: value, requirement: "three integers >= 1")
+            }
+            return value
+        case (.imageShape, _):
+            throw .wrongType(key: name, expected: KeyRule.imageShapeForm, got: value)
         }
     }
+
+    /// What an `.imageShape` value must look like, for messages.
+    private static let imageShapeForm = "[c, h, w] (three integers) or []"
 
     private static func checkFloat(
         _ x: Double, above: Double?, name: String,
@@ -91,11 +107,15 @@ enum ConfigurationSchema {
             choice("data.standardize", C.Standardization.self),
             choice("data.standardize_from", C.StandardizationSource.self),
             KeyRule(key: "data.dim", kind: .integer(atLeast: 1)),
+            KeyRule(key: "data.shape", kind: .imageShape),
             KeyRule(key: "data.classes", kind: .integer(atLeast: 2)),
             KeyRule(key: "data.seed", kind: .integer(atLeast: 0)),
             choice("model.arch", C.Architecture.self),
             KeyRule(key: "model.depth", kind: .integer(atLeast: 0)),
             KeyRule(key: "model.width", kind: .integer(atLeast: 1)),
+            choice("model.pool", C.Pooling.self),
+            choice("model.norm", C.Normalization.self),
+            KeyRule(key: "model.groups", kind: .integer(atLeast: 1)),
             choice("model.activation", C.Activation.self),
             choice("model.init", C.Initialization.self),
             KeyRule(key: "model.seed", kind: .integer(atLeast: 0)),
@@ -138,9 +158,26 @@ enum ConfigurationSchema {
         path.isEmpty || keys.contains { $0.hasPrefix(path + ".") }
     }
 
-    /// Checks that involve several keys: the class subset against the dataset and the loss.
-    /// The problem names the key to point the user at.
+    /// Where to point for a multi-key problem about a key the user did not set: the keys whose
+    /// values caused it, most specific first (e.g. `model.depth` breaks a rule of `model.arch`).
+    static let relatedKeys: [String: [String]] = [
+        "model.depth": ["model.arch"],
+        "model.pool": ["model.arch"],
+        "model.norm": ["model.arch"],
+        "model.groups": ["model.width", "model.norm", "model.arch"],
+        "data.shape": ["data.dim", "data.name"],
+    ]
+
+    /// Checks that involve several keys: the class subset against the dataset and the loss, then
+    /// the model keys against the architecture (`checkArchitecture`). The problem names the key
+    /// to point the user at.
     static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
+        try checkClassSubsetAndLoss(configuration)
+        try checkArchitecture(configuration.model)
+    }
+
+    /// `data.classes_subset` against the dataset's classes, and the loss against the task.
+    private static func checkClassSubsetAndLoss(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
         let data = configuration.data
         let subset = data.classesSubset
         let classCount = data.name == .synthetic ? data.classes : 10

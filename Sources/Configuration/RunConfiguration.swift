@@ -28,8 +28,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var classesSubset: [Int] = []
         public var standardize = Standardization.perPixel
         public var standardizeFrom = StandardizationSource.subset
-        /// Synthetic only: input dimension d.
+        /// Synthetic only: input dimension d (set by `shape` when only the shape is given).
         public var dim = 3072
+        /// Synthetic only: the image shape [c, h, w] of an example (c·h·w = d); [] = [1, 1, d].
+        public var shape: [Int] = []
         /// Synthetic only: number of classes.
         public var classes = 10
         /// Synthetic only: the data's own seed (independent of `model.seed`).
@@ -39,17 +41,24 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case name, n, path, classesSubset = "classes_subset", standardize
-            case standardizeFrom = "standardize_from", dim, classes, seed
+            case standardizeFrom = "standardize_from", dim, shape, classes, seed
         }
     }
 
-    /// `[model]`: the network.
+    /// `[model]`: the network (docs/CONFIGURATION.md §2.2).
     public struct ModelSettings: Codable, Equatable, Sendable {
         public var arch = Architecture.mlp
-        /// Hidden layers (0 = linear model).
+        /// mlp: hidden layers (0 = linear model); cnn: conv blocks (≥ 1); vgg: 11, 13, 16 or 19;
+        /// resnet: blocks per stage (≥ 1).
         public var depth = 2
-        /// Units per hidden layer.
+        /// mlp: units per hidden layer; cnn: channels; vgg, resnet: channels of the first stage.
         public var width = 64
+        /// cnn only: the 2×2 pooling after each block.
+        public var pool = Pooling.avg
+        /// cnn, vgg, resnet: the normalization after each convolution.
+        public var norm = Normalization.none
+        /// norm = group only: GroupNorm's group count (must divide every channel count).
+        public var groups = 8
         public var activation = Activation.tanh
         public var initialization = Initialization.pytorch
         public var seed = 0
@@ -57,7 +66,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case arch, depth, width, activation, initialization = "init", seed
+            case arch, depth, width, pool, norm, groups, activation, initialization = "init", seed
         }
     }
 
@@ -131,8 +140,21 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case subset, all
     }
 
+    /// The network families of docs/CONFIGURATION.md §2.2: fully connected, a small CNN, VGG-11/13/16/19
+    /// and a CIFAR ResNet-(6·depth+2).
     public enum Architecture: String, Codable, CaseIterable, Sendable {
-        case mlp
+        case mlp, cnn, vgg, resnet
+    }
+
+    /// The cnn's 2×2, stride-2 pooling: average or maximum.
+    public enum Pooling: String, Codable, CaseIterable, Sendable {
+        case avg, max
+    }
+
+    /// After each convolution: nothing, GroupNorm with `model.groups` groups, or LayerNorm
+    /// (GroupNorm with one group).
+    public enum Normalization: String, Codable, CaseIterable, Sendable {
+        case none, group, layer
     }
 
     /// docs/THEORY.md §8.

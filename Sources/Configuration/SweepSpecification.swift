@@ -21,7 +21,9 @@ public struct SweepSpecification: Equatable, Sendable {
     public var heartbeatInterval = SweepDefaults.heartbeatInterval
     /// Missed heartbeats before a worker's lease is given up.
     public var liveness = SweepDefaults.liveness
-    /// The configuration every task starts from (the spec without `[sweep]`).
+    /// The configuration every task starts from (the spec without `[sweep]`), as written: the
+    /// rules that involve several keys, and the `data.dim` that `data.shape` implies, apply to
+    /// each task, not to the base.
     public var base: RunConfiguration
     /// The grid axes in file order.
     public var grid: [GridAxis]
@@ -60,7 +62,9 @@ public struct SweepSpecification: Equatable, Sendable {
         var builder = ConfigurationBuilder()
         try builder.apply(.object(members), locate: document.location(of:))
         let defaultLocation = ConfigLocation(file: file, line: nil)
-        let base = try builder.build(defaultLocation: defaultLocation)
+        // Multi-key rules are checked per task: a base that breaks one (norm = "group" under
+        // the default arch "mlp") is fine when every grid point mends it (model.arch = ["cnn", "vgg"]).
+        let base = builder.decoded()
 
         guard case .object(var sweep) = sweepTable else {
             throw ConfigError(
@@ -171,7 +175,8 @@ public struct SweepSpecification: Equatable, Sendable {
     }
 
     /// The Cartesian product of the grid over the base configuration; a combination that breaks
-    /// a multi-key check (e.g. ce with a binary subset) is reported at its grid key's line.
+    /// a multi-key check (e.g. ce with a binary subset, depth 2 with arch vgg) is reported at the
+    /// line of its key (a grid key's line when the grid sets it), else of a related key.
     private static func expand(
         _ grid: [GridAxis], over base: ConfigurationBuilder, document: TOMLDocument,
         defaultLocation: ConfigLocation

@@ -28,7 +28,8 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .digits: "digits"
         case .cifar10(let folder), .mnist(let folder), .fashionMNIST(let folder): "\(name) (\(folder))"
-        case .synthetic(let spec): "synthetic (dim \(spec.dimension), \(spec.classes) classes, seed \(spec.seed))"
+        case .synthetic(let spec):
+            "synthetic (dim \(spec.dimension)\(spec.shape.map { " as \($0)" } ?? ""), \(spec.classes) classes, seed \(spec.seed))"
         }
     }
 }

@@ -11,7 +11,10 @@ import LinearAlgebra
 /// every subset and every n; generation stops at the n-th kept example. The sequence is
 /// unbounded, so `data.n` must be positive, and the source's "whole training set" (for
 /// `standardize_from = "all"`) is every example generated, i.e. examples 0 … i_last.
-/// Input shape: 1×1×d (per-channel standardization pools all features).
+/// Input shape: `shape` (`data.shape`, c·h·w = d), feature j of a row being pixel
+/// (j mod (h·w)) of channel ⌊j / (h·w)⌋ as `InputShape` says; without one, 1×1×d
+/// (per-channel standardization then pools all features). The shape only labels the features:
+/// the draws, and so x before standardization, are the same for every shape of the same d.
 public struct SyntheticSpec: Equatable, Hashable, Sendable {
     /// d, the input dimension (`data.dim`).
     public var dimension: Int
@@ -19,17 +22,25 @@ public struct SyntheticSpec: Equatable, Hashable, Sendable {
     public var classes: Int
     /// The data's own seed (`data.seed`), independent of the model's.
     public var seed: UInt64
+    /// The image shape of an example (`data.shape`); nil = 1×1×`dimension`. Its feature count
+    /// must be `dimension`.
+    public var shape: InputShape?
 
-    public init(dimension: Int = 3072, classes: Int = 10, seed: UInt64 = 0) {
+    public init(dimension: Int = 3072, classes: Int = 10, seed: UInt64 = 0, shape: InputShape? = nil) {
         self.dimension = dimension
         self.classes = classes
         self.seed = seed
+        self.shape = shape
     }
 
     /// Generates examples until `count` of them have a label in `keep` (all labels when `keep`
     /// is nil), as described above.
     func generate(count: Int, keeping keep: Set<Int>?) throws(DatasetError) -> SourceImages<Double> {
         guard dimension > 0 else { throw .invalidOption(key: "data.dim", reason: "must be positive, got \(dimension)") }
+        if let shape, shape.featureCount != dimension {
+            throw .invalidOption(
+                key: "data.shape", reason: "\(shape) has \(shape.featureCount) features but data.dim = \(dimension); make them agree")
+        }
         guard classes >= 2 else {
             throw .invalidOption(key: "data.classes", reason: "synthetic data needs at least 2 classes, got \(classes)")
         }
@@ -57,7 +68,7 @@ public struct SyntheticSpec: Equatable, Hashable, Sendable {
             i += 1
         }
         return SourceImages(
-            name: "synthetic", shape: InputShape(channels: 1, height: 1, width: dimension),
+            name: "synthetic", shape: shape ?? InputShape(channels: 1, height: 1, width: dimension),
             pixels: pixels, scale: 1, labels: labels, classNames: (0..<classes).map(String.init), isWholeTrainingSet: false)
     }
 }

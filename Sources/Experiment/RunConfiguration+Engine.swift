@@ -15,7 +15,8 @@ extension RunConfiguration {
         switch data.name {
         case .digits: source = .digits
         case .synthetic:
-            source = .synthetic(SyntheticSpec(dimension: data.dim, classes: data.classes, seed: UInt64(data.seed)))
+            source = .synthetic(
+                SyntheticSpec(dimension: data.dim, classes: data.classes, seed: UInt64(data.seed), shape: try syntheticShape()))
         case .cifar10: source = .cifar10(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
         case .mnist: source = .mnist(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
         case .fashionMNIST: source = .fashionMNIST(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
@@ -25,6 +26,16 @@ extension RunConfiguration {
             standardization: Datasets.Standardization(data.standardize),
             standardizationReference: StandardizationReference(data.standardizeFrom),
             targets: data.classesSubset.count == 2 ? .plusMinusOne : .oneHot)
+    }
+
+    /// `data.shape` as an input shape: nil when empty (1×1×`data.dim`). A loaded configuration
+    /// has three sizes ≥ 1 here; one built in code is checked rather than trusted.
+    private func syntheticShape() throws(ExperimentError) -> InputShape? {
+        guard !data.shape.isEmpty else { return nil }
+        guard data.shape.count == 3, data.shape.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidConfiguration("data.shape: expected [c, h, w], three integers >= 1, got \(data.shape)")
+        }
+        return InputShape(channels: data.shape[0], height: data.shape[1], width: data.shape[2])
     }
 
     private func resolvedDataPath(dataRoot: String?, confine: Bool) throws(ExperimentError) -> String {

@@ -13,13 +13,17 @@ import Testing
         standardize = "per-pixel"  # none | per-pixel | per-channel
         standardize_from = "subset" # subset (the n examples used) | all (the whole training set)
         dim = 3072                 # synthetic only: input dimension
+        shape = []                 # synthetic only: [c, h, w] of an example; [] = [1, 1, dim]
         classes = 10               # synthetic only: number of classes
         seed = 0                   # synthetic only: the data's own seed (independent of model.seed)
 
         [model]
-        arch = "mlp"               # mlp first; cnn and more later
-        depth = 2                  # hidden layers (0 = linear model)
+        arch = "mlp"               # mlp | cnn | vgg | resnet
+        depth = 2                  # mlp: hidden layers (0 = linear model); cnn: blocks; vgg: 11|13|16|19; resnet: blocks per stage
         width = 64
+        pool = "avg"               # cnn: avg | max
+        norm = "none"              # cnn/vgg/resnet: none | group | layer
+        groups = 8                 # norm = "group": GroupNorm groups
         activation = "tanh"        # tanh | relu | elu | gelu | softplus | swish | hardtanh | linear
         init = "pytorch"           # pytorch = U(±1/sqrt(fan_in)) for weights and biases | pytorch-zero-bias
         seed = 0
@@ -53,8 +57,9 @@ import Testing
         let c = RunConfiguration()
         #expect(c.data.name == .digits && c.data.n == 1000 && c.data.path == "" && c.data.classesSubset == [])
         #expect(c.data.standardize == .perPixel && c.data.standardizeFrom == .subset)
-        #expect(c.data.dim == 3072 && c.data.classes == 10 && c.data.seed == 0)
+        #expect(c.data.dim == 3072 && c.data.shape == [] && c.data.classes == 10 && c.data.seed == 0)
         #expect(c.model.arch == .mlp && c.model.depth == 2 && c.model.width == 64)
+        #expect(c.model.pool == .avg && c.model.norm == .none && c.model.groups == 8)
         #expect(c.model.activation == .tanh && c.model.initialization == .pytorch && c.model.seed == 0)
         #expect(c.loss.name == .mse)
         #expect(c.train.lr == 0.25 && c.train.steps == 1500 && c.train.precision == .float64 && c.train.divergeFactor == 1e6)
@@ -66,6 +71,8 @@ import Testing
         #expect(loaded == c)
     }
 
+    /// Also the guarantee that config.json of a configuration an earlier version accepted is
+    /// unchanged: the keys of the convolutional architectures are not in it (checkpoints compare it).
     @Test func resolvedJSONOfDefaultsIsNestedSortedAndComplete() {
         let expected = """
             {

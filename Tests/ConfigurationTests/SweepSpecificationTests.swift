@@ -94,6 +94,80 @@ import Testing
                 == "spec.toml:5: loss.name: ce is refused with the binary data.classes_subset [4, 9]: use \"logistic\"")
     }
 
+    /// `model.arch` as a grid axis: the rules between the model keys hold per task, so a base
+    /// that only the grid makes valid is fine (norm = "group" is refused for the default mlp).
+    @Test func architectureIsAGridAxis() throws {
+        let text = """
+            [sweep]
+            name = "archs"
+            [sweep.grid]
+            "model.arch" = ["cnn", "resnet"]
+            "model.width" = [16, 32]
+            [data]
+            name = "synthetic"
+            shape = [3, 32, 32]
+            [model]
+            norm = "group"
+            groups = 4
+            """
+        let s = try SweepSpecification.load(tomlText: text, file: "spec.toml")
+        #expect(s.tasks.count == 4)
+        #expect(s.tasks.map(\.configuration.model.arch) == [.cnn, .cnn, .resnet, .resnet])
+        #expect(s.tasks.allSatisfy { $0.configuration.model.norm == .group && $0.configuration.model.groups == 4 })
+        #expect(Set(s.tasks.map(\.key)).count == 4)
+        #expect(s.base.model.arch == .mlp && s.base.model.norm == .group)
+        for task in s.tasks {
+            #expect(try RunConfiguration(json: task.configuration.resolvedJSON()) == task.configuration)
+        }
+    }
+
+    @Test func aGridPointThatBreaksAnArchitectureRuleIsReportedAtItsLine() {
+        let head = "[sweep]\nname = \"s\"\n[sweep.grid]\n"
+        // depth set in the base: its line; the message names the arch that refuses it.
+        #expect(
+            message(head + "\"model.arch\" = [\"mlp\", \"vgg\"]\n[model]\ndepth = 2\n")
+                == "spec.toml:6: model.depth = 2 is out of range: it must be 11, 13, 16 or 19 (VGG-11 … VGG-19) "
+                + "with model.arch = \"vgg\"")
+        // depth at its default: the grid line of the arch.
+        #expect(
+            message(head + "\"model.arch\" = [\"cnn\", \"vgg\"]\n")
+                == "spec.toml:4: model.depth = 2 is out of range: it must be 11, 13, 16 or 19 (VGG-11 … VGG-19) "
+                + "with model.arch = \"vgg\"")
+        #expect(
+            message(head + "\"model.arch\" = [\"cnn\", \"mlp\"]\n[model]\npool = \"max\"\n")
+                == "spec.toml:6: model.pool: the mlp has no pooling layers; remove it or use arch cnn")
+        #expect(
+            message(head + "\"model.width\" = [16, 12]\n[model]\narch = \"cnn\"\nnorm = \"group\"\n")
+                == "spec.toml:4: model.groups: 8 groups do not divide 12 channels (model.width = 12); choose a divisor of 12, e.g. 4")
+        #expect(
+            message(head + "\"model.norm\" = [\"group\", \"none\"]\n[model]\narch = \"cnn\"\ngroups = 4\n")
+                == "spec.toml:7: model.groups: only model.norm = \"group\" reads it (model.norm = \"none\"); "
+                + "remove it or set model.norm = \"group\"")
+    }
+
+    @Test func dataShapeIsAGridAxisAndSetsEachTasksDim() throws {
+        let text = """
+            [sweep]
+            name = "shapes"
+            [sweep.grid]
+            "data.shape" = [[1, 8, 8], [3, 4, 4], []]
+            [data]
+            name = "synthetic"
+            dim = 48
+            """
+        // data.dim set in the base must agree with every shape.
+        #expect(
+            message(text)
+                == "spec.toml:4: data.shape: [1, 8, 8] has c·h·w = 64 features but data.dim = 48; "
+                + "drop data.dim (the shape sets it) or make the two agree")
+        let s = try SweepSpecification.load(tomlText: text.replacingOccurrences(of: "dim = 48", with: "n = 20"), file: "spec.toml")
+        #expect(s.tasks.map(\.configuration.data.dim) == [64, 48, 3072])
+        #expect(s.tasks.map(\.configuration.data.shape) == [[1, 8, 8], [3, 4, 4], []])
+        #expect(
+            message("[sweep]\nname = \"s\"\n[sweep.grid]\n\"data.shape\" = [[1, 8, 8], [0, 1, 1]]\n")
+                == "spec.toml:4: sweep.grid.data.shape[1] = [0,1,1] is out of range: it must be three integers >= 1")
+    }
+
     @Test func sweepTableErrors() {
         #expect(
             message("[train]\nlr = 0.1\n")

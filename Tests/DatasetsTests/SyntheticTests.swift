@@ -54,6 +54,29 @@ import Testing
         #expect(abs(data.x[0, 1] - (raw.x[0, 1] - mean) / std) < 1e-12)
     }
 
+    /// `data.shape` labels the same draws: x is the unshaped x, only the shape (and with it
+    /// per-channel standardization, which pools each channel's h·w features) differs.
+    @Test func aShapeLabelsTheSameDraws() throws {
+        let shape = InputShape(channels: 3, height: 2, width: 2)
+        let flat = try load(SyntheticSpec(dimension: 12, classes: 3, seed: 5), count: 9)
+        let shaped = try load(SyntheticSpec(dimension: 12, classes: 3, seed: 5, shape: shape), count: 9)
+        #expect(shaped.inputShape == shape && flat.inputShape == InputShape(channels: 1, height: 1, width: 12))
+        #expect(shaped.x == flat.x && shaped.y == flat.y && shaped.labels == flat.labels)
+        let options = DatasetOptions(
+            source: .synthetic(SyntheticSpec(dimension: 12, classes: 3, seed: 5, shape: shape)), count: 9,
+            standardization: .perChannel)
+        let standardized = try Dataset(loading: options)
+        // Channel 1 (features 4…7) has mean 0 over its 9·4 values.
+        let channel = (0..<9).flatMap { i in (4..<8).map { standardized.x[i, $0] } }
+        #expect(abs(channel.reduce(0, +) / Double(channel.count)) < 1e-12)
+        #expect(throws: DatasetError.invalidOption(key: "data.shape", reason: "3×2×2 has 12 features but data.dim = 10; make them agree")) {
+            try load(SyntheticSpec(dimension: 10, classes: 3, seed: 5, shape: shape), count: 9)
+        }
+        #expect(
+            DatasetSource.synthetic(SyntheticSpec(dimension: 12, classes: 3, shape: shape)).description
+                == "synthetic (dim 12 as 3×2×2, 3 classes, seed 0)")
+    }
+
     @Test func invalidSettingsAreRefused() {
         #expect(throws: DatasetError.self) { try load(SyntheticSpec(dimension: 4, classes: 3), count: 0) }
         #expect(throws: DatasetError.self) { try load(SyntheticSpec(dimension: 0, classes: 3), count: 5) }
