@@ -59,11 +59,11 @@ extension RunConfiguration {
     /// not fit its input is a configuration error naming the key.
     func network(for dataset: Dataset) throws(ExperimentError) -> Network {
         let shape = dataset.inputShape
-        do {
+        do throws(NetworkError) {
             return try Network(
                 architecture, input: ImageShape(channels: shape.channels, height: shape.height, width: shape.width),
                 outputs: dataset.outputDimension, activation: NeuralNetwork.Activation(model.activation))
-        } catch let error as NetworkError {
+        } catch {
             throw .invalidConfiguration(error.description)
         }
     }

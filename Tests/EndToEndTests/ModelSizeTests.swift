@@ -8,7 +8,7 @@ import Testing
     "a model too large for the machine is refused before it is written", .serialized,
     .enabled(if: EOSBinary.isAvailable, "the eos binary was not built next to the tests (swift build --build-tests)"))
 struct ModelSizeTests {
-    @Test("eos run --force with model.width = 100000000: one line, exit 1, the previous run untouched")
+    @Test("eos run --force with model.width = 1000000: one line, exit 1, the previous run untouched")
     func oversizedRunIsRefused() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -18,7 +18,7 @@ struct ModelSizeTests {
         let summary = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/done/summary.json"))
 
         let (status, output) = try eos(
-            ["run", "ok.toml", "--set", "model.width=100000000", "--out", "done", "--force"],
+            ["run", "ok.toml", "--set", "model.width=1000000", "--out", "done", "--force"],
             in: scratch.path)
         #expect(status == 1, "\(output)")
         #expect(output.split(separator: "\n").count == 1, "\(output)")
@@ -27,7 +27,7 @@ struct ModelSizeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/done").sorted() == before)
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/done/summary.json")) == summary)
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/new"))
-        let fresh = try eos(["run", "ok.toml", "--set", "model.width=100000000", "--out", "new"], in: scratch.path)
+        let fresh = try eos(["run", "ok.toml", "--set", "model.width=1000000", "--out", "new"], in: scratch.path)
         #expect(fresh.status == 1 && !FileManager.default.fileExists(atPath: scratch.path + "/new"), "\(fresh.output)")
     }
 
@@ -35,12 +35,12 @@ struct ModelSizeTests {
     func oversizedTaskFails() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        try scratch.write("spec.toml", specification(configuration(steps: 5), grid: [#""model.width" = [8, 100000000]"#]))
+        try scratch.write("spec.toml", specification(configuration(steps: 5), grid: [#""model.width" = [8, 1000000]"#]))
         let (status, output) = try eos(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, seconds: 120)
         #expect(status == 2, "\(output)")
         let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("eos: ") })
         #expect(
-            line.hasPrefix("eos: 1 of 2 tasks failed: ") && line.contains("(model.width=100000000): model too large"),
+            line.hasPrefix("eos: 1 of 2 tasks failed: ") && line.contains("(model.width=1000000): model too large"),
             "\(line)")
         let journal = try SweepJournal.openReadOnly(path: scratch.path + "/out/journal.sqlite")
         let tasks = try journal.tasks()

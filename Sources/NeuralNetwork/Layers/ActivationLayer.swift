@@ -99,7 +99,10 @@ final class ActivationLayer<T: BLASScalar>: Layer {
                 dx2[e] += dy2[e] * s1[e] + 2 * dy1[e] * sp1 + dy0[e] * sp2
             }
         } else {
-            for e in 0..<count { dx1[e] += dy1[e] * s1[e] + dy0[e] * s2[e] * x1[e] }
+            for e in 0..<count {
+                let sp1 = s2[e] * x1[e]
+                dx1[e] += dy1[e] * s1[e] + dy0[e] * sp1
+            }
         }
     }
 }
