@@ -8,7 +8,7 @@ struct OracleCase: CustomStringConvertible, Sendable {
     var activation: Activation
     var loss: LossFunction
     var n: Int
-    var initialization: Initialization = .pytorch
+    var initialization: Network.Initialization = .pytorch
 
     /// One output for the logistic loss (targets ±1), three otherwise.
     var outputs: Int { loss == .logistic ? 1 : 3 }
