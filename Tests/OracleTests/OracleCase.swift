@@ -14,7 +14,24 @@ struct OracleCase: CustomStringConvertible, Sendable {
     var outputs: Int { loss == .logistic ? 1 : 3 }
 
     var description: String {
-        "\(architecture) \(activation) \(loss.rawValue) \(initialization.rawValue) on \(input.channels)×\(input.height)×\(input.width), n = \(n)"
+        let model: String
+        switch architecture {
+        case .mlp(let depth, let width): model = "mlp depth \(depth) width \(width)"
+        case .cnn(let depth, let width, let pool, let norm):
+            model = "cnn depth \(depth) width \(width) pool \(pool.rawValue) norm \(Self.name(norm))"
+        case .vgg(let depth, let width, let norm): model = "vgg-\(depth) width \(width) norm \(Self.name(norm))"
+        case .resnet(let depth, let width, let norm): model = "resnet depth \(depth) width \(width) norm \(Self.name(norm))"
+        }
+        let shape = "\(input.channels)×\(input.height)×\(input.width)"
+        return "\(model) \(activation) \(loss.rawValue) \(initialization.rawValue) on \(shape), n = \(n)"
+    }
+
+    static func name(_ norm: Normalization) -> String {
+        switch norm {
+        case .none: "none"
+        case .layer: "layer"
+        case .group(let groups): "group(\(groups))"
+        }
     }
 
     /// The model and loss as a run's config.json holds them ({"model": {…}, "loss": {"name": …}}):
