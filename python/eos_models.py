@@ -190,7 +190,7 @@ def _resnet(m, shape, classes, act):
 # its own input (token ids [n, length]) in input_shape.
 BUILDERS = {"mlp": _mlp, "cnn": _cnn, "vgg": _vgg, "resnet": _resnet}
 
-# data.name → [c, h, w] of its images (synthetic: data.shape, default [1, 1, dim]).
+# data.name → [c, h, w] of its images (synthetic: data.shape, [] or absent = [1, 1, dim]).
 IMAGE_SHAPES = {"digits": (1, 8, 8), "mnist": (1, 28, 28), "fashion-mnist": (1, 28, 28), "cifar10": (3, 32, 32)}
 
 
@@ -201,7 +201,7 @@ def input_shape(config):
     if name in IMAGE_SHAPES:
         return IMAGE_SHAPES[name]
     if name == "synthetic":
-        return tuple(data.get("shape", [1, 1, data.get("dim", 3072)]))
+        return tuple(data.get("shape") or [1, 1, data.get("dim", 3072)])  # [] = [1, 1, dim]
     raise ValueError(f"data.name: no image shape for data set {name!r}")
 
 
