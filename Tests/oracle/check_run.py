@@ -36,7 +36,8 @@ def check(folder):
         good = error <= TOLERANCE
         ok &= good
         arch = config["model"]["arch"]
-        print(f"{'ok' if good else 'FAIL'} {arch} {which}: PyTorch {ours!r}, trace.csv step {row['step']} {recorded!r}, relative error {error:.2e}")
+        status = "ok" if good else "FAIL"
+        print(f"{status} {arch} {which}: PyTorch {ours!r}, trace.csv step {row['step']} {recorded!r}, relative error {error:.2e}")
     return ok
 
 
