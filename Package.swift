@@ -69,6 +69,8 @@ let package = Package(
         .testTarget(name: "ExperimentTests", dependencies: [
             "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
         ]),
+        // The engine against PyTorch (Tests/oracle/, a venv from scripts/torch-venv via EOS_TORCH_PYTHON).
+        .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
