@@ -20,43 +20,56 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CVectorMath"),
-        .target(name: "LinearAlgebra", dependencies: [
-            "CBLAS", "CVectorMath", .product(name: "RealModule", package: "swift-numerics"),
-        ]),
+        .target(
+            name: "LinearAlgebra",
+            dependencies: [
+                "CBLAS", "CVectorMath", .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         .target(name: "Curvature", dependencies: ["LinearAlgebra"]),
-        .target(name: "NeuralNetwork", dependencies: [
-            "LinearAlgebra", "Curvature", .product(name: "RealModule", package: "swift-numerics"),
-        ]),
+        .target(
+            name: "NeuralNetwork",
+            dependencies: [
+                "LinearAlgebra", "Curvature", .product(name: "RealModule", package: "swift-numerics"),
+            ]),
         .target(name: "Dynamics", dependencies: ["LinearAlgebra", "Curvature"]),
-        .target(name: "Datasets", dependencies: ["LinearAlgebra", "CZlib"],
-                resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-LICENSE.md")]),
+        .target(
+            name: "Datasets", dependencies: ["LinearAlgebra", "CZlib"],
+            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-LICENSE.md")]),
         // Process runtime: OpenBLAS kernel selection (restarts the process), for the CLI only.
         .target(name: "BLASRuntime", dependencies: ["CBLAS"]),
         // Bridge
         .target(name: "Configuration", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
         // A run's record (summary.json): written by Experiment, read by the sweep side.
         .target(name: "RunRecord", dependencies: ["Configuration"]),
-        .target(name: "Experiment", dependencies: [
-            "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration", "RunRecord",
-        ]),
+        .target(
+            name: "Experiment",
+            dependencies: [
+                "LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "Datasets", "Configuration", "RunRecord",
+            ]),
         // Sweep
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQTransport", dependencies: ["CZeroMQ"]),
         .target(name: "SweepProtocol"),
         .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "SweepCoordinator", dependencies: [
-            "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration", "RunRecord",
-        ]),
-        .target(name: "SweepWorker", dependencies: [
-            "SweepProtocol", "ZeroMQTransport", "Experiment", "Configuration", "RunRecord",
-        ]),
+        .target(
+            name: "SweepCoordinator",
+            dependencies: [
+                "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration", "RunRecord",
+            ]),
+        .target(
+            name: "SweepWorker",
+            dependencies: [
+                "SweepProtocol", "ZeroMQTransport", "Experiment", "Configuration", "RunRecord",
+            ]),
         .target(name: "SweepReports", dependencies: ["SweepJournal", "Configuration", "RunRecord"]),
         // CLI
-        .executableTarget(name: "eos", dependencies: [
-            "Experiment", "Configuration", "RunRecord", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
-            "LinearAlgebra", "BLASRuntime", "ZeroMQTransport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "eos",
+            dependencies: [
+                "Experiment", "Configuration", "RunRecord", "SweepCoordinator", "SweepWorker", "SweepJournal", "SweepReports",
+                "LinearAlgebra", "BLASRuntime", "ZeroMQTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "BLASRuntimeTests", dependencies: ["BLASRuntime"]),
@@ -66,21 +79,26 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra", "CZlib"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "RunRecordTests", dependencies: ["RunRecord", "Configuration"]),
-        .testTarget(name: "ExperimentTests", dependencies: [
-            "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
-        ]),
+        .testTarget(
+            name: "ExperimentTests",
+            dependencies: [
+                "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
+            ]),
         // The engine against PyTorch (Tests/oracle/, a venv from scripts/torch-venv via EOS_TORCH_PYTHON).
         .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
-        .testTarget(name: "SweepCoordinatorTests", dependencies: [
-            "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
-        ]),
+        .testTarget(
+            name: "SweepCoordinatorTests",
+            dependencies: [
+                "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
+            ]),
         .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],
-                    exclude: ["HelpSnapshots"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],
+            exclude: ["HelpSnapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -93,14 +93,14 @@ public final class FullBatchLoss<T: BLASScalar> {
     /// The layer instance of one node, for n examples (nil for a residual join).
     private static func layer(_ kind: Network.Node.Kind, examples n: Int, activation: Activation, scratch: Scratch<T>) -> (any Layer<T>)? {
         switch kind {
-        case let .dense(inputs, outputs, weight, bias):
+        case .dense(let inputs, let outputs, let weight, let bias):
             return Dense<T>(examples: n, inputs: inputs, outputs: outputs, weightOffset: weight, biasOffset: bias)
-        case let .conv(input, channels, kernel, stride, padding, weight, bias):
+        case .conv(let input, let channels, let kernel, let stride, let padding, let weight, let bias):
             return Conv2d<T>(
                 examples: n, input: input, outputChannels: channels, kernel: kernel, stride: stride, padding: padding,
                 weightOffset: weight, biasOffset: bias, scratch: scratch)
         case .activation(let size): return ActivationLayer<T>(activation, examples: n, size: size)
-        case let .groupNorm(shape, groups, weight, bias):
+        case .groupNorm(let shape, let groups, let weight, let bias):
             return GroupNorm<T>(examples: n, shape: shape, groups: groups, weightOffset: weight, biasOffset: bias)
         case .avgPool(let input): return AvgPool2d<T>(examples: n, input: input)
         case .maxPool(let input): return MaxPool2d<T>(examples: n, input: input)

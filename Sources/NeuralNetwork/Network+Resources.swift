@@ -11,7 +11,7 @@ extension Network {
         for node in nodes {
             switch node.kind {
             case .activation(let size): scalars += 3 * Double(size)
-            case let .groupNorm(shape, groups, _, _): scalars += Double(shape.count) * (secondOrder ? 3 : 2) + 3 * Double(groups)
+            case .groupNorm(let shape, let groups, _, _): scalars += Double(shape.count) * (secondOrder ? 3 : 2) + 3 * Double(groups)
             case .maxPool: scalars += Double(valueSizes[node.output])
             default: break
             }
@@ -29,8 +29,8 @@ extension Network {
     public func largestProductFLOPs(examples n: Int) -> Double {
         nodes.map { node -> Double in
             switch node.kind {
-            case let .dense(inputs, outputs, _, _): 2 * Double(n) * Double(inputs) * Double(outputs)
-            case let .conv(input, _, kernel, _, _, _, _):
+            case .dense(let inputs, let outputs, _, _): 2 * Double(n) * Double(inputs) * Double(outputs)
+            case .conv(let input, _, let kernel, _, _, _, _):
                 // valueSizes[output] = Ho·Wo·cout
                 2 * Double(n) * Double(valueSizes[node.output]) * Double(input.channels * kernel * kernel)
             default: 0

@@ -51,7 +51,8 @@ public struct Network: Sendable, Equatable {
         guard depth <= Self.maximumDepth else {
             throw NetworkError(key: "model.depth", reason: "at most \(Self.maximumDepth), got \(depth)")
         }
-        precondition(input.count >= 1 && input.count <= 1 << 36 && outputs >= 1 && outputs <= 1 << 20, "Network: input \(input), \(outputs) outputs")
+        precondition(
+            input.count >= 1 && input.count <= 1 << 36 && outputs >= 1 && outputs <= 1 << 20, "Network: input \(input), \(outputs) outputs")
         var builder = NetworkBuilder(input: input, activation: activation)
         switch architecture {
         case .mlp(let depth, let width): try builder.buildMLP(depth: depth, width: width, outputs: outputs)

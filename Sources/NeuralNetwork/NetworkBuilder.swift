@@ -44,7 +44,8 @@ struct NetworkBuilder {
         guard input.height >= smallest && input.width >= smallest else {
             throw NetworkError(
                 key: "model.depth",
-                reason: "\(depth) pooling blocks need inputs of at least \(smallest)×\(smallest), the data are \(input.height)×\(input.width)")
+                reason:
+                    "\(depth) pooling blocks need inputs of at least \(smallest)×\(smallest), the data are \(input.height)×\(input.width)")
         }
         var index = 0
         for _ in 0..<depth {
@@ -74,7 +75,9 @@ struct NetworkBuilder {
         guard input.height >> pools >= 1 && input.width >> pools >= 1 else {
             throw NetworkError(
                 key: "model.arch",
-                reason: "VGG-\(depth) pools \(pools) times and needs inputs of at least \(1 << pools)×\(1 << pools), the data are \(input.height)×\(input.width)")
+                reason:
+                    "VGG-\(depth) pools \(pools) times and needs inputs of at least \(1 << pools)×\(1 << pools), the data are \(input.height)×\(input.width)"
+            )
         }
         var index = 0
         for step in plan {

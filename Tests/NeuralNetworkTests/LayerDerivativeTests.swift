@@ -19,20 +19,27 @@ import LinearAlgebra
     }
 
     static let cases: [Case] = [
-        Case(name: "cnn avg tanh", architecture: .cnn(depth: 2, width: 3, pool: .avg, norm: .none),
-             input: ImageShape(channels: 2, height: 5, width: 4), activation: .tanh, loss: .mse),
-        Case(name: "cnn max softplus ce", architecture: .cnn(depth: 1, width: 4, pool: .max, norm: .none),
-             input: ImageShape(channels: 1, height: 4, width: 6), activation: .softplus, loss: .crossEntropy),
-        Case(name: "cnn group gelu", architecture: .cnn(depth: 1, width: 4, pool: .avg, norm: .group(groups: 2)),
-             input: ImageShape(channels: 2, height: 4, width: 4), activation: .gelu, loss: .mse),
-        Case(name: "cnn layer swish logistic", architecture: .cnn(depth: 2, width: 2, pool: .max, norm: .layer),
-             input: ImageShape(channels: 1, height: 4, width: 4), activation: .swish, loss: .logistic),
-        Case(name: "resnet none elu", architecture: .resnet(depth: 1, width: 2, norm: .none),
-             input: ImageShape(channels: 2, height: 4, width: 4), activation: .tanh, loss: .catMSE),
-        Case(name: "resnet group tanh", architecture: .resnet(depth: 2, width: 2, norm: .group(groups: 2)),
-             input: ImageShape(channels: 1, height: 3, width: 5), activation: .tanh, loss: .mse),
-        Case(name: "vgg11 layer tanh", architecture: .vgg(depth: 11, width: 1, norm: .layer),
-             input: ImageShape(channels: 1, height: 32, width: 32), activation: .tanh, loss: .mse),
+        Case(
+            name: "cnn avg tanh", architecture: .cnn(depth: 2, width: 3, pool: .avg, norm: .none),
+            input: ImageShape(channels: 2, height: 5, width: 4), activation: .tanh, loss: .mse),
+        Case(
+            name: "cnn max softplus ce", architecture: .cnn(depth: 1, width: 4, pool: .max, norm: .none),
+            input: ImageShape(channels: 1, height: 4, width: 6), activation: .softplus, loss: .crossEntropy),
+        Case(
+            name: "cnn group gelu", architecture: .cnn(depth: 1, width: 4, pool: .avg, norm: .group(groups: 2)),
+            input: ImageShape(channels: 2, height: 4, width: 4), activation: .gelu, loss: .mse),
+        Case(
+            name: "cnn layer swish logistic", architecture: .cnn(depth: 2, width: 2, pool: .max, norm: .layer),
+            input: ImageShape(channels: 1, height: 4, width: 4), activation: .swish, loss: .logistic),
+        Case(
+            name: "resnet none elu", architecture: .resnet(depth: 1, width: 2, norm: .none),
+            input: ImageShape(channels: 2, height: 4, width: 4), activation: .tanh, loss: .catMSE),
+        Case(
+            name: "resnet group tanh", architecture: .resnet(depth: 2, width: 2, norm: .group(groups: 2)),
+            input: ImageShape(channels: 1, height: 3, width: 5), activation: .tanh, loss: .mse),
+        Case(
+            name: "vgg11 layer tanh", architecture: .vgg(depth: 11, width: 1, norm: .layer),
+            input: ImageShape(channels: 1, height: 32, width: 32), activation: .tanh, loss: .mse),
     ]
 
     /// A network, θ (scaled up so the nonlinearities matter), data and its loss.
@@ -43,7 +50,8 @@ import LinearAlgebra
         let x = Matrix<Double>(rows: n, columns: c.input.count, storage: (0..<(n * c.input.count)).map { _ in g.nextNormal() })
         let y = Matrix<Double>(
             rows: n, columns: outputs,
-            storage: (0..<(n * outputs)).map { e in outputs == 1 ? (e % 2 == 0 ? 1 : -1) : (e % outputs == (e / outputs) % outputs ? 1 : 0) })
+            storage: (0..<(n * outputs)).map { e in outputs == 1 ? (e % 2 == 0 ? 1 : -1) : (e % outputs == (e / outputs) % outputs ? 1 : 0)
+            })
         // Norm scales and shifts away from 1 and 0, so that their derivatives are exercised.
         let theta = network.initialParameters(.pytorch, seed: 3, as: Double.self).enumerated().map { i, t in
             1.5 * t + 0.1 * sin(Double(i))
@@ -100,35 +108,47 @@ import LinearAlgebra
     }
 
     @Test func stateDictNamesFollowThePyTorchModules() throws {
-        let cnn = try Network(.cnn(depth: 2, width: 4, pool: .avg, norm: .group(groups: 2)), input: ImageShape(channels: 3, height: 8, width: 8), outputs: 10, activation: .tanh)
-        #expect(cnn.parameters.map(\.name) == [
-            "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
-            "features.4.weight", "features.4.bias", "features.5.weight", "features.5.bias",
-            "classifier.weight", "classifier.bias",
-        ])
+        let cnn = try Network(
+            .cnn(depth: 2, width: 4, pool: .avg, norm: .group(groups: 2)), input: ImageShape(channels: 3, height: 8, width: 8), outputs: 10,
+            activation: .tanh)
+        #expect(
+            cnn.parameters.map(\.name) == [
+                "features.0.weight", "features.0.bias", "features.1.weight", "features.1.bias",
+                "features.4.weight", "features.4.bias", "features.5.weight", "features.5.bias",
+                "classifier.weight", "classifier.bias",
+            ])
         #expect(cnn.parameters[0].shape == [4, 3, 3, 3] && cnn.parameters[8].shape == [10, 4 * 2 * 2])
-        let resnet = try Network(.resnet(depth: 1, width: 2, norm: .none), input: ImageShape(channels: 1, height: 8, width: 8), outputs: 2, activation: .relu)
-        #expect(resnet.parameters.map(\.name) == [
-            "stem.0.weight",
-            "stages.0.0.conv1.weight", "stages.0.0.conv2.weight",
-            "stages.1.0.conv1.weight", "stages.1.0.conv2.weight", "stages.1.0.shortcut.0.weight",
-            "stages.2.0.conv1.weight", "stages.2.0.conv2.weight", "stages.2.0.shortcut.0.weight",
-            "head.weight", "head.bias",
-        ])
-        let vgg = try Network(.vgg(depth: 11, width: 1, norm: .none), input: ImageShape(channels: 3, height: 32, width: 32), outputs: 10, activation: .relu)
+        let resnet = try Network(
+            .resnet(depth: 1, width: 2, norm: .none), input: ImageShape(channels: 1, height: 8, width: 8), outputs: 2, activation: .relu)
+        #expect(
+            resnet.parameters.map(\.name) == [
+                "stem.0.weight",
+                "stages.0.0.conv1.weight", "stages.0.0.conv2.weight",
+                "stages.1.0.conv1.weight", "stages.1.0.conv2.weight", "stages.1.0.shortcut.0.weight",
+                "stages.2.0.conv1.weight", "stages.2.0.conv2.weight", "stages.2.0.shortcut.0.weight",
+                "head.weight", "head.bias",
+            ])
+        let vgg = try Network(
+            .vgg(depth: 11, width: 1, norm: .none), input: ImageShape(channels: 3, height: 32, width: 32), outputs: 10, activation: .relu)
         #expect(vgg.parameters.map(\.name).first == "features.0.weight" && vgg.parameters.map(\.name).contains("features.18.weight"))
         #expect(vgg.parameters[vgg.parameters.count - 2].shape == [10, 8])
     }
 
     @Test func networksThatDoNotFitTheirInputAreErrorsNamingTheKey() {
         #expect(throws: NetworkError(key: "model.depth", reason: "4 pooling blocks need inputs of at least 16×16, the data are 8×8")) {
-            try Network(.cnn(depth: 4, width: 4, pool: .avg, norm: .none), input: ImageShape(channels: 1, height: 8, width: 8), outputs: 10, activation: .tanh)
+            try Network(
+                .cnn(depth: 4, width: 4, pool: .avg, norm: .none), input: ImageShape(channels: 1, height: 8, width: 8), outputs: 10,
+                activation: .tanh)
         }
         #expect(throws: NetworkError.self) {
-            try Network(.vgg(depth: 12, width: 4, norm: .none), input: ImageShape(channels: 3, height: 32, width: 32), outputs: 10, activation: .tanh)
+            try Network(
+                .vgg(depth: 12, width: 4, norm: .none), input: ImageShape(channels: 3, height: 32, width: 32), outputs: 10,
+                activation: .tanh)
         }
         #expect(throws: NetworkError(key: "model.groups", reason: "8 groups do not divide 12 channels (model.width = 12)")) {
-            try Network(.cnn(depth: 1, width: 12, pool: .avg, norm: .group(groups: 8)), input: ImageShape(channels: 1, height: 8, width: 8), outputs: 10, activation: .tanh)
+            try Network(
+                .cnn(depth: 1, width: 12, pool: .avg, norm: .group(groups: 8)), input: ImageShape(channels: 1, height: 8, width: 8),
+                outputs: 10, activation: .tanh)
         }
     }
 }

@@ -18,10 +18,9 @@ public struct BenchmarkShape: Sendable {
     public static let digits = BenchmarkShape(name: "b:digits-64x64x64x10-n1000", sizes: [64, 64, 64, 10], examples: 1000)
     public static let all = [cifar, digits]
 
-    public var network: MultilayerPerceptron {
-        MultilayerPerceptron(
-            inputDimension: sizes[0], depth: sizes.count - 2, width: sizes[1],
-            outputDimension: sizes[sizes.count - 1], activation: .tanh)
+    public var network: Network {
+        Network.perceptron(
+            inputs: sizes[0], depth: sizes.count - 2, width: sizes[1], outputs: sizes[sizes.count - 1], activation: .tanh)
     }
 
     /// One BLAS call C ← op(A)·op(B): op(A) [m, k], op(B) [k, n].

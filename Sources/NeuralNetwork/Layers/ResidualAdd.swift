@@ -10,9 +10,9 @@ enum ResidualAdd {
         _ a: UnsafePointer<T>?, _ b: UnsafePointer<T>?, into y: UnsafeMutablePointer<T>, count: Int
     ) {
         switch (a, b) {
-        case let (a?, b?): for e in 0..<count { y[e] = a[e] + b[e] }
-        case let (a?, nil): y.update(from: a, count: count)
-        case let (nil, b?): y.update(from: b, count: count)
+        case (let a?, let b?): for e in 0..<count { y[e] = a[e] + b[e] }
+        case (let a?, nil): y.update(from: a, count: count)
+        case (nil, let b?): y.update(from: b, count: count)
         case (nil, nil): y.update(repeating: 0, count: count)
         }
     }
