@@ -9,12 +9,15 @@ public enum Architecture: Sendable, Equatable {
     case vgg(depth: Int, width: Int, norm: Normalization)
     /// CIFAR ResNet-(6·depth + 2): `depth` basic blocks in each of 3 stages of width, 2·width, 4·width.
     case resnet(depth: Int, width: Int, norm: Normalization)
+    /// `depth` pre-norm encoder blocks of width d = `width` with `heads` attention heads over
+    /// sequences of `length` token ids below `vocab`, mean-pooled into a linear head.
+    case transformer(depth: Int, width: Int, heads: Int, vocab: Int, length: Int)
 
     /// (model.depth, model.width).
     var size: (depth: Int, width: Int) {
         switch self {
         case .mlp(let depth, let width), .cnn(let depth, let width, _, _), .vgg(let depth, let width, _),
-            .resnet(let depth, let width, _):
+            .resnet(let depth, let width, _), .transformer(let depth, let width, _, _, _):
             (depth, width)
         }
     }

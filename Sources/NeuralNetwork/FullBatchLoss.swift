@@ -82,7 +82,9 @@ public final class FullBatchLoss<T: BLASScalar> {
         theta = Workspace(count: network.parameterCount)
         outputValue = network.nodes.last!.output
         let scratch = self.scratch
-        layers = network.nodes.map { node in Self.layer(node.kind, examples: n, activation: network.activation, scratch: scratch) }
+        layers = network.nodes.map { node in
+            Self.layer(node.kind, examples: n * node.rows, activation: network.activation, scratch: scratch)
+        }
         accumulates = network.nodes.enumerated().map { j, node in
             node.inputs.enumerated().map { s, v in
                 network.nodes[(j + 1)...].contains { $0.inputs.contains(v) } || node.inputs[..<s].contains(v)
@@ -106,6 +108,12 @@ public final class FullBatchLoss<T: BLASScalar> {
         case .maxPool(let input): return MaxPool2d<T>(examples: n, input: input)
         case .flatten(let input): return Flatten<T>(examples: n, input: input)
         case .globalAvgPool(let input): return GlobalAvgPool<T>(examples: n, input: input)
+        case .tokenEmbedding(let vocabulary, let length, let width, let position, let embedding):
+            return TokenEmbedding<T>(
+                examples: n, length: length, width: width, vocabulary: vocabulary, positionOffset: position,
+                embeddingOffset: embedding)
+        case .attention(let length, let width, let heads):
+            return Attention<T>(examples: n, length: length, width: width, heads: heads)
         case .add: return nil
         }
     }

@@ -3,8 +3,8 @@
 extension Network {
     /// Scalars `FullBatchLoss` holds per example: for every value its order-0 and order-1
     /// coefficients and gradients (4 per entry), the activations' σ′, σ″, σ‴ (3), a norm's x̂₀, x̂₁
-    /// and r per group, a max pool's winners (counted as one scalar each), its copy of the
-    /// example and target; with `secondOrder` (∇³L) 2 more per value entry and a norm's x̂₂.
+    /// and r per group, attention's probabilities A₀, A₁, a max pool's winners (counted as one scalar each), its copy of the
+    /// example and target; with `secondOrder` (∇³L) 2 more per value entry a norm's x̂₂ and attention's A₂.
     public func lossScalarsPerExample(secondOrder: Bool) -> Double {
         var scalars = Double(input.count + outputs)
         for size in valueSizes.dropFirst() { scalars += Double(size) * (secondOrder ? 6 : 4) }

@@ -20,10 +20,15 @@ public struct Network: Sendable, Equatable {
             case flatten(input: ImageShape)
             case globalAvgPool(input: ImageShape)
             case add(size: Int)
+            case tokenEmbedding(vocabulary: Int, length: Int, width: Int, position: Int, embedding: Int)
+            case attention(length: Int, width: Int, heads: Int)
         }
         let kind: Kind
         let inputs: [Int]
         let output: Int
+        /// Independent rows per example the layer runs on: 1, or T for a layer applied to
+        /// every token of a sequence (the transformer's dense layers and norms).
+        let rows: Int
     }
 
     public let architecture: Architecture
@@ -61,6 +66,9 @@ public struct Network: Sendable, Equatable {
         case .vgg(let depth, let width, let norm): try builder.buildVGG(depth: depth, width: width, norm: norm, outputs: outputs)
         case .resnet(let depth, let width, let norm):
             try builder.buildResNet(depth: depth, width: width, norm: norm, outputs: outputs)
+        case .transformer(let depth, let width, let heads, let vocabulary, let length):
+            try builder.buildTransformer(
+                depth: depth, width: width, heads: heads, vocabulary: vocabulary, length: length, outputs: outputs)
         }
         self.architecture = architecture
         self.input = input
@@ -113,6 +121,8 @@ public struct Network: Sendable, Equatable {
                     let draw = generator.nextUniform(-bound, bound)
                     theta[i] = zero ? 0 : T(draw)
                 }
+            case .normal:
+                for i in tensor.range { theta[i] = T(generator.nextNormal()) }
             case .normScale:
                 for i in tensor.range { theta[i] = 1 }
             case .normShift:

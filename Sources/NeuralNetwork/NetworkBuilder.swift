@@ -137,6 +137,46 @@ struct NetworkBuilder {
         linear("head", inputs: channels, outputs: outputs)
     }
 
+    /// `Transformer`: token embedding plus positions, `depth` pre-norm encoder blocks
+    /// (x + attn(norm1(x)), then x + fc2(act(fc1(norm2(x))))), `norm`, the mean over positions,
+    /// `head`. θ starts with `position` (the module's own parameter), then `embed.weight`.
+    mutating func buildTransformer(
+        depth: Int, width: Int, heads: Int, vocabulary: Int, length: Int, outputs: Int
+    ) throws(NetworkError) {
+        guard depth >= 1 else { throw NetworkError(key: "model.depth", reason: "a transformer needs depth ≥ 1 blocks, got \(depth)") }
+        try checkWidth(width)
+        guard heads >= 1 && width % heads == 0 else {
+            throw NetworkError(key: "model.heads", reason: "\(heads) heads do not divide model.width = \(width)")
+        }
+        guard vocabulary >= 1 else { throw NetworkError(key: "data.vocab", reason: "the vocabulary needs ≥ 1 token, got \(vocabulary)") }
+        guard input.count == length && length >= 1 else {
+            throw NetworkError(key: "data.length", reason: "sequences of \(input.count) tokens, the position table has \(length)")
+        }
+        shape = nil
+        let position = tensor("position", [length, width], .normal)
+        let embedding = tensor("embed.weight", [vocabulary, width], .normal)
+        append(
+            .tokenEmbedding(vocabulary: vocabulary, length: length, width: width, position: position, embedding: embedding),
+            inputs: [current], size: length * width)
+        for b in 0..<depth {
+            let block = "blocks.\(b)", residual = current
+            layerNorm("\(block).norm1", width: width, rows: length)
+            linear("\(block).attn.qkv", inputs: width, outputs: 3 * width, rows: length)
+            append(.attention(length: length, width: width, heads: heads), inputs: [current], size: length * width)
+            linear("\(block).attn.proj", inputs: width, outputs: width, rows: length)
+            append(.add(size: length * width), inputs: [residual, current], size: length * width)
+            let attended = current
+            layerNorm("\(block).norm2", width: width, rows: length)
+            linear("\(block).fc1", inputs: width, outputs: 4 * width, rows: length)
+            activate()
+            linear("\(block).fc2", inputs: 4 * width, outputs: width, rows: length)
+            append(.add(size: length * width), inputs: [attended, current], size: length * width)
+        }
+        layerNorm("norm", width: width, rows: length)
+        append(.globalAvgPool(input: ImageShape(channels: width, height: length, width: 1)), inputs: [current], size: width)
+        linear("head", inputs: width, outputs: outputs)
+    }
+
     // MARK: - Checks
 
     private func checkWidth(_ width: Int) throws(NetworkError) {
@@ -160,17 +200,21 @@ struct NetworkBuilder {
         return start
     }
 
-    private mutating func append(_ kind: Network.Node.Kind, inputs: [Int], size: Int) {
+    /// Appends a layer reading `inputs` and making a value of `size` entries per example, run
+    /// on `rows` independent rows of each example.
+    private mutating func append(_ kind: Network.Node.Kind, inputs: [Int], size: Int, rows: Int = 1) {
         valueSizes.append(size)
-        nodes.append(Network.Node(kind: kind, inputs: inputs, output: valueSizes.count - 1))
+        nodes.append(Network.Node(kind: kind, inputs: inputs, output: valueSizes.count - 1, rows: rows))
         current = valueSizes.count - 1
     }
 
-    /// `nn.Linear(inputs, outputs)` named `name`, on a flat value.
-    private mutating func linear(_ name: String, inputs: Int, outputs: Int) {
+    /// `nn.Linear(inputs, outputs)` named `name`, on a flat value or on each of `rows` tokens.
+    private mutating func linear(_ name: String, inputs: Int, outputs: Int, rows: Int = 1) {
         let weight = tensor("\(name).weight", [outputs, inputs], .weight(fanIn: inputs))
         let bias = tensor("\(name).bias", [outputs], .bias(fanIn: inputs))
-        append(.dense(inputs: inputs, outputs: outputs, weight: weight, bias: bias), inputs: [current], size: outputs)
+        append(
+            .dense(inputs: inputs, outputs: outputs, weight: weight, bias: bias), inputs: [current], size: rows * outputs,
+            rows: rows)
     }
 
     /// `nn.Conv2d(c, channels, kernel, stride, padding, bias)` named `name`.
@@ -199,6 +243,16 @@ struct NetworkBuilder {
         let weight = tensor("\(name).weight", [image.channels], .normScale)
         let bias = tensor("\(name).bias", [image.channels], .normShift)
         append(.groupNorm(shape: image, groups: groups, weight: weight, bias: bias), inputs: [current], size: image.count)
+    }
+
+    /// The written-out `LayerNorm(width)` named `name` on each of `rows` tokens: GroupNorm with
+    /// one group over a 1×1 image of `width` channels per token (the same μ, v, eps 1e-5).
+    private mutating func layerNorm(_ name: String, width: Int, rows: Int) {
+        let weight = tensor("\(name).weight", [width], .normScale)
+        let bias = tensor("\(name).bias", [width], .normShift)
+        append(
+            .groupNorm(shape: ImageShape(channels: width, height: 1, width: 1), groups: 1, weight: weight, bias: bias),
+            inputs: [current], size: rows * width, rows: rows)
     }
 
     private mutating func activate() {

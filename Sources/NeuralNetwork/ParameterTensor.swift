@@ -7,6 +7,8 @@ public struct ParameterTensor: Sendable, Equatable {
         case weight(fanIn: Int)
         /// A Conv2d/Linear bias, U(±1/√fanIn), or 0 under `pytorch-zero-bias`.
         case bias(fanIn: Int)
+        /// An embedding or position table, N(0, 1).
+        case normal
         /// A norm's scale γ (1) or shift β (0).
         case normScale, normShift
     }

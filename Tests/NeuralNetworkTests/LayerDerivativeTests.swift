@@ -38,6 +38,12 @@ import LinearAlgebra
             name: "resnet group tanh", architecture: .resnet(depth: 2, width: 2, norm: .group(groups: 2)),
             input: ImageShape(channels: 1, height: 3, width: 5), activation: .tanh, loss: .mse),
         Case(
+            name: "transformer gelu logistic", architecture: .transformer(depth: 1, width: 4, heads: 2, vocab: 5, length: 3),
+            input: .flat(3), activation: .gelu, loss: .logistic),
+        Case(
+            name: "transformer 2 blocks tanh mse", architecture: .transformer(depth: 2, width: 6, heads: 3, vocab: 4, length: 4),
+            input: .flat(4), activation: .tanh, loss: .mse),
+        Case(
             name: "vgg11 layer tanh", architecture: .vgg(depth: 11, width: 1, norm: .layer),
             input: ImageShape(channels: 1, height: 32, width: 32), activation: .tanh, loss: .mse),
     ]
@@ -47,7 +53,12 @@ import LinearAlgebra
         let outputs = c.loss == .logistic ? 1 : 3
         let network = try Network(c.architecture, input: c.input, outputs: outputs, activation: c.activation)
         var g = SeededGenerator(seed: 5, stream: .testing)
-        let x = Matrix<Double>(rows: n, columns: c.input.count, storage: (0..<(n * c.input.count)).map { _ in g.nextNormal() })
+        // Images are N(0, 1) pixels; a transformer reads token ids below its vocabulary.
+        var vocabulary: Int?
+        if case .transformer(_, _, _, let vocab, _) = c.architecture { vocabulary = vocab }
+        let x = Matrix<Double>(
+            rows: n, columns: c.input.count,
+            storage: (0..<(n * c.input.count)).map { _ in vocabulary.map { Double(g.next() % UInt64($0)) } ?? g.nextNormal() })
         let y = Matrix<Double>(
             rows: n, columns: outputs,
             storage: (0..<(n * outputs)).map { e in outputs == 1 ? (e % 2 == 0 ? 1 : -1) : (e % outputs == (e / outputs) % outputs ? 1 : 0)

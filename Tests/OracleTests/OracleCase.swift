@@ -21,6 +21,8 @@ struct OracleCase: CustomStringConvertible, Sendable {
             model = "cnn depth \(depth) width \(width) pool \(pool.rawValue) norm \(Self.name(norm))"
         case .vgg(let depth, let width, let norm): model = "vgg-\(depth) width \(width) norm \(Self.name(norm))"
         case .resnet(let depth, let width, let norm): model = "resnet depth \(depth) width \(width) norm \(Self.name(norm))"
+        case .transformer(let depth, let width, let heads, let vocab, let length):
+            model = "transformer depth \(depth) width \(width) heads \(heads) vocab \(vocab) length \(length)"
         }
         let shape = "\(input.channels)×\(input.height)×\(input.width)"
         return "\(model) \(activation) \(loss.rawValue) \(initialization.rawValue) on \(shape), n = \(n)"
@@ -38,6 +40,7 @@ struct OracleCase: CustomStringConvertible, Sendable {
     /// what torch_derivatives.py builds its module from.
     var configJSON: String {
         var model: [String: Any] = ["activation": activation.rawValue]
+        var tokens: [String: Any]?
         func set(_ arch: String, _ depth: Int, _ width: Int, _ norm: Normalization?) {
             model["arch"] = arch
             model["depth"] = depth
@@ -58,8 +61,13 @@ struct OracleCase: CustomStringConvertible, Sendable {
             model["pool"] = pool.rawValue
         case .vgg(let depth, let width, let norm): set("vgg", depth, width, norm)
         case .resnet(let depth, let width, let norm): set("resnet", depth, width, norm)
+        case .transformer(let depth, let width, let heads, let vocab, let length):
+            set("transformer", depth, width, nil)
+            model["heads"] = heads
+            tokens = ["name": "tokens", "vocab": vocab, "length": length]
         }
-        let object: [String: Any] = ["model": model, "loss": ["name": loss.rawValue]]
+        var object: [String: Any] = ["model": model, "loss": ["name": loss.rawValue]]
+        if let tokens { object["data"] = tokens }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
