@@ -85,4 +85,23 @@ struct ArchitectureEndToEndTests {
         let track = try String(contentsOfFile: scratch.path + "/run/track.csv", encoding: .utf8)
         #expect(track.split(separator: "\n").count == 12, "header + 11 rows (the start and 10 steps)")
     }
+
+    @Test("a network that does not fit its input is one line naming the key, exit 1, nothing written")
+    func networkThatDoesNotFitIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("cnn.toml", Self.base.replacingOccurrences(of: "depth = 1", with: "depth = 4") + "")
+        let cases = [
+            (["--set", "model.arch=\"cnn\""], "eos: model.depth: 4 pooling blocks need inputs of at least 16×16, the data are 8×8"),
+            (
+                ["--set", "model.arch=\"vgg\"", "--set", "model.depth=11"],
+                "eos: model.arch: VGG-11 pools 5 times and needs inputs of at least 32×32, the data are 8×8"
+            ),
+        ]
+        for (arguments, expected) in cases {
+            let run = try eos(["run", "cnn.toml", "--out", "run"] + arguments, in: scratch.path)
+            #expect(run.status == 1 && run.output.trimmingCharacters(in: .newlines) == expected, "\(run.output)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path + "/run"))
+        }
+    }
 }
