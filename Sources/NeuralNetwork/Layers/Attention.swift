@@ -10,7 +10,7 @@ import LinearAlgebra
 /// softmax, with ⟨·,·⟩ a row's inner product, expands as
 ///   A₁ = A ⊙ (S₁ − ⟨A, S₁⟩),  A₂ = A₁ ⊙ (S₁ − ⟨A, S₁⟩) + A ⊙ (S₂ − ⟨A₁, S₁⟩ − ⟨A, S₂⟩);
 /// its backward g = dA − rowsum(dA ⊙ A), dS = A ⊙ g expands by Leibniz in (dA, A) and (A, g).
-/// Caches A, A₁ (and A₂) [n, heads, T, T]; the small products go to GEMMs with leading
+/// Caches A, A₁ (and A₂) [n, heads, T, T]; the small products run as plain loops with leading
 /// dimensions 3d (q, k, v), d (y, dy) and T (A, S).
 final class Attention<T: BLASScalar>: Layer {
     typealias Scalar = T
@@ -45,16 +45,40 @@ final class Attention<T: BLASScalar>: Layer {
         return p
     }
 
-    /// C ← α·op(A)·op(B) + β·C for the head-sized blocks.
+    /// C ← α·op(A)·op(B) + β·C (β ∈ {0, 1}) for the head-sized blocks, [m, k]·[k, n], by plain
+    /// loops: at T × dh sizes (16 × 16) a BLAS call costs more in packing and dispatch than the
+    /// product itself (measured: 5× slower for the transformer benchmark shape).
     @inline(__always)
     private func product(
         _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
         _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int, _ beta: T,
         _ c: UnsafeMutablePointer<T>, _ ldc: Int
     ) {
-        T.gemm(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-            ldb: ldb, beta: beta, c: c, ldc: ldc)
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 { row.update(repeating: 0, count: n) }
+            if transposeB {
+                // C[i, j] += α Σₚ A[i, p]·B[j, p]: a dot product of two rows.
+                for j in 0..<n {
+                    let bj = b + j * ldb
+                    var sum: T = 0
+                    if transposeA {
+                        for p in 0..<k { sum += a[p * lda + i] * bj[p] }
+                    } else {
+                        let ai = a + i * lda
+                        for p in 0..<k { sum += ai[p] * bj[p] }
+                    }
+                    row[j] += alpha * sum
+                }
+            } else {
+                // C[i, :] += α Σₚ A[i, p]·B[p, :]: rows of B scaled and added.
+                for p in 0..<k {
+                    let scale = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
+                    let bp = b + p * ldb
+                    for j in 0..<n { row[j] += scale * bp[j] }
+                }
+            }
+        }
     }
 
     /// Offsets of head a of example i: in x (q; k and v follow at +d, +2d), in y, in A.
