@@ -3,16 +3,19 @@
     from eos_models import LOSSES, load_run          # PYTHONPATH=<repo>/python; needs torch, safetensors
     model, x, y = load_run("runs/my-run", "final")   # float64 module with θ loaded, x [n, c, h, w], y [n, k]
     loss = LOSSES["mse"](model(x), y)                # the run's loss.name, as eos computes it
+
+A transformer run (data.name = "tokens") gives x as int64 token ids [n, length].
 """
 
 import json
+import math
 import os
 
 import torch
 from torch import nn
 
 __all__ = [
-    "MLP", "CNN", "VGG", "PLANS", "Block", "ResNet",
+    "MLP", "CNN", "VGG", "PLANS", "Block", "ResNet", "LayerNorm", "Attention", "EncoderBlock", "Transformer",
     "ACTIVATIONS", "LOSSES", "activation", "normalization", "input_shape", "build_model", "load_run",
 ]
 
@@ -157,6 +160,62 @@ class ResNet(nn.Module):  # arch = "resnet": CIFAR ResNet-(6·depth+2), stages o
         return self.head(self.stages(self.stem(x)).mean((2, 3)))
 
 
+# The transformer of docs/ARCHITECTURES.md §Transformer, written as the design writes it. LayerNorm is
+# written out (PyTorch's fused LayerNorm has wrong third derivatives); attention is an explicit
+# softmax. θ order = state_dict order: position, embed.weight, blocks.0.norm1.weight, …
+# (`position` is the Transformer's own parameter, listed before its submodules'). Initial values
+# here are placeholders (position zeros, embed.weight nn.Embedding's N(0, 1)): eos draws
+# embed.weight and position from N(0, 1) itself, and a run's values come from its files.
+
+
+class LayerNorm(nn.Module):  # over the last axis, eps 1e-5
+    def __init__(self, d):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(d)); self.bias = nn.Parameter(torch.zeros(d))
+
+    def forward(self, x):
+        m = x.mean(-1, keepdim=True); v = ((x - m) ** 2).mean(-1, keepdim=True)
+        return (x - m) / torch.sqrt(v + 1e-5) * self.weight + self.bias
+
+
+class Attention(nn.Module):  # bidirectional multi-head self-attention
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads; self.qkv = nn.Linear(d, 3 * d); self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        n, T, d = x.shape; h = self.heads
+        q, k, v = self.qkv(x).view(n, T, 3, h, d // h).permute(2, 0, 3, 1, 4)  # each [n, h, T, d/h]
+        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d // h), dim=-1)
+        return self.proj((a @ v).transpose(1, 2).reshape(n, T, d))
+
+
+class EncoderBlock(nn.Module):  # pre-norm
+    def __init__(self, d, heads, act):
+        super().__init__()
+        self.norm1 = LayerNorm(d); self.attn = Attention(d, heads)
+        self.norm2 = LayerNorm(d); self.fc1 = nn.Linear(d, 4 * d); self.act = act(); self.fc2 = nn.Linear(4 * d, d)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.fc2(self.act(self.fc1(self.norm2(x))))
+
+
+class Transformer(nn.Module):  # arch = "transformer": x [n, T] token ids → mean-pooled logits
+    def __init__(self, vocab, length, width, depth, heads, classes, act):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, width)
+        self.position = nn.Parameter(torch.zeros(length, width))
+        self.blocks = nn.ModuleList(EncoderBlock(width, heads, act) for _ in range(depth))
+        self.norm = LayerNorm(width)
+        self.head = nn.Linear(width, classes)
+
+    def forward(self, x):
+        h = self.embed(x) + self.position
+        for block in self.blocks: h = block(h)
+        return self.head(self.norm(h).mean(1))
+
+
 def _mlp(m, shape, classes, act):
     c, h, w = shape
     return MLP(c * h * w, m["width"], m["depth"], classes, act)
@@ -186,8 +245,19 @@ def _resnet(m, shape, classes, act):
     return ResNet(shape[0], m["width"], m["depth"], classes, act, norm)
 
 
-# model.arch → builder(model table, input shape, classes, act); the transformer joins here with
-# its own input (token ids [n, length]) in input_shape.
+def _transformer(m, data, shape, classes, act):
+    vocab, length, heads = data.get("vocab", 64), data.get("length", 16), m.get("heads", 2)
+    if tuple(shape) != (length,):
+        raise ValueError(f"data.length: the transformer reads sequences of {length} token ids, got inputs of shape {tuple(shape)}")
+    if m["depth"] < 1:
+        raise ValueError(f"model.depth: the transformer needs at least one block, got {m['depth']}")
+    if m["width"] % heads != 0:
+        raise ValueError(f"model.heads: {heads} heads do not divide model.width = {m['width']}")
+    return Transformer(vocab, length, m["width"], m["depth"], heads, classes, act)
+
+
+# model.arch → builder(model table, input shape, classes, act); the transformer's builder also
+# reads the data table (data.vocab, data.length), its input shape being (length,).
 BUILDERS = {"mlp": _mlp, "cnn": _cnn, "vgg": _vgg, "resnet": _resnet}
 
 # data.name → [c, h, w] of its images (synthetic: data.shape, [] or absent = [1, 1, dim]).
@@ -195,9 +265,11 @@ IMAGE_SHAPES = {"digits": (1, 8, 8), "mnist": (1, 28, 28), "fashion-mnist": (1, 
 
 
 def input_shape(config):
-    """(c, h, w) of the run's inputs from its resolved config (config.json)."""
+    """(c, h, w) of the run's inputs from its resolved config (config.json); (length,) for tokens."""
     data = config.get("data", {})
     name = data.get("name", "digits")
+    if name == "tokens":
+        return (data.get("length", 16),)
     if name in IMAGE_SHAPES:
         return IMAGE_SHAPES[name]
     if name == "synthetic":
@@ -208,21 +280,25 @@ def input_shape(config):
 def build_model(config, input_shape, classes):
     """The float64 module of a resolved config (config.json: {"model": {"arch", "depth", …}, …}).
 
-    input_shape is (c, h, w), classes the number of outputs k (y's columns).
+    input_shape is (c, h, w) — (length,) for the transformer, whose vocabulary and length come
+    from config["data"] (vocab, length) — and classes the number of outputs k (y's columns).
     """
     m = dict(config.get("model", {}))
     m.setdefault("arch", "mlp")
     m.setdefault("depth", 2)
     m.setdefault("width", 64)
-    if m["arch"] not in BUILDERS:
-        raise ValueError(f"model.arch: unknown architecture {m['arch']!r}; use one of {', '.join(BUILDERS)}")
     act = activation(m.get("activation", "tanh"))
+    if m["arch"] == "transformer":
+        return _transformer(m, config.get("data", {}), tuple(input_shape), classes, act).double()
+    if m["arch"] not in BUILDERS:
+        raise ValueError(f"model.arch: unknown architecture {m['arch']!r}; use one of {', '.join(BUILDERS)}, transformer")
     return BUILDERS[m["arch"]](m, tuple(input_shape), classes, act).double()
 
 
 def load_run(folder, which="init"):
     """(model, x, y) of a run directory: the module with params-<which>.safetensors loaded
-    (load_state_dict strict), x [n, c, h, w] and y [n, k], all float64.
+    (load_state_dict strict), x [n, c, h, w] and y [n, k], all float64; for a transformer x is
+    the token ids [n, length] as int64.
 
     which: "init", "final" or "track-start".
     """
@@ -232,7 +308,12 @@ def load_run(folder, which="init"):
         config = json.load(f)
     data = load_file(os.path.join(folder, "data.safetensors"))
     shape = input_shape(config)
-    x = data["x"].to(torch.float64).reshape(-1, *shape)
+    if config.get("data", {}).get("name") == "tokens":
+        x = data["x"].to(torch.int64).reshape(-1, *shape)
+        if not torch.equal(x.to(data["x"].dtype), data["x"].reshape(x.shape)):
+            raise ValueError(f"{folder}/data.safetensors: x holds values that are not token ids")
+    else:
+        x = data["x"].to(torch.float64).reshape(-1, *shape)
     y = data["y"].to(torch.float64)
     model = build_model(config, shape, y.shape[1])
     params = load_file(os.path.join(folder, f"params-{which}.safetensors"))

@@ -1,12 +1,13 @@
 /// `data.shape` (docs/CONFIGURATION.md §2.1): the image shape [c, h, w] of a synthetic example.
 extension ConfigurationSchema {
     /// The fixed input shape (C×H×W) of a named data set; nil for synthetic, whose shape is
-    /// `data.shape`.
+    /// `data.shape`. A tokens example is a sequence of `data.length` token ids.
     static func fixedShape(of name: RunConfiguration.DatasetName) -> String? {
         switch name {
         case .digits: "1×8×8"
         case .mnist, .fashionMNIST: "1×28×28"
         case .cifar10: "3×32×32"
+        case .tokens: "1×1×data.length token ids"
         case .synthetic: nil
         }
     }

@@ -109,6 +109,8 @@ enum ConfigurationSchema {
             KeyRule(key: "data.dim", kind: .integer(atLeast: 1)),
             KeyRule(key: "data.shape", kind: .imageShape),
             KeyRule(key: "data.classes", kind: .integer(atLeast: 2)),
+            KeyRule(key: "data.vocab", kind: .integer(atLeast: 4)),
+            KeyRule(key: "data.length", kind: .integer(atLeast: 2)),
             KeyRule(key: "data.seed", kind: .integer(atLeast: 0)),
             choice("model.arch", C.Architecture.self),
             KeyRule(key: "model.depth", kind: .integer(atLeast: 0)),
@@ -116,6 +118,7 @@ enum ConfigurationSchema {
             choice("model.pool", C.Pooling.self),
             choice("model.norm", C.Normalization.self),
             KeyRule(key: "model.groups", kind: .integer(atLeast: 1)),
+            KeyRule(key: "model.heads", kind: .integer(atLeast: 1)),
             choice("model.activation", C.Activation.self),
             choice("model.init", C.Initialization.self),
             KeyRule(key: "model.seed", kind: .integer(atLeast: 0)),
@@ -161,19 +164,25 @@ enum ConfigurationSchema {
     /// Where to point for a multi-key problem about a key the user did not set: the keys whose
     /// values caused it, most specific first (e.g. `model.depth` breaks a rule of `model.arch`).
     static let relatedKeys: [String: [String]] = [
+        "model.arch": ["data.name"],
         "model.depth": ["model.arch"],
         "model.pool": ["model.arch"],
         "model.norm": ["model.arch"],
         "model.groups": ["model.width", "model.norm", "model.arch"],
+        "model.heads": ["model.width", "model.arch"],
         "data.shape": ["data.dim", "data.name"],
+        "data.vocab": ["data.name"],
+        "data.length": ["data.name"],
     ]
 
-    /// Checks that involve several keys: the class subset against the dataset and the loss, then
-    /// the model keys against the architecture (`checkArchitecture`). The problem names the key
-    /// to point the user at.
+    /// Checks that involve several keys: the data keys against the data set
+    /// (`checkTokenKeys`), the class subset against the dataset and the loss, then the model
+    /// keys against the architecture and the architecture against the data
+    /// (`checkArchitecture`). The problem names the key to point the user at.
     static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
+        try checkTokenKeys(configuration.data)
         try checkClassSubsetAndLoss(configuration)
-        try checkArchitecture(configuration.model)
+        try checkArchitecture(configuration.model, data: configuration.data.name)
     }
 
     /// `data.classes_subset` against the dataset's classes, and the loss against the task.
@@ -196,6 +205,15 @@ enum ConfigurationSchema {
             throw .invalid(
                 key: "data.classes_subset",
                 message: "one class is not a task: list two classes (binary) or more, or [] for all")
+        }
+        if data.name == .tokens {
+            // Binary by construction (checkTokenKeys refused a subset): one output, targets ±1.
+            guard configuration.loss.name != .ce else {
+                throw .invalid(
+                    key: "loss.name",
+                    message: "ce is refused with data.name = \"tokens\", a binary task with one ±1 output: use \"logistic\" or \"mse\"")
+            }
+            return
         }
         let binary = subset.count == 2
         switch configuration.loss.name {

@@ -23,17 +23,30 @@ extension RunConfiguration {
         return JSONValue(dottedLeaves: jsonValue.dottedLeaves.filter { !unread.contains($0.key) || defaults[$0.key] != $0.value })
     }
 
-    /// The keys added with the convolutional architectures that this configuration does not read:
-    /// `data.shape` when empty, `model.pool` unless arch = cnn, `model.norm` for the mlp,
-    /// `model.groups` unless norm = group. Left out of `config.json` at their defaults, so the
-    /// `config.json` of every configuration accepted before they existed is unchanged, byte for
-    /// byte — checkpoints compare it — while a cnn's file names its pooling and normalization.
+    /// The keys that this configuration does not read, left out of `config.json` at their
+    /// defaults, so the `config.json` of every configuration accepted before they existed is
+    /// unchanged, byte for byte — checkpoints compare it — while a cnn's file names its pooling
+    /// and normalization, a transformer's its heads:
+    /// - the keys added with the convolutional architectures: `data.shape` when empty,
+    ///   `model.pool` unless arch = cnn, `model.norm` for the mlp and the transformer,
+    ///   `model.groups` unless norm = group;
+    /// - the keys added with the transformer: `data.vocab` and `data.length` unless
+    ///   data.name = tokens, `model.heads` unless arch = transformer;
+    /// - with data.name = tokens (new, so without earlier files to match) every data key it
+    ///   does not read: `classes_subset`, `standardize`, `standardize_from`, `dim`, `classes`,
+    ///   `path` — its `config.json` does not claim a standardization it never applies.
     var unreadKeys: [String] {
         var keys: [String] = []
         if data.shape.isEmpty { keys.append("data.shape") }
         if model.arch != .cnn { keys.append("model.pool") }
-        if model.arch == .mlp { keys.append("model.norm") }
+        if model.arch == .mlp || model.arch == .transformer { keys.append("model.norm") }
         if model.arch == .mlp || model.norm != .group { keys.append("model.groups") }
+        if data.name == .tokens {
+            keys += ["classes_subset", "standardize", "standardize_from", "dim", "classes", "path"].map { "data." + $0 }
+        } else {
+            keys += ["data.vocab", "data.length"]
+        }
+        if model.arch != .transformer { keys.append("model.heads") }
         return keys
     }
 }

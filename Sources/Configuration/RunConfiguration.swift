@@ -34,14 +34,18 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var shape: [Int] = []
         /// Synthetic only: number of classes.
         public var classes = 10
-        /// Synthetic only: the data's own seed (independent of `model.seed`).
+        /// Tokens only: V, the vocabulary size (token ids 0..<V).
+        public var vocab = 64
+        /// Tokens only: T, the length of every sequence (the transformer's position table).
+        public var length = 16
+        /// Synthetic and tokens: the data's own seed (independent of `model.seed`).
         public var seed = 0
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case name, n, path, classesSubset = "classes_subset", standardize
-            case standardizeFrom = "standardize_from", dim, shape, classes, seed
+            case standardizeFrom = "standardize_from", dim, shape, classes, vocab, length, seed
         }
     }
 
@@ -49,9 +53,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public struct ModelSettings: Codable, Equatable, Sendable {
         public var arch = Architecture.mlp
         /// mlp: hidden layers (0 = linear model); cnn: conv blocks (≥ 1); vgg: 11, 13, 16 or 19;
-        /// resnet: blocks per stage (≥ 1).
+        /// resnet: blocks per stage (≥ 1); transformer: encoder blocks (≥ 1).
         public var depth = 2
-        /// mlp: units per hidden layer; cnn: channels; vgg, resnet: channels of the first stage.
+        /// mlp: units per hidden layer; cnn: channels; vgg, resnet: channels of the first stage;
+        /// transformer: the model dimension d.
         public var width = 64
         /// cnn only: the 2×2 pooling after each block.
         public var pool = Pooling.avg
@@ -59,6 +64,8 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var norm = Normalization.none
         /// norm = group only: GroupNorm's group count (must divide every channel count).
         public var groups = 8
+        /// transformer only: attention heads (must divide `width`).
+        public var heads = 2
         public var activation = Activation.tanh
         public var initialization = Initialization.pytorch
         public var seed = 0
@@ -66,7 +73,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case arch, depth, width, pool, norm, groups, activation, initialization = "init", seed
+            case arch, depth, width, pool, norm, groups, heads, activation, initialization = "init", seed
         }
     }
 
@@ -128,7 +135,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     public enum DatasetName: String, Codable, CaseIterable, Sendable {
-        case digits, cifar10, mnist, fashionMNIST = "fashion-mnist", synthetic
+        case digits, cifar10, mnist, fashionMNIST = "fashion-mnist", synthetic, tokens
     }
 
     public enum Standardization: String, Codable, CaseIterable, Sendable {
@@ -140,10 +147,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case subset, all
     }
 
-    /// The network families of docs/CONFIGURATION.md §2.2: fully connected, a small CNN, VGG-11/13/16/19
-    /// and a CIFAR ResNet-(6·depth+2).
+    /// The network families of docs/CONFIGURATION.md §2.2: fully connected, a small CNN, VGG-11/13/16/19,
+    /// a CIFAR ResNet-(6·depth+2), and a pre-norm transformer encoder over token sequences.
     public enum Architecture: String, Codable, CaseIterable, Sendable {
-        case mlp, cnn, vgg, resnet
+        case mlp, cnn, vgg, resnet, transformer
     }
 
     /// The cnn's 2×2, stride-2 pooling: average or maximum.

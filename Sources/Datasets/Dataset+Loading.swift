@@ -8,6 +8,8 @@ extension Dataset {
     /// 4. standardize with statistics of those examples (`.subset`) or of the whole training
     ///    set of step 1 (`.all`);
     /// 5. build the targets (`TargetKind`; a binary task has one ±1 column).
+    /// The tokens source is generated as it is used (`init(tokens:_:)`): no classes to select,
+    /// nothing to standardize.
     public init(loading options: DatasetOptions) throws(DatasetError) {
         guard options.count >= 0 else { throw .invalidOption(key: "data.n", reason: "must be 0 (all) or positive, got \(options.count)") }
         switch options.source {
@@ -23,6 +25,8 @@ extension Dataset {
         case .synthetic(let spec):
             let selection = try ClassSelection(subset: options.classSubset, classCount: Swift.max(spec.classes, 0), source: "synthetic")
             self = try Dataset(preparing: try spec.generate(count: options.count, keeping: selection.keptClasses), options)
+        case .tokens(let spec):
+            self = try Dataset(tokens: spec, options)
         }
     }
 

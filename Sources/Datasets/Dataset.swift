@@ -3,15 +3,17 @@ import LinearAlgebra
 /// A training set as the loss sees it, in float64 (callers convert with `Matrix.converted`).
 ///
 /// Shapes, with n examples, d = `inputShape.featureCount` inputs and k outputs:
-/// `x` [n, d] (each row channel-major, see `InputShape`), `y` [n, k], `labels` [n] with values in
+/// `x` [n, d] (each row channel-major, see `InputShape`; for tokens the T token ids of a
+/// sequence as exact integers, d = T), `y` [n, k], `labels` [n] with values in
 /// 0..<`classIDs.count`. For a binary task k = 1 while `classIDs` has the two classes.
 public struct Dataset: Equatable, Sendable, CustomStringConvertible {
     /// Inputs, [n, d], after standardization.
     public var x: Matrix<Double>
     /// Targets the loss sees, [n, k] (see `TargetKind`).
     public var y: Matrix<Double>
-    /// Class of each example as an index into `classIDs` (for a binary task 0 = the first
-    /// listed class, target +1; 1 = the second, target −1).
+    /// Class of each example as an index into `classIDs`. For a binary `classes_subset` 0 = the
+    /// first listed class, target +1, and 1 = the second, target −1; for tokens 1 = positive
+    /// (target +1) and 0 = negative (target −1), as docs/CONFIGURATION.md §5 records them.
     public var labels: [Int]
     /// Shape of one example before flattening.
     public var inputShape: InputShape
@@ -21,10 +23,12 @@ public struct Dataset: Equatable, Sendable, CustomStringConvertible {
     public var classNames: [String]
     /// One line saying what the set is: source, count, classes, inputs, targets, standardization.
     public var summary: String
+    /// The tokens data set's rule (polarity and negator tables); nil for every other source.
+    public var tokenRule: TokenRule?
 
     public init(
         x: Matrix<Double>, y: Matrix<Double>, labels: [Int], inputShape: InputShape,
-        classIDs: [Int], classNames: [String], summary: String
+        classIDs: [Int], classNames: [String], summary: String, tokenRule: TokenRule? = nil
     ) {
         precondition(
             x.columns == inputShape.featureCount,
@@ -39,6 +43,7 @@ public struct Dataset: Equatable, Sendable, CustomStringConvertible {
         self.classIDs = classIDs
         self.classNames = classNames
         self.summary = summary
+        self.tokenRule = tokenRule
     }
 
     /// n, the number of examples.

@@ -1,4 +1,5 @@
-/// Where the training examples come from (`data.name`, `data.path` and the synthetic keys).
+/// Where the training examples come from (`data.name`, `data.path`, the synthetic keys and the
+/// tokens keys).
 public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
     /// The bundled UCI digits (1797 images, 1×8×8, pixels 0…16 scaled by 1/16, classes 0…9).
     case digits
@@ -12,8 +13,10 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
     case fashionMNIST(folder: String)
     /// Gaussian class clusters generated from their own seed (see `SyntheticSpec`).
     case synthetic(SyntheticSpec)
+    /// Token sequences with a sentiment rule, generated from their own seed (see `TokenSpec`).
+    case tokens(TokenSpec)
 
-    /// The `data.name` spelling: digits | cifar10 | mnist | fashion-mnist | synthetic.
+    /// The `data.name` spelling: digits | cifar10 | mnist | fashion-mnist | synthetic | tokens.
     public var name: String {
         switch self {
         case .digits: "digits"
@@ -21,6 +24,7 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
         case .mnist: "mnist"
         case .fashionMNIST: "fashion-mnist"
         case .synthetic: "synthetic"
+        case .tokens: "tokens"
         }
     }
 
@@ -30,6 +34,7 @@ public enum DatasetSource: Equatable, Sendable, CustomStringConvertible {
         case .cifar10(let folder), .mnist(let folder), .fashionMNIST(let folder): "\(name) (\(folder))"
         case .synthetic(let spec):
             "synthetic (dim \(spec.dimension)\(spec.shape.map { " as \($0)" } ?? ""), \(spec.classes) classes, seed \(spec.seed))"
+        case .tokens(let spec): "tokens (vocab \(spec.vocabulary), length \(spec.length), seed \(spec.seed))"
         }
     }
 }

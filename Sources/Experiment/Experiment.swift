@@ -37,12 +37,19 @@ public enum Experiment {
     }
 
     /// `data.safetensors`: x [n, d], y [n, k], labels [n] (int64); F64 when any phase is Float64.
+    /// The tokens data set adds its rule: `polarity` [vocab] (−1, 0, +1) and `negator` [vocab]
+    /// (1 for a negator, else 0), both int64.
     /// With a cache folder the bytes are stored once per SHA-256 as `<cache>/<hash>.safetensors`
     /// and hard-linked (copied where links fail) into the run directory.
     static func writeData(_ d: Dataset, float64: Bool, to directory: RunDirectory, cache: String?) throws(ExperimentError) {
         let x: Safetensors.Tensor = float64 ? .init(d.x) : .init(d.x.converted(to: Float.self))
         let y: Safetensors.Tensor = float64 ? .init(d.y) : .init(d.y.converted(to: Float.self))
-        let file = Safetensors(tensors: ["x": x, "y": y, "labels": .init(d.labels.map { Int64($0) }, shape: [d.count])])
+        var tensors: [String: Safetensors.Tensor] = ["x": x, "y": y, "labels": .init(d.labels.map { Int64($0) }, shape: [d.count])]
+        if let rule = d.tokenRule {
+            tensors["polarity"] = .init(rule.polarity.map { Int64($0) }, shape: [rule.vocabularySize])
+            tensors["negator"] = .init(rule.isNegator.map { Int64($0 ? 1 : 0) }, shape: [rule.vocabularySize])
+        }
+        let file = Safetensors(tensors: tensors)
         let bytes = file.serialized()
         guard let cache else { return try directory.write("data.safetensors", bytes: bytes) }
         let fm = FileManager.default

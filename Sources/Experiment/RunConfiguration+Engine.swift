@@ -20,6 +20,12 @@ extension RunConfiguration {
         case .cifar10: source = .cifar10(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
         case .mnist: source = .mnist(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
         case .fashionMNIST: source = .fashionMNIST(folder: try resolvedDataPath(dataRoot: dataRoot, confine: confine))
+        case .tokens:
+            // Binary by construction and never standardized: the keys of the image sets keep
+            // their defaults (the configuration refuses others) and are not read.
+            return DatasetOptions(
+                source: .tokens(TokenSpec(vocabulary: data.vocab, length: data.length, seed: UInt64(data.seed))), count: data.n,
+                standardization: .none, targets: .plusMinusOne)
         }
         return DatasetOptions(
             source: source, count: data.n, classSubset: data.classesSubset,
@@ -68,7 +74,8 @@ extension RunConfiguration {
         }
     }
 
-    /// `model.arch` with the keys that size it.
+    /// `model.arch` with the keys that size it (the transformer's vocabulary and positions are
+    /// `data.vocab` and `data.length`).
     var architecture: NeuralNetwork.Architecture {
         let norm: NeuralNetwork.Normalization
         switch model.norm {
@@ -81,6 +88,8 @@ extension RunConfiguration {
         case .cnn: return .cnn(depth: model.depth, width: model.width, pool: model.pool == .max ? .max : .avg, norm: norm)
         case .vgg: return .vgg(depth: model.depth, width: model.width, norm: norm)
         case .resnet: return .resnet(depth: model.depth, width: model.width, norm: norm)
+        case .transformer:
+            return .transformer(depth: model.depth, width: model.width, heads: model.heads, vocab: data.vocab, length: data.length)
         }
     }
 

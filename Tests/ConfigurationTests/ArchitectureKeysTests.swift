@@ -44,7 +44,8 @@ import Testing
     @Test func unknownValuesNameTheKeyTheLineAndASuggestion() {
         #expect(
             message("[model]\narch = \"resnt\"\n")
-                == "run.toml:2: model.arch: unknown value \"resnt\" (did you mean \"resnet\"?); allowed: mlp, cnn, vgg, resnet")
+                == "run.toml:2: model.arch: unknown value \"resnt\" (did you mean \"resnet\"?); allowed: mlp, cnn, vgg, resnet, transformer"
+        )
         #expect(
             message("[model]\narch = \"cnn\"\npool = \"maxx\"\n")
                 == "run.toml:3: model.pool: unknown value \"maxx\" (did you mean \"max\"?); allowed: avg, max")

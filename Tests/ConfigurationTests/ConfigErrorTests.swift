@@ -74,7 +74,7 @@ import Testing
                 + "allowed: tanh, relu, elu, gelu, softplus, swish, hardtanh, linear")
         #expect(
             message("[data]\nname = \"imagenet\"\n")
-                == "spec.toml:2: data.name: unknown value \"imagenet\"; allowed: digits, cifar10, mnist, fashion-mnist, synthetic")
+                == "spec.toml:2: data.name: unknown value \"imagenet\"; allowed: digits, cifar10, mnist, fashion-mnist, synthetic, tokens")
     }
 
     @Test func classSubsetAndLossConflicts() {

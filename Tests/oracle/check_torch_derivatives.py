@@ -2,7 +2,8 @@
 
     <venv python> Tests/oracle/check_torch_derivatives.py     # exit 0 and "ok" when every case agrees
 
-Each case writes an input file as OracleTests does, runs the oracle on it, and checks (u with ‖u‖ = 1):
+Each case writes an input file as OracleTests does (a transformer's: random token ids), runs the
+oracle on it, and checks (u with ‖u‖ = 1):
 - loss against the formulas of docs/THEORY.md §8 written in numpy;
 - ∇L: every coordinate of the tiny MLP, and ∇L·u elsewhere, against central differences of L;
 - ∇²L·u against central differences of ∇L (single backward) along u;
@@ -70,9 +71,16 @@ def run(config, shape, n, classes, seed, folder):
     generator = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     model = eos_models.build_model(config, shape, classes)
+    transformer = config["model"]["arch"] == "transformer"
+    if transformer:
+        with torch.no_grad():  # N(0, 1) as eos draws it, not the module's zeros
+            model.position.normal_(generator=generator)
     names = list(model.state_dict().keys())
     state = model.state_dict()
-    x = torch.randn(n, *shape, generator=generator)
+    if transformer:
+        x = torch.randint(0, config["data"]["vocab"], (n, *shape), generator=generator)
+    else:
+        x = torch.randn(n, *shape, generator=generator)
     y = targets(config["loss"]["name"], n, classes, generator)
     u = {name: torch.randn(state[name].shape, generator=generator) for name in names}
     norm = torch.sqrt(sum((v**2).sum() for v in u.values()))
@@ -149,7 +157,14 @@ CASES = [
     ({"arch": "vgg", "depth": 11, "width": 1, "norm": "group", "groups": 1, "activation": "hardtanh"}, (1, 32, 32), 2, 2,
      ["cat_mse"]),
     ({"arch": "mlp", "depth": 2, "width": 3, "activation": "linear"}, (1, 1, 3), 4, 2, ["mse"]),
+    # The transformer: input shape (length,), token ids in [0, vocab) (data.vocab, data.length).
+    ({"arch": "transformer", "depth": 1, "width": 4, "heads": 2, "activation": "gelu"}, (3,), 3, 1, ["logistic", "mse"]),
+    ({"arch": "transformer", "depth": 2, "width": 4, "heads": 1, "activation": "tanh"}, (4,), 2, 2, ["mse"]),
+    ({"arch": "transformer", "depth": 1, "width": 8, "heads": 4, "activation": "relu"}, (5,), 2, 1, ["logistic"]),
 ]
+
+# data.vocab of each transformer case (the length is its input shape).
+VOCAB = 6
 
 
 def main():
@@ -158,6 +173,8 @@ def main():
         for seed, (model, shape, n, classes, losses) in enumerate(CASES):
             for loss in losses:
                 config = {"model": model, "loss": {"name": loss}}
+                if model["arch"] == "transformer":
+                    config["data"] = {"name": "tokens", "vocab": VOCAB, "length": shape[0]}
                 print(f"{model['arch']} {json.dumps(model)} loss {loss}")
                 ok &= run(config, shape, n, classes, seed, folder)
     print("ok" if ok else "FAILED")

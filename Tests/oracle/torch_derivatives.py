@@ -2,14 +2,17 @@
 
     python torch_derivatives.py IN.safetensors OUT.safetensors [IN OUT]...
 
-IN holds the parameters under their state_dict names, `__x` [n, c, h, w], `__y` [n, k], `__u.<name>`
-(the direction u, one tensor per parameter), and in its metadata `config`: a JSON object shaped like
-a run's config.json ({"model": {"arch", "depth", "width", "pool", "norm", "groups", "activation"},
-"loss": {"name"}}). The model is python/eos_models.py's, loaded with load_state_dict(strict=True).
+IN holds the parameters under their state_dict names, `__x` [n, c, h, w] (a transformer's: token ids
+[n, length], int64 or exact integers in a float type), `__y` [n, k], `__u.<name>` (the direction u,
+one tensor per parameter), and in its metadata `config`: a JSON object shaped like a run's
+config.json ({"model": {"arch", "depth", "width", "pool", "norm", "groups", "heads", "activation"},
+"loss": {"name"}, and for a transformer "data": {"vocab", "length"}}). The model is
+python/eos_models.py's, loaded with load_state_dict(strict=True).
 
 OUT holds, all F64: `loss` [1], `grad.<name>`, `hvp.<name>`, `third.<name>`; its metadata `order`
 is the JSON list of the state_dict names (θ's order) and `init` a JSON object name → the
-`pytorch` initialisation of that tensor: ["uniform", 1/√fan_in], ["ones"] or ["zeros"].
+`pytorch` initialisation of that tensor: ["uniform", 1/√fan_in], ["normal"] (N(0, 1)), ["ones"]
+or ["zeros"].
 
 With g = ∇L(θ): hvp = ∇(g·u) = ∇²L·u (double backward) and third = ∇((∇(g·u))·u) = ∇³L[u, u]
 (triple backward); the graph is kept (create_graph) through the first two.
@@ -56,8 +59,9 @@ def derivatives(model, loss, x, y, u):
 
 
 def initialisation(model):
-    """name → the `pytorch` initialisation of each state_dict tensor (docs/THEORY.md §8):
-    Conv2d/Linear weight and bias U(±1/√fan_in), fan_in = in_channels·kh·kw; GroupNorm weight 1, bias 0."""
+    """name → the `pytorch` initialisation of each state_dict tensor (docs/THEORY.md §8,
+    docs/ARCHITECTURES.md): Conv2d/Linear weight and bias U(±1/√fan_in), fan_in = in_channels·kh·kw;
+    GroupNorm and LayerNorm weight 1, bias 0; the transformer's embed.weight and position N(0, 1)."""
     init = {}
     for prefix, module in model.named_modules():
         dot = prefix + "." if prefix else ""
@@ -66,10 +70,24 @@ def initialisation(model):
             init[dot + "weight"] = ["uniform", bound]
             if module.bias is not None:
                 init[dot + "bias"] = ["uniform", bound]
-        elif isinstance(module, torch.nn.GroupNorm):
+        elif isinstance(module, (torch.nn.GroupNorm, eos_models.LayerNorm)):
             init[dot + "weight"] = ["ones"]
             init[dot + "bias"] = ["zeros"]
+        elif isinstance(module, torch.nn.Embedding):
+            init[dot + "weight"] = ["normal"]
+        elif isinstance(module, eos_models.Transformer):
+            init[dot + "position"] = ["normal"]
     return init
+
+
+def token_ids(x):
+    """A transformer's input as int64 ids: int64 as it is, exact integers of a float type converted."""
+    if x.is_floating_point():
+        ids = x.to(torch.int64)
+        if not torch.equal(ids.to(x.dtype), x):
+            raise SystemExit("__x: a transformer's inputs must be token ids (integers)")
+        return ids
+    return x.to(torch.int64)
 
 
 def run_case(source, target):
@@ -82,7 +100,8 @@ def run_case(source, target):
         raise SystemExit(f"{source}: metadata has no `config` (the model and loss as JSON)")
     config = json.loads(metadata["config"])
     tensors = load_file(source)
-    x, y = tensors.pop("__x").double(), tensors.pop("__y").double()
+    x, y = tensors.pop("__x"), tensors.pop("__y").double()
+    x = token_ids(x) if config.get("model", {}).get("arch") == "transformer" else x.double()
     u = {name[len("__u."):]: tensors.pop(name).double() for name in list(tensors) if name.startswith("__u.")}
     model = eos_models.build_model(config, x.shape[1:], y.shape[1])
     model.load_state_dict(tensors, strict=True)
