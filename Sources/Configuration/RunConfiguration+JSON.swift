@@ -23,17 +23,23 @@ extension RunConfiguration {
         return JSONValue(dottedLeaves: jsonValue.dottedLeaves.filter { !unread.contains($0.key) || defaults[$0.key] != $0.value })
     }
 
-    /// The keys added with the convolutional architectures that this configuration does not read:
-    /// `data.shape` when empty, `model.pool` unless arch = cnn, `model.norm` for the mlp,
-    /// `model.groups` unless norm = group. Left out of `config.json` at their defaults, so the
-    /// `config.json` of every configuration accepted before they existed is unchanged, byte for
-    /// byte — checkpoints compare it — while a cnn's file names its pooling and normalization.
+    /// The keys added with the convolutional architectures and the optimizers that this
+    /// configuration does not read: `data.shape` when empty, `model.pool` unless arch = cnn,
+    /// `model.norm` for the mlp, `model.groups` unless norm = group, `train.optimizer` for gd,
+    /// `train.momentum` unless the optimizer is polyak, nesterov or adam, `train.beta2` and
+    /// `train.epsilon` unless it is rmsprop or adam. Left out of `config.json` at their defaults,
+    /// so the `config.json` of every configuration accepted before they existed is unchanged,
+    /// byte for byte — checkpoints compare it — while a cnn's file names its pooling and
+    /// normalization and an adam run's its β₁, β₂ and ε.
     var unreadKeys: [String] {
         var keys: [String] = []
         if data.shape.isEmpty { keys.append("data.shape") }
         if model.arch != .cnn { keys.append("model.pool") }
         if model.arch == .mlp { keys.append("model.norm") }
         if model.arch == .mlp || model.norm != .group { keys.append("model.groups") }
+        if train.optimizer == .gd { keys.append("train.optimizer") }
+        if !train.optimizer.readsMomentum { keys.append("train.momentum") }
+        if !train.optimizer.isAdaptive { keys += ["train.beta2", "train.epsilon"] }
         return keys
     }
 }
