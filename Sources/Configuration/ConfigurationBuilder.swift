@@ -87,14 +87,15 @@ struct ConfigurationBuilder: Sendable {
         }
     }
 
-    /// The configuration, with `data.shape` applied (it sets `data.dim` unless that was set too)
-    /// and after the checks that involve several keys. A problem is located where its key was
+    /// The configuration, with `data.shape` applied (it sets `data.dim` unless that was set too),
+    /// RMSprop's default α as `train.beta2` when that is not set, and after the checks that involve several keys. A problem is located where its key was
     /// set, else where the first of its related keys was (`ConfigurationSchema.relatedKeys`),
     /// else at `defaultLocation`.
     func build(defaultLocation: ConfigLocation) throws(ConfigError) -> RunConfiguration {
         var configuration = decoded()
         do {
             try ConfigurationSchema.resolveShape(&configuration, dimIsSet: sources["data.dim"] != nil)
+            ConfigurationSchema.resolveOptimizer(&configuration, beta2IsSet: sources["train.beta2"] != nil)
             try ConfigurationSchema.checkConsistency(configuration)
         } catch {
             let keys = [error.key] + (ConfigurationSchema.relatedKeys[error.key] ?? [])

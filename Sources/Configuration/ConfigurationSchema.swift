@@ -3,6 +3,8 @@ struct KeyRule: Sendable {
     enum Kind: Sendable {
         /// A finite float (an integer is accepted and converted) greater than `above`, if given.
         case float(above: Double?)
+        /// A finite float in [0, 1) (`includesZero`) or (0, 1).
+        case fraction(includesZero: Bool)
         /// An integer at least `atLeast`.
         case integer(atLeast: Int)
         case string
@@ -29,6 +31,13 @@ struct KeyRule: Sendable {
             guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
             return try KeyRule.checkFloat(x, above: above, name: name, original: value)
         case (.float, _):
+            throw .wrongType(key: name, expected: "a float", got: value)
+        case (.fraction(let includesZero), .integer(let n)):
+            return try KeyRule.checkFraction(Double(n), includesZero: includesZero, name: name, original: value)
+        case (.fraction(let includesZero), .number(let x)):
+            guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
+            return try KeyRule.checkFraction(x, includesZero: includesZero, name: name, original: value)
+        case (.fraction, _):
             throw .wrongType(key: name, expected: "a float", got: value)
         case (.integer(let minimum), .integer(let n)):
             guard n >= minimum else { throw .outOfRange(key: name, value: value, requirement: ">= \(minimum)") }
@@ -88,6 +97,16 @@ struct KeyRule: Sendable {
         }
         return .number(x)
     }
+
+    private static func checkFraction(
+        _ x: Double, includesZero: Bool, name: String,
+        original: JSONValue
+    ) throws(ConfigError.Problem) -> JSONValue {
+        guard includesZero ? x >= 0 && x < 1 : x > 0 && x < 1 else {
+            throw .outOfRange(key: name, value: original, requirement: includesZero ? "in [0, 1)" : "in (0, 1)")
+        }
+        return .number(x)
+    }
 }
 
 /// Every key of a run configuration with its rule (types, ranges, choices), and the checks
@@ -127,6 +146,10 @@ enum ConfigurationSchema {
             KeyRule(key: "train.steps", kind: .integer(atLeast: 0)),
             choice("train.precision", C.Precision.self),
             KeyRule(key: "train.diverge_factor", kind: .float(above: 1)),
+            choice("train.optimizer", C.Optimizer.self),
+            KeyRule(key: "train.momentum", kind: .fraction(includesZero: true)),
+            KeyRule(key: "train.beta2", kind: .fraction(includesZero: false)),
+            KeyRule(key: "train.epsilon", kind: .float(above: 0)),
             KeyRule(key: "sharpness.every", kind: .integer(atLeast: 0)),
             KeyRule(key: "sharpness.k", kind: .integer(atLeast: 1)),
             choice("sharpness.at", C.SharpnessPoint.self),
@@ -173,16 +196,21 @@ enum ConfigurationSchema {
         "data.shape": ["data.dim", "data.name"],
         "data.vocab": ["data.name"],
         "data.length": ["data.name"],
+        "train.momentum": ["train.optimizer"],
+        "train.beta2": ["train.optimizer"],
+        "train.epsilon": ["train.optimizer"],
+        "train.optimizer": ["track.enabled"],
     ]
 
     /// Checks that involve several keys: the data keys against the data set
-    /// (`checkTokenKeys`), the class subset against the dataset and the loss, then the model
-    /// keys against the architecture and the architecture against the data
-    /// (`checkArchitecture`). The problem names the key to point the user at.
+    /// (`checkTokenKeys`), the class subset against the dataset and the loss, the model keys
+    /// against the architecture and the architecture against the data (`checkArchitecture`),
+    /// then the optimizer keys (`checkOptimizer`). The problem names the key to point the user at.
     static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
         try checkTokenKeys(configuration.data)
         try checkClassSubsetAndLoss(configuration)
         try checkArchitecture(configuration.model, data: configuration.data.name)
+        try checkOptimizer(configuration)
     }
 
     /// `data.classes_subset` against the dataset's classes, and the loss against the task.

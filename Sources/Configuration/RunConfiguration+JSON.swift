@@ -34,7 +34,10 @@ extension RunConfiguration {
     ///   data.name = tokens, `model.heads` unless arch = transformer;
     /// - with data.name = tokens (new, so without earlier files to match) every data key it
     ///   does not read: `classes_subset`, `standardize`, `standardize_from`, `dim`, `classes`,
-    ///   `path` — its `config.json` does not claim a standardization it never applies.
+    ///   `path` — its `config.json` does not claim a standardization it never applies;
+    /// - the keys added with the optimizers: `train.optimizer` for gd, `train.momentum` unless
+    ///   the optimizer is polyak, nesterov or adam, `train.beta2` and `train.epsilon` unless it
+    ///   is rmsprop or adam (an adam run's file names its β₁, β₂ and ε).
     var unreadKeys: [String] {
         var keys: [String] = []
         if data.shape.isEmpty { keys.append("data.shape") }
@@ -47,6 +50,9 @@ extension RunConfiguration {
             keys += ["data.vocab", "data.length"]
         }
         if model.arch != .transformer { keys.append("model.heads") }
+        if train.optimizer == .gd { keys.append("train.optimizer") }
+        if !train.optimizer.readsMomentum { keys.append("train.momentum") }
+        if !train.optimizer.isAdaptive { keys += ["train.beta2", "train.epsilon"] }
         return keys
     }
 }

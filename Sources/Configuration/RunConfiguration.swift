@@ -84,7 +84,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public init() {}
     }
 
-    /// `[train]`: full-batch gradient descent.
+    /// `[train]`: full-batch gradient descent, or one of torch.optim's optimizers on the full batch.
     public struct TrainSettings: Codable, Equatable, Sendable {
         /// The step size η.
         public var lr = 0.25
@@ -93,11 +93,21 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var precision = Precision.float64
         /// Loss not finite or > diverge_factor × initial loss → status diverged.
         public var divergeFactor = 1e6
+        /// The update rule (docs/THEORY.md §11).
+        public var optimizer = Optimizer.gd
+        /// β of polyak and nesterov, β₁ of adam; in [0, 1). Read by those three only.
+        public var momentum = 0.9
+        /// β₂ of adam, α of rmsprop; in (0, 1). Read by those two only. The default is Adam's;
+        /// a loaded configuration with optimizer rmsprop that does not set it gets 0.99, RMSprop's
+        /// (`ConfigurationSchema.resolveOptimizer`).
+        public var beta2 = 0.999
+        /// ε of adam and rmsprop (added to the root of the second moment); > 0.
+        public var epsilon = 1e-8
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case lr, steps, precision, divergeFactor = "diverge_factor"
+            case lr, steps, precision, divergeFactor = "diverge_factor", optimizer, momentum, beta2, epsilon
         }
     }
 
@@ -181,6 +191,17 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
     public enum Precision: String, Codable, CaseIterable, Sendable {
         case float32, float64
+    }
+
+    /// gd = θ −= η∇L; polyak, nesterov = torch.optim.SGD(momentum, nesterov); rmsprop =
+    /// torch.optim.RMSprop (no momentum, not centered); adam = torch.optim.Adam (docs/THEORY.md §11).
+    public enum Optimizer: String, Codable, CaseIterable, Sendable {
+        case gd, polyak, nesterov, rmsprop, adam
+
+        /// Whether `train.momentum` is read (β or β₁).
+        public var readsMomentum: Bool { self == .polyak || self == .nesterov || self == .adam }
+        /// Whether `train.beta2` and `train.epsilon` are read (the adaptive methods).
+        public var isAdaptive: Bool { self == .rmsprop || self == .adam }
     }
 
     /// Where sharpness is measured: at θ_t, or at the midpoint θ_t − (η/2)∇L(θ_t).

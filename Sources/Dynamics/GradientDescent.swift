@@ -1,7 +1,8 @@
 import LinearAlgebra
 import Curvature
 
-/// What a plain GD run does (docs/CONFIGURATION.md §2.4 and §2.5).
+/// What a plain GD run does (docs/CONFIGURATION.md §2.4 and §2.5), or one with another
+/// optimizer (docs/THEORY.md §11).
 public struct GradientDescentSettings: Sendable, Equatable {
     /// η > 0
     public var learningRate: Double
@@ -18,11 +19,13 @@ public struct GradientDescentSettings: Sendable, Equatable {
     public var divergeFactor: Double
     /// Seed of the eigen-solver's random start vectors.
     public var eigensolverSeed: UInt64
+    /// The update rule; `.gd` is θ ← θ − η∇L.
+    public var optimizer: Optimizer
 
     public init(
         learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
         sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
-        eigensolverSeed: UInt64 = 0
+        eigensolverSeed: UInt64 = 0, optimizer: Optimizer = .gd
     ) {
         precondition(
             learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
@@ -35,6 +38,7 @@ public struct GradientDescentSettings: Sendable, Equatable {
         self.tolerance = tolerance
         self.divergeFactor = divergeFactor
         self.eigensolverSeed = eigensolverSeed
+        self.optimizer = optimizer
     }
 
     /// Whether the sharpness is measured at step t.
@@ -53,17 +57,34 @@ public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable 
     public var initialLoss: T?
     /// The eigenvectors of the last sharpness measurement (the next one's warm start).
     public var warmStart: [[T]]
+    /// The optimizer's momentum buffer after t updates: b (polyak, nesterov; torch's
+    /// `momentum_buffer`) or m (adam, `exp_avg`); empty for gd and rmsprop, and before the first update.
+    public var momentum: [T]
+    /// The optimizer's second moment after t updates: v (adam's `exp_avg_sq`, rmsprop's
+    /// `square_avg`); empty for gd, polyak and nesterov, and before the first update.
+    public var squares: [T]
+    /// The eigenvector of the last preconditioned sharpness measurement (adaptive optimizers).
+    public var preconditionedWarmStart: [[T]]
 
     public init(theta: [T]) {
         step = 0
         self.theta = theta
         initialLoss = nil
         warmStart = []
+        momentum = []
+        squares = []
+        preconditionedWarmStart = []
     }
 }
 
-/// Full-batch gradient descent θ_{t+1} = θ_t − η∇L(θ_t) with sharpness measurements and
-/// divergence detection. Emits one `TraceRecord` per iterate to `observe`; no I/O, no clock.
+/// Full-batch gradient descent θ_{t+1} = θ_t − η∇L(θ_t), or the update of another optimizer
+/// (`settings.optimizer`, docs/THEORY.md §11), with sharpness measurements and divergence
+/// detection. Emits one `TraceRecord` per iterate to `observe`; no I/O, no clock.
+///
+/// For an adaptive optimizer each measurement also gives the preconditioned sharpness
+/// λ_max(P^{-1/2} ∇²L P^{-1/2}), with P = √v̂ + ε the preconditioner of update t + 1 (its v̂
+/// includes g_t): the matrix that update divides by. With another optimizer than gd the
+/// midpoint is θ_t + ½Δ_t, halfway along the update Δ_t actually taken.
 public struct GradientDescent<O: Objective> {
     public let objective: O
     public let settings: GradientDescentSettings
@@ -87,6 +108,10 @@ public struct GradientDescent<O: Objective> {
             count: settings.eigenvalueCount, tolerance: settings.tolerance,
             location: settings.sharpnessAt, seed: settings.eigensolverSeed,
             warmStart: state.warmStart)
+        var preconditionedMeter = SharpnessMeter<O>(
+            count: 1, tolerance: settings.tolerance, location: settings.sharpnessAt, seed: settings.eigensolverSeed,
+            warmStart: state.preconditionedWarmStart)
+        let optimizer = settings.optimizer
         let eta = O.Scalar(settings.learningRate)
         // ∇L(θ_t), reused every step (the loop allocates nothing of its own).
         var gradient = [O.Scalar](repeating: 0, count: objective.dimension)
@@ -98,22 +123,54 @@ public struct GradientDescent<O: Objective> {
             if state.initialLoss == nil { state.initialLoss = loss }
             let diverged = hasDiverged(loss: loss, initialLoss: state.initialLoss!, factor: settings.divergeFactor)
             var sharpness: [Double] = []
+            var preconditioned: Double?
             if !diverged && settings.measuresSharpness(at: t) {
-                let pairs = clock.time(.eigen) {
-                    meter.measure(objective, at: state.theta, gradient: gradient, learningRate: settings.learningRate)
+                if optimizer == .gd {
+                    let pairs = clock.time(.eigen) {
+                        meter.measure(objective, at: state.theta, gradient: gradient, learningRate: settings.learningRate)
+                    }
+                    sharpness = pairs.eigenvalues.map { Double($0) }
+                } else {
+                    clock.time(.eigen) {
+                        let point = settings.sharpnessAt == .iterate ? state.theta : midpoint(of: state, gradient: gradient)
+                        sharpness = meter.measure(HessianOperator(objective, at: point)).eigenvalues.map { Double($0) }
+                        if let p = optimizer.preconditioner(squares: state.squares, gradient: gradient, count: t + 1) {
+                            let scaled = DiagonallyScaledOperator(
+                                HessianOperator(objective, at: point), scale: p.map { 1 / $0.squareRoot() })
+                            preconditioned = preconditionedMeter.measure(scaled).eigenvalues.first.map { Double($0) }
+                        }
+                    }
                 }
-                sharpness = pairs.eigenvalues.map { Double($0) }
             }
             let record = TraceRecord(
                 step: t, loss: Double(loss), accuracy: Double(objective.accuracy(at: state.theta)),
                 gradientNorm: Double(norm(gradient)), sharpness: sharpness,
-                sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt)
+                sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt, preconditionedSharpness: preconditioned)
             if observe(record, state) == .stop { return .signal }
             state.warmStart = meter.warmStart
+            if optimizer.isAdaptive { state.preconditionedWarmStart = preconditionedMeter.warmStart }
             if diverged { return .diverged }
             if t >= settings.steps { return .steps }
-            clock.time(.gd) { axpy(-eta, gradient, &state.theta) }
+            clock.time(.gd) {
+                if optimizer == .gd {
+                    axpy(-eta, gradient, &state.theta)
+                } else {
+                    optimizer.update(
+                        &state.theta, momentum: &state.momentum, squares: &state.squares, gradient: gradient,
+                        learningRate: settings.learningRate, count: t + 1)
+                }
+            }
             state.step = t + 1
         }
+    }
+
+    /// θ_t + ½Δ_t with Δ_t the update the optimizer takes from `state` with ∇L(θ_t) = `gradient`
+    /// (the buffers of `state` are left as they are).
+    private func midpoint(of state: GradientDescentState<O.Scalar>, gradient: [O.Scalar]) -> [O.Scalar] {
+        var next = state.theta, momentum = state.momentum, squares = state.squares
+        settings.optimizer.update(
+            &next, momentum: &momentum, squares: &squares, gradient: gradient, learningRate: settings.learningRate,
+            count: state.step + 1)
+        return zip(state.theta, next).map { $0 + ($1 - $0) / 2 }
     }
 }

@@ -21,7 +21,13 @@ public struct SharpnessMeter<O: Objective> {
         -> Eigenpairs<O.Scalar>
     {
         let point = location == .iterate ? theta : adding(theta, -O.Scalar(learningRate / 2), gradient)
-        let result = solver.topEigenpairs(of: HessianOperator(objective, at: point), startVectors: warmStart)
+        return measure(HessianOperator(objective, at: point))
+    }
+
+    /// The top-k eigenpairs of `op` (the Hessian at a point the caller chose, or a preconditioned
+    /// one, docs/THEORY.md §11), warm-started from the last solve's eigenvectors.
+    public mutating func measure<A: SymmetricOperator>(_ op: A) -> Eigenpairs<O.Scalar> where A.Scalar == O.Scalar {
+        let result = solver.topEigenpairs(of: op, startVectors: warmStart)
         if result.eigenvalues.allSatisfy({ $0.isFinite }) { warmStart = result.eigenvectors }
         return result
     }

@@ -10,10 +10,13 @@ public struct TraceRecord: Sendable, Equatable, Codable {
     public let sharpness: [Double]
     /// Where `sharpness` was measured; nil where not measured.
     public let sharpnessAt: SharpnessLocation?
+    /// λ_max(P^{-1/2} ∇²L P^{-1/2}) at the same point, for an adaptive optimizer (docs/THEORY.md §11);
+    /// nil where not measured and for the other optimizers.
+    public let preconditionedSharpness: Double?
 
     public init(
         step: Int, loss: Double, accuracy: Double, gradientNorm: Double,
-        sharpness: [Double] = [], sharpnessAt: SharpnessLocation? = nil
+        sharpness: [Double] = [], sharpnessAt: SharpnessLocation? = nil, preconditionedSharpness: Double? = nil
     ) {
         self.step = step
         self.loss = loss
@@ -21,5 +24,6 @@ public struct TraceRecord: Sendable, Equatable, Codable {
         self.gradientNorm = gradientNorm
         self.sharpness = sharpness
         self.sharpnessAt = sharpnessAt
+        self.preconditionedSharpness = preconditionedSharpness
     }
 }

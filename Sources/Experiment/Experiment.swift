@@ -132,18 +132,19 @@ struct EngineRun<T: BLASScalar> {
         configuration.track.enabled ? try runTracked(&clock) : try runGradientDescent(&clock)
     }
 
-    /// A plain GD run (no tracking), resumable from a checkpoint in its folder.
+    /// A GD run (no tracking), with the configured optimizer, resumable from a checkpoint in its folder.
     func runGradientDescent(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let settings = configuration.gradientDescentSettings
         let theta0: [T] = objective.network.initialParameters(configuration.initialization, seed: UInt64(configuration.model.seed))
         try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
 
         var state = GradientDescentState(theta: theta0)
-        var trace = TraceTable(eigenvalueCount: settings.eigenvalueCount)
+        let preconditioned = settings.optimizer.isAdaptive
+        var trace = TraceTable(eigenvalueCount: settings.eigenvalueCount, preconditioned: preconditioned)
         var resumed = false
         if let checkpoint = try Checkpoint<T>.load(
             from: directory, configJSON: configJSON,
-            eigenvalueCount: settings.eigenvalueCount)
+            eigenvalueCount: settings.eigenvalueCount, preconditioned: preconditioned)
         {
             state = checkpoint.state
             trace = checkpoint.trace
@@ -178,7 +179,9 @@ struct EngineRun<T: BLASScalar> {
         try directory.write("trace.csv", text: trace.text)
         let summary = RunSummary(
             reason: reason, stepsDone: state.step,
-            eos: EdgeOfStabilitySummary(trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt),
+            eos: EdgeOfStabilitySummary(
+                trace: trace.rows, learningRate: settings.learningRate, sharpnessAt: settings.sharpnessAt,
+                optimizer: settings.optimizer),
             tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: host.checkpointFailure)
         return try RunOutcome(writing: summary, files: ["trace.csv": trace.text], to: directory)
     }

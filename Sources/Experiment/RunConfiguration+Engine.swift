@@ -111,7 +111,21 @@ extension RunConfiguration {
         GradientDescentSettings(
             learningRate: train.lr, steps: train.steps, sharpnessEvery: sharpness.every, eigenvalueCount: sharpness.k,
             sharpnessAt: SharpnessLocation(sharpness.at), tolerance: sharpness.tol,
-            divergeFactor: train.divergeFactor, eigensolverSeed: UInt64(model.seed))
+            divergeFactor: train.divergeFactor, eigensolverSeed: UInt64(model.seed), optimizer: optimizer)
+    }
+
+    /// c of the optimizer's stability threshold c/η (docs/THEORY.md §11): 2 for gd.
+    public var stabilityConstant: Double { optimizer.stabilityConstant }
+
+    /// `train.optimizer` with the keys it reads (docs/THEORY.md §11).
+    var optimizer: Dynamics.Optimizer {
+        switch train.optimizer {
+        case .gd: .gd
+        case .polyak: .polyak(momentum: train.momentum)
+        case .nesterov: .nesterov(momentum: train.momentum)
+        case .rmsprop: .rmsprop(alpha: train.beta2, epsilon: train.epsilon)
+        case .adam: .adam(beta1: train.momentum, beta2: train.beta2, epsilon: train.epsilon)
+        }
     }
 
     /// True when any phase computes in Float64 (tracking always does).

@@ -18,6 +18,7 @@ extension RunSummary {
             resumedFromCheckpoint: resumedFromCheckpoint, blasThreads: BLASThreads.current)
         self.checkpointError = checkpointError
         twoOverEta = eos.twoOverEta
+        threshold = eos.threshold
         sharpnessAt = RunConfiguration.SharpnessPoint(eos.sharpnessAt)
         eosStep = eos.eosStep
         sharpnessRatioMedian = eos.sharpnessRatioMedian

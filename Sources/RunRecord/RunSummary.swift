@@ -19,14 +19,16 @@ public struct RunSummary: Sendable, Equatable, Codable {
 
     // The EoS summary of the trace.
     /// `two_over_eta`: 2/η, GD's stability threshold: on a quadratic, GD with step η is stable
-    /// along a direction of curvature S exactly when S < 2/η (same units as S).
+    /// along a direction of curvature S exactly when S < 2/η (same units as S). The run's own
+    /// threshold, another one for other optimizers, is ``threshold``.
     public var twoOverEta: Double?
     /// `sharpness_at`: where the trace's sharpness was measured (iterate | midpoint).
     public var sharpnessAt: RunConfiguration.SharpnessPoint?
-    /// `eos_step`: the first trace row whose measured sharpness is ≥ 2/η; nil when none is.
+    /// `eos_step`: the first trace row whose measured sharpness is ≥ the threshold (2/η for
+    /// gd); nil when none is.
     public var eosStep: Int?
-    /// `sharpness_ratio_median`, `_p10`, `_p90`: quantiles of S·η/2 (dimensionless; 1 = at the
-    /// edge) over the measured rows t ≥ eos_step; nil without an eos_step.
+    /// `sharpness_ratio_median`, `_p10`, `_p90`: quantiles of S/threshold (S·η/2 for gd;
+    /// dimensionless, 1 = at the edge) over the measured rows t ≥ eos_step; nil without an eos_step.
     public var sharpnessRatioMedian: Double?
     public var sharpnessRatioP10: Double?
     public var sharpnessRatioP90: Double?
@@ -56,6 +58,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var gfDistMedian: Double?
     /// `lambda2_max_ratio`: the largest λ₂·η/2 seen at θ†.
     public var lambda2MaxRatio: Double?
+
+    /// `threshold`: c/η, the stability threshold of the run's optimizer (docs/THEORY.md §11;
+    /// 2/η for gd), in units of S. `eos_step` and the `sharpness_ratio_*` fields compare the
+    /// run's sharpness — the preconditioned one for adam and rmsprop — with it (the ratio is
+    /// S/threshold). Nil in a summary written before optimizers existed: there it is 2/η.
+    public var threshold: Double?
 
     // How it ran.
     /// `timings`: wall-clock seconds by part (total, gd, eigen, tracking).
@@ -109,6 +117,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case sharpnessPredRelErrorMedian = "sharpness_pred_rel_error_median"
         case gfDistMedian = "gf_dist_median"
         case lambda2MaxRatio = "lambda2_max_ratio"
+        // Added with the optimizers: after the contract's EoS and tracking fields, so their
+        // CSV columns (`edgeOfStability`) keep their order.
+        case threshold
         case timings
         case version
         case error
@@ -146,6 +157,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case .sharpnessPredRelErrorMedian: Self.number(sharpnessPredRelErrorMedian)
         case .gfDistMedian: Self.number(gfDistMedian)
         case .lambda2MaxRatio: Self.number(lambda2MaxRatio)
+        case .threshold: Self.number(threshold)
         case .timings: .object(timings.mapValues { Self.number($0) })
         case .version: version.map { .string($0) } ?? .null
         case .error: error.map { .string($0) } ?? .null
@@ -200,6 +212,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         sharpnessPredRelErrorMedian = try reader.number(.sharpnessPredRelErrorMedian)
         gfDistMedian = try reader.number(.gfDistMedian)
         lambda2MaxRatio = try reader.number(.lambda2MaxRatio)
+        threshold = try reader.number(.threshold)
         timings = try reader.numbers(.timings)
         error = try reader.string(.error)
         checkpointError = try reader.string(.checkpointError)

@@ -16,9 +16,12 @@ public enum SweepTable {
         for task in tasks where task.state != .stale {
             guard let config = try? JSONValue(parsing: task.configJSON) else { continue }
             let leaves = config.dottedLeaves
+            // A grid value config.json leaves out (a key at its default that the configuration
+            // does not read, e.g. train.optimizer = "gd") is in the task's grid.
+            let grid = (try? JSONValue(parsing: task.gridJSON))?.dottedLeaves ?? [:]
             let lr = leaves["train.lr"].flatMap(Self.double) ?? .nan
             let width = leaves["model.width"].flatMap(Self.int) ?? 0
-            let extras = extraKeys.map { leaves[$0].map(Self.text) ?? "" }
+            let extras = extraKeys.map { (grid[$0] ?? leaves[$0]).map(Self.text) ?? "" }
             let label = (extras + [Self.text(.number(lr))]).joined(separator: "\u{1F}")
             if !rows.contains(where: { $0.label == label }) { rows.append((extras, lr, label)) }
             if !widths.contains(width) { widths.append(width) }
@@ -37,7 +40,7 @@ public enum SweepTable {
             line.enumerated().map { i, field in field.padding(toLength: columnWidths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        return (["cells: sharpness_ratio_median / eos_step / final_loss (— where S never reached 2/η)"] + text)
+        return (["cells: sharpness_ratio_median / eos_step / final_loss (— where S never reached its threshold, 2/η for gd)"] + text)
             .joined(separator: "\n")
     }
 

@@ -1,5 +1,6 @@
 /// The grid at a glance: one cell per (η, width) — or the grid's first two axes — coloured by
-/// `sharpness_ratio_median` (median of S·η/2 after the EoS step: 1 = sharpness held at 2/η),
+/// `sharpness_ratio_median` (median of S·η/2 after the EoS step: 1 = sharpness held at 2/η; with
+/// other optimizers S over the run's own threshold),
 /// annotated with the value and `eos_step`; diverged cells hatched grey, failed cells crossed,
 /// unfinished cells blank. Further axes give one panel each (facets).
 enum GridHeatmapFigure {
@@ -37,7 +38,9 @@ enum GridHeatmapFigure {
                 + "stroke=\"#D55E00\" stroke-width=\"1.5\"/></pattern></defs>")
         let excluded = Set([axes.first, axes.second].compactMap { $0 } + axes.facets)
         let configLine = ConfigSummary.line(input.runs.first?.config ?? [:], excluding: excluded)
-        let title = "\(input.name): sharpness_ratio_median (S·η/2 after the EoS step)"
+        let allGD = input.runs.allSatisfy(\.isPlainGD)
+        let ratio = allGD ? "S·η/2" : "S/threshold"
+        let title = "\(input.name): sharpness_ratio_median (\(ratio) after the EoS step)"
         canvas.text(title, x: 10, y: 20, size: 14, bold: true)
         canvas.text(configLine, x: 10, y: 38, size: 12)
 
@@ -77,16 +80,21 @@ enum GridHeatmapFigure {
         }
         drawColorBar(
             into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
-            height: max(120, Double(yValues.count) * cellHeight), low: low, high: high)
+            height: max(120, Double(yValues.count) * cellHeight), low: low, high: high, label: ratio)
         let legendY = height - 16
         canvas.rect(80, legendY - 11, 22, 14, fill: "url(#\(hatch))", stroke: "#737373")
         canvas.text("diverged", x: 108, y: legendY, size: 11)
         canvas.rect(180, legendY - 11, 22, 14, fill: "url(#\(cross))", stroke: "#737373")
         canvas.text("failed", x: 208, y: legendY, size: 11)
-        canvas.text("t = eos_step (first step with S ≥ 2/η); blank = not finished", x: 270, y: legendY, size: 11)
+        let edge = allGD ? "2/η" : "its threshold"
+        canvas.text("t = eos_step (first step with S ≥ \(edge)); blank = not finished", x: 270, y: legendY, size: 11)
         let caption =
-            "Median of S·η/2 over the measured steps after the edge of stability is reached, per grid "
-            + "cell (1 means the sharpness sits at 2/η); t is the first step whose sharpness reached 2/η."
+            allGD
+            ? "Median of S·η/2 over the measured steps after the edge of stability is reached, per grid "
+                + "cell (1 means the sharpness sits at 2/η); t is the first step whose sharpness reached 2/η."
+            : "Median of S/threshold over the measured steps after the edge of stability is reached, per grid "
+                + "cell (1 means the sharpness sits at the run's threshold; S is preconditioned for adam and rmsprop); "
+                + "t is the first step whose sharpness reached it."
         return Figure(name: name, title: title, caption: caption, svg: canvas.render(title: title))
     }
 
@@ -128,7 +136,7 @@ enum GridHeatmapFigure {
     /// The colour scale: 40 slices of viridis from `low` (bottom) to `high` (top), with ticks.
     private static func drawColorBar(
         into canvas: inout SVGCanvas, x: Double, y: Double, height: Double,
-        low: Double, high: Double
+        low: Double, high: Double, label: String
     ) {
         let slices = 40
         for i in 0..<slices {
@@ -144,6 +152,6 @@ enum GridHeatmapFigure {
             canvas.line(x + 14, py, x + 18, py, stroke: "#000000")
             canvas.text(tick.label, x: x + 21, y: py + 4, size: 11)
         }
-        canvas.text("S·η/2", x: x, y: y - 8, size: 11)
+        canvas.text(label, x: x, y: y - 8, size: 11)
     }
 }

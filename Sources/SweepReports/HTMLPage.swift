@@ -67,13 +67,15 @@ enum HTMLPage {
     }
 
     static func table(_ input: ReportInput) -> String {
-        let header = ["run", "state", "run_status", "stop_reason"] + tableFields.map(\.rawValue)
+        // Runs of other optimizers than gd have their own thresholds: then a column for them.
+        let fields = tableFields + (input.runs.allSatisfy(\.isPlainGD) ? [] : [.threshold])
+        let header = ["run", "state", "run_status", "stop_reason"] + fields.map(\.rawValue)
         var rows = [
             "<table>", "<thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead>",
             "<tbody>",
         ]
         for run in input.runs {
-            let numbers = tableFields.map { key -> String in
+            let numbers = fields.map { key -> String in
                 guard let value = run.summary?[key] else { return "" }
                 if let x = value.number { return SVGNumber.label(x) }
                 return value.label

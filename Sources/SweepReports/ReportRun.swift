@@ -21,6 +21,19 @@ struct ReportRun {
     var trace: CSVTable?
     var track: CSVTable?
 
+    /// `train.optimizer` of the configuration; "gd" when config.json has none (gd leaves it out,
+    /// as did every run before optimizers existed).
+    var optimizer: String { config["train.optimizer"]?.label ?? "gd" }
+    var isPlainGD: Bool { optimizer == "gd" }
+    /// Whether the sharpness compared with the threshold is the preconditioned one (adam,
+    /// rmsprop: trace.csv's `preconditioned_sharpness`, docs/THEORY.md §11).
+    var isPreconditioned: Bool { trace?.has("preconditioned_sharpness") ?? (optimizer == "adam" || optimizer == "rmsprop") }
+    /// The trace column compared with the threshold.
+    var sharpnessColumn: String { isPreconditioned ? "preconditioned_sharpness" : "sharpness" }
+    /// The stability threshold the run recorded (`threshold` of summary.json), or 2/η for a
+    /// summary written before thresholds were (a gd run).
+    var threshold: Double? { summary?.threshold ?? summary?.twoOverEta }
+
     /// True when the task or the run failed, or the run diverged: the cell has no trustworthy summary.
     var isFailed: Bool { state == "failed" || summary?.status == .failed }
     var isDiverged: Bool { summary?.status == .diverged }

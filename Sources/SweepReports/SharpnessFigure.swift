@@ -1,6 +1,8 @@
 /// The figure of Cohen et al. (2021): sharpness S(θ_t) vs step t for every η, each with its
 /// 2/η as a thin dashed line in the same colour, one panel per width, and the train loss
-/// L(θ_t) under each panel (log scale when it spans a factor of 20 or more).
+/// L(θ_t) under each panel (log scale when it spans a factor of 20 or more). A run with another
+/// optimizer draws its own threshold instead of 2/η, and for adam and rmsprop the
+/// preconditioned sharpness that threshold bounds (Cohen et al. 2022; docs/THEORY.md §11).
 enum SharpnessFigure {
     static let panelWidth = 380.0
     static let legendWidth = 150.0
@@ -11,6 +13,7 @@ enum SharpnessFigure {
     /// panels along `axes.second`. `name` is the file stem, `heading` the title's first part.
     static func make(runs: [ReportRun], axes: GridAxes, name: String, heading: String) -> Figure {
         let drawn = runs.filter { $0.trace != nil }
+        let allGD = drawn.allSatisfy(\.isPlainGD)
         let seriesValues = axes.first.map { GridAxes.values(of: $0, in: drawn) } ?? []
         let panelValues = axes.second.map { GridAxes.values(of: $0, in: drawn) } ?? [.null]
         let columns = max(1, panelValues.count)
@@ -38,7 +41,7 @@ enum SharpnessFigure {
                 if run.isDiverged { diverged.append(name) }
                 let color = Palette.color(index), marker = Palette.marker(index)
                 let phase = Double(index) / Double(max(1, seriesValues.count))
-                let measured = (run.trace?.points(x: "step", y: "sharpness") ?? []).filter { $0.y.isFinite }
+                let measured = (run.trace?.points(x: "step", y: run.sharpnessColumn) ?? []).filter { $0.y.isFinite }
                 sharpness.append(
                     ChartSeries(
                         name: name, points: measured, color: color, marker: marker,
@@ -47,21 +50,25 @@ enum SharpnessFigure {
                     ChartSeries(
                         name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
                         color: color, marker: marker, markerPhase: phase))
-                if let twoOverEta = run.summary?.twoOverEta, twoOverEta.isFinite, twoOverEta > 0 {
-                    references.append(ReferenceLine(y: twoOverEta, color: color, name: nil))
+                if let threshold = run.threshold, threshold.isFinite, threshold > 0 {
+                    references.append(ReferenceLine(y: threshold, color: color, name: nil))
                 }
             }
             let isLast = column == columns - 1
             if isLast && !references.isEmpty {
-                references.append(ReferenceLine(y: .nan, color: "#000000", name: "2/η (dashed)"))
+                references.append(ReferenceLine(y: .nan, color: "#000000", name: allGD ? "2/η (dashed)" : "threshold (dashed)"))
             }
             var panelTitle = axes.second.map { "\(GridAxes.name($0)) = \(panelValue.label)" } ?? "sharpness"
             if !diverged.isEmpty { panelTitle += " (diverged: " + diverged.joined(separator: ", ") + ")" }
             let x = Double(column) * panelWidth
             let frameWidth = panelWidth + (isLast ? legendWidth : 0)
             let panelLegend = legend.isEmpty ? nil : legend
+            let yLabel =
+                inPanel.allSatisfy(\.isPreconditioned)
+                ? "preconditioned sharpness"
+                : inPanel.contains(where: \.isPreconditioned) ? "S (adam, rmsprop: preconditioned)" : "sharpness S(θ_t)"
             LineChart(
-                title: panelTitle, xLabel: "step t", yLabel: "sharpness S(θ_t)", series: sharpness,
+                title: panelTitle, xLabel: "step t", yLabel: yLabel, series: sharpness,
                 references: references, xKind: .linear, legendWidth: isLast ? legendWidth : 0,
                 legend: panelLegend
             )
@@ -73,9 +80,15 @@ enum SharpnessFigure {
             .render(into: &canvas, x: x, y: titleHeight + sharpnessHeight, width: frameWidth, height: lossHeight)
         }
         let caption =
-            "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
-            + "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
-            + "to it and hovers there while the loss keeps falling, non-monotonically."
+            allGD
+            ? "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
+                + "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
+                + "to it and hovers there while the loss keeps falling, non-monotonically."
+            : "Sharpness (top eigenvalue of the Hessian; for adam and rmsprop of the preconditioned Hessian "
+                + "P^-1/2 H P^-1/2, P = diag(√v̂) + ε; markers where measured) and train loss vs step; each dashed "
+                + "line is its run's stability threshold in its series' colour — 2/η for gd and rmsprop, (2 + 2β)/η "
+                + "for polyak, (2 + 2β)/((1 + 2β)η) for nesterov, (2 + 2β₁)/((1 − β₁)η) for adam: at the edge of "
+                + "stability the sharpness rises to it and hovers there."
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))
     }
 }

@@ -1,11 +1,12 @@
 import RunRecord
 
 /// `summary.csv`: one row per run — `run,key,state,run_status,stop_reason`, one column per grid
-/// axis (dotted key), then the EoS summary fields (`RunSummary.Field.edgeOfStability`). Numbers
+/// axis (dotted key), then the EoS summary fields (`RunSummary.Field.edgeOfStability`), and
+/// `threshold` when a run has another optimizer than gd (docs/THEORY.md §11). Numbers
 /// are written in shortest round-trip form, null and absent fields are empty, text is RFC 4180 quoted.
 enum SummaryTable {
     static func csv(_ input: ReportInput) -> String {
-        let fields = RunSummary.Field.edgeOfStability
+        let fields = RunSummary.Field.edgeOfStability + (input.runs.allSatisfy(\.isPlainGD) ? [] : [.threshold])
         var lines = [csvLine(["run", "key", "state", "run_status", "stop_reason"] + input.gridKeys + fields.map(\.rawValue))]
         for run in input.runs {
             let row =

@@ -9,8 +9,8 @@ import SweepJournal
 /// JSON: an array, one object per task: `key`, `config` (nested, as `config.json`), `status`
 /// (queued | leased | done | failed | stale), `attempts`, `summary` (`summary.json` or null),
 /// `error` (the last error or null). CSV: `key,status,attempts,run_status,stop_reason`, one
-/// column per grid axis (dotted key), then the EoS summary fields (`RunSummary.Field.edgeOfStability`);
-/// null is an empty field.
+/// column per grid axis (dotted key), then the EoS summary fields (`RunSummary.Field.edgeOfStability`)
+/// and `threshold` when a task has another optimizer than gd (docs/THEORY.md §11); null is an empty field.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "The per-task summaries of a sweep as CSV or JSON (for pandas and friends).")
@@ -63,10 +63,13 @@ struct ExportCommand: ParsableCommand {
 
     /// The CSV; a stored summary that is not a run record is an error naming its task.
     static func csv(_ tasks: [TaskRecord], gridKeys: [String]) throws(CSVError) -> String {
-        let fields = RunSummary.Field.edgeOfStability
+        let optimizers = tasks.map { parse($0.configJSON).dottedLeaves["train.optimizer"] ?? .string("gd") }
+        let fields = RunSummary.Field.edgeOfStability + (optimizers.allSatisfy { $0 == .string("gd") } ? [] : [.threshold])
         var lines = [csvLine(["key", "status", "attempts", "run_status", "stop_reason"] + gridKeys + fields.map(\.rawValue))]
         for task in tasks {
             let config = parse(task.configJSON).dottedLeaves
+            // A grid value config.json leaves out (train.optimizer = "gd", read by no one) is in the grid.
+            let grid = parse(task.gridJSON).dottedLeaves
             var summary: RunSummary?
             if let text = task.summaryJSON {
                 do { summary = try RunSummary(parsing: text) } catch { throw CSVError(taskKey: task.key, reason: error) }
@@ -76,7 +79,7 @@ struct ExportCommand: ParsableCommand {
                     task.key, task.state.rawValue, "\(task.attempts)", cell(summary?[.status]),
                     cell(summary?[.stopReason]),
                 ]
-                + gridKeys.map { cell(config[$0]) } + fields.map { cell(summary?[$0]) }
+                + gridKeys.map { cell(grid[$0] ?? config[$0]) } + fields.map { cell(summary?[$0]) }
             lines.append(csvLine(row))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         reportBLASKernel()
         print(
-            "eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)"
+            "eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)\(RunCommand.optimizerNote(configuration))"
         )
         // The header before the progress bar on stderr, and before --out is created or replaced: an
         // unwritable standard output stops the command with a previous run intact (`EOS.finish` says why).
@@ -81,6 +81,20 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Which MSE convention a run uses, printed with every run (docs/THEORY.md §8).
+    /// "" for gd; else the optimizer with the keys it reads and its threshold (docs/THEORY.md §11).
+    static func optimizerNote(_ configuration: RunConfiguration) -> String {
+        let train = configuration.train, c = configuration.stabilityConstant
+        let name: String
+        switch train.optimizer {
+        case .gd: return ""
+        case .polyak, .nesterov: name = "\(train.optimizer.rawValue) β \(train.momentum)"
+        case .rmsprop: name = "rmsprop α \(train.beta2) ε \(train.epsilon)"
+        case .adam: name = "adam β₁ \(train.momentum) β₂ \(train.beta2) ε \(train.epsilon)"
+        }
+        let measured = train.optimizer.isAdaptive ? "preconditioned sharpness" : "sharpness"
+        return "; \(name): \(measured) threshold \(c)/lr = \(c / train.lr)"
+    }
+
     static func lossConvention(_ name: RunConfiguration.LossName) -> String {
         switch name {
         case .mse: return "mse = ½·mean‖f−y‖² (Cohen et al.)"
