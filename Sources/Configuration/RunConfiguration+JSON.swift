@@ -25,7 +25,8 @@ extension RunConfiguration {
 
     /// The keys added with the convolutional architectures that this configuration does not read:
     /// `data.shape` when empty, `model.pool` unless arch = cnn, `model.norm` for the mlp,
-    /// `model.groups` unless norm = group. Left out of `config.json` at their defaults, so the
+    /// `model.groups` unless norm = group; and the stop rules `train.loss_goal`,
+    /// `train.accuracy_goal`, `train.steps_after_eos`. Left out of `config.json` at their defaults, so the
     /// `config.json` of every configuration accepted before they existed is unchanged, byte for
     /// byte — checkpoints compare it — while a cnn's file names its pooling and normalization.
     var unreadKeys: [String] {
@@ -34,6 +35,8 @@ extension RunConfiguration {
         if model.arch != .cnn { keys.append("model.pool") }
         if model.arch == .mlp { keys.append("model.norm") }
         if model.arch == .mlp || model.norm != .group { keys.append("model.groups") }
+        // Added with the stop rules: off at their defaults, so older files are unchanged.
+        keys += ["train.loss_goal", "train.accuracy_goal", "train.steps_after_eos"]
         return keys
     }
 }

@@ -86,11 +86,18 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var precision = Precision.float64
         /// Loss not finite or > diverge_factor × initial loss → status diverged.
         public var divergeFactor = 1e6
+        /// Stop at the first trace row with loss ≤ this; 0 = off.
+        public var lossGoal = 0.0
+        /// Stop at the first trace row with training accuracy ≥ this (a fraction); 0 = off.
+        public var accuracyGoal = 0.0
+        /// Stop this many steps after `eos_step` (sharpness first ≥ 2/η); 0 = off.
+        public var stepsAfterEos = 0
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case lr, steps, precision, divergeFactor = "diverge_factor"
+            case lossGoal = "loss_goal", accuracyGoal = "accuracy_goal", stepsAfterEos = "steps_after_eos"
         }
     }
 

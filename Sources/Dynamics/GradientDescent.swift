@@ -18,11 +18,13 @@ public struct GradientDescentSettings: Sendable, Equatable {
     public var divergeFactor: Double
     /// Seed of the eigen-solver's random start vectors.
     public var eigensolverSeed: UInt64
+    /// Stops before the budget: a loss or accuracy goal, or a number of steps after the edge.
+    public var stopRules: StopRules
 
     public init(
         learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
         sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
-        eigensolverSeed: UInt64 = 0
+        eigensolverSeed: UInt64 = 0, stopRules: StopRules = .none
     ) {
         precondition(
             learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
@@ -35,6 +37,7 @@ public struct GradientDescentSettings: Sendable, Equatable {
         self.tolerance = tolerance
         self.divergeFactor = divergeFactor
         self.eigensolverSeed = eigensolverSeed
+        self.stopRules = stopRules
     }
 
     /// Whether the sharpness is measured at step t.
@@ -53,12 +56,16 @@ public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable 
     public var initialLoss: T?
     /// The eigenvectors of the last sharpness measurement (the next one's warm start).
     public var warmStart: [[T]]
+    /// The first row before t whose measured sharpness was ≥ 2/η (`eos_step`), for
+    /// `StopRules.stepsAfterEdge`; a resumed run sets it from the rows it kept.
+    public var edgeStep: Int?
 
     public init(theta: [T]) {
         step = 0
         self.theta = theta
         initialLoss = nil
         warmStart = []
+        edgeStep = nil
     }
 }
 
@@ -73,7 +80,8 @@ public struct GradientDescent<O: Objective> {
         self.settings = settings
     }
 
-    /// Runs from `state` until step T, divergence, or `observe` says stop (then `.signal`).
+    /// Runs from `state` until step T, divergence, a stop rule (`settings.stopRules`), or
+    /// `observe` says stop (then `.signal`).
     /// On return `state` is where the run ended: θ_t of the last recorded row.
     ///
     /// - Parameter observe: called with each row and the state it was computed from (θ_t and the
@@ -110,7 +118,11 @@ public struct GradientDescent<O: Objective> {
                 sharpnessAt: sharpness.isEmpty ? nil : settings.sharpnessAt)
             if observe(record, state) == .stop { return .signal }
             state.warmStart = meter.warmStart
+            if state.edgeStep == nil && StopRules.isAtEdge(record, threshold: 2 / settings.learningRate) {
+                state.edgeStep = t
+            }
             if diverged { return .diverged }
+            if let reason = settings.stopRules.reason(after: record, edgeStep: state.edgeStep) { return reason }
             if t >= settings.steps { return .steps }
             clock.time(.gd) { axpy(-eta, gradient, &state.theta) }
             state.step = t + 1

@@ -29,8 +29,11 @@ struct Checkpoint<T: BLASScalar> {
     }
 
     /// The checkpoint in `directory`, nil when there is none; an error when it belongs to another
-    /// configuration or precision, or cannot be read.
-    static func load(from directory: RunDirectory, configJSON: String, eigenvalueCount: Int) throws(ExperimentError) -> Checkpoint? {
+    /// configuration or precision, or cannot be read. The state's edge step (for
+    /// `train.steps_after_eos`) is found again in the kept rows, at 2/`learningRate`.
+    static func load(
+        from directory: RunDirectory, configJSON: String, eigenvalueCount: Int, learningRate: Double
+    ) throws(ExperimentError) -> Checkpoint? {
         let path = directory.path(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let file: Safetensors
@@ -46,6 +49,7 @@ struct Checkpoint<T: BLASScalar> {
         else { throw .checkpoint(path: path, reason: "missing or malformed fields") }
         var state = GradientDescentState(theta: theta)
         state.step = step
+        state.edgeStep = StopRules.edgeStep(of: trace.rows, threshold: 2 / learningRate)
         state.initialLoss = m["initial_loss"].flatMap { Double($0) }.map { T($0) }
         if let w = values(file.tensors["warm_start"]), !theta.isEmpty {
             state.warmStart = stride(from: 0, to: w.count, by: theta.count).map { Array(w[$0..<($0 + theta.count)]) }

@@ -136,7 +136,7 @@ struct EngineRun<T: BLASScalar> {
         var resumed = false
         if let checkpoint = try Checkpoint<T>.load(
             from: directory, configJSON: configJSON,
-            eigenvalueCount: settings.eigenvalueCount)
+            eigenvalueCount: settings.eigenvalueCount, learningRate: settings.learningRate)
         {
             state = checkpoint.state
             trace = checkpoint.trace
