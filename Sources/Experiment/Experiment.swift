@@ -142,7 +142,7 @@ struct EngineRun<T: BLASScalar> {
             trace = checkpoint.trace
             resumed = true
         }
-        var host = RunHost(options: options, trace: trace)
+        var host = RunHost(options: options, trace: trace, directory: directory)
         var stoppedState: GradientDescentState<T>?
         let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
             if host.shouldStop() {
@@ -150,6 +150,7 @@ struct EngineRun<T: BLASScalar> {
                 return .stop
             }
             trace.append(record)
+            host.publish(trace: trace)
             host.report(
                 step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
                 sharpness: record.sharpness.first)

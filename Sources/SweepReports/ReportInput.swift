@@ -45,7 +45,8 @@ struct ReportInput {
                 let summary = try task.summaryJSON.map { text throws(ReportError) in
                     try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
-                let files = try journal.files(taskKey: task.key)
+                var files = try journal.files(taskKey: task.key)
+                if task.state == .leased && files.isEmpty { files = Self.liveFiles(of: task.key, besideJournal: path) }
                 let label =
                     orderedKeys.isEmpty
                     ? String(task.key.prefix(12))
@@ -96,6 +97,23 @@ struct ReportInput {
             summary: summary, error: summary.error,
             trace: trace, track: track)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
+    }
+
+    /// The live `trace.csv` and `track.csv` of a running task, read from its folder
+    /// `<journal's folder>/tasks/<key>/` (where `eos sweep` and local workers put it; the
+    /// default `--journal` is `<out>/journal.sqlite`), each cut after its last whole line;
+    /// empty when there is none (a remote worker's disk).
+    static func liveFiles(of key: String, besideJournal journal: String) -> [String: String] {
+        let folder = URL(fileURLWithPath: journal).deletingLastPathComponent()
+            .appendingPathComponent("tasks").appendingPathComponent(key)
+        var files: [String: String] = [:]
+        for name in ["trace.csv", "track.csv"] {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard let end = text.lastIndex(of: "\n") else { continue }
+            files[name] = String(text[...end])
+        }
+        return files
     }
 
     /// A `summary.json` text as the run record; `name` says which in the error.

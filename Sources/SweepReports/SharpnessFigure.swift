@@ -31,11 +31,12 @@ enum SharpnessFigure {
         for (column, panelValue) in panelValues.enumerated() {
             let inPanel = drawn.filter { axes.second == nil || $0.grid[axes.second!] == panelValue }
             var sharpness: [ChartSeries] = [], loss: [ChartSeries] = [], references: [ReferenceLine] = []
-            var diverged: [String] = []
+            var diverged: [String] = [], running: [String] = []
             for (order, run) in inPanel.enumerated() {
                 let index = axes.first.flatMap { key in seriesValues.firstIndex(of: run.grid[key] ?? .null) } ?? order
                 let name = axes.first.map { "\(GridAxes.name($0)) = \(run.grid[$0]?.label ?? "")" } ?? run.label
                 if run.isDiverged { diverged.append(name) }
+                if run.isRunning { running.append(name) }
                 let color = Palette.color(index), marker = Palette.marker(index)
                 let phase = Double(index) / Double(max(1, seriesValues.count))
                 let measured = (run.trace?.points(x: "step", y: "sharpness") ?? []).filter { $0.y.isFinite }
@@ -57,6 +58,7 @@ enum SharpnessFigure {
             }
             var panelTitle = axes.second.map { "\(GridAxes.name($0)) = \(panelValue.label)" } ?? "sharpness"
             if !diverged.isEmpty { panelTitle += " (diverged: " + diverged.joined(separator: ", ") + ")" }
+            if !running.isEmpty { panelTitle += " (running: " + running.joined(separator: ", ") + ")" }
             let x = Double(column) * panelWidth
             let frameWidth = panelWidth + (isLast ? legendWidth : 0)
             let panelLegend = legend.isEmpty ? nil : legend
