@@ -149,10 +149,7 @@ struct OpenedSweep {
     }
 }
 
-/// One timestamped line on standard error.
+/// One line on standard error with an ISO 8601 timestamp (`[2026-12-06T03:09:36+01:00] …`).
 func logLine(_ line: String) {
-    let time = ISO8601DateFormatter.string(
-        from: Date(), timeZone: .current,
-        formatOptions: [.withFullTime, .withColonSeparatorInTime])
-    Console.error("[\(time)] \(line)\n")
+    Console.error("[\(isoTimestamp())] \(line)\n")
 }

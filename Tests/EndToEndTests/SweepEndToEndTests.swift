@@ -64,7 +64,7 @@ struct SweepEndToEndTests {
         #expect(rows.first?.hasPrefix("key,status,attempts,run_status,stop_reason,train.lr,model.width,two_over_eta,") == true)
         #expect(rows.dropFirst().allSatisfy { $0.contains(",done,1,completed,steps,") })
         let status = try eos(["status", "out/journal.sqlite"], in: scratch.path)
-        #expect(status.status == 0 && status.output.contains("done 9  running 0  queued 0  failed 0  stale 0"))
+        #expect(status.status == 0 && status.output.contains("done 9/9  running 0  queued 0  failed 0  ETA 0:00"))
     }
 
     @Test("kill -9 of a worker mid-task: its lease expires, another worker re-runs the task, recorded exactly once")
