@@ -9,7 +9,7 @@ enum SharpnessFigure {
 
     /// One figure for `runs` (those with a trace.csv are drawn): series along `axes.first`,
     /// panels along `axes.second`. `name` is the file stem, `heading` the title's first part.
-    static func make(runs: [ReportRun], axes: GridAxes, name: String, heading: String) -> Figure {
+    static func make(runs: [ReportRun], axes: GridAxes, name: String, heading: String, time: TimeAxis = .steps) -> Figure {
         let drawn = runs.filter { $0.trace != nil }
         let seriesValues = axes.first.map { GridAxes.values(of: $0, in: drawn) } ?? []
         let panelValues = axes.second.map { GridAxes.values(of: $0, in: drawn) } ?? [.null]
@@ -39,14 +39,15 @@ enum SharpnessFigure {
                 if run.isRunning { running.append(name) }
                 let color = Palette.color(index), marker = Palette.marker(index)
                 let phase = Double(index) / Double(max(1, seriesValues.count))
-                let measured = (run.trace?.points(x: "step", y: "sharpness") ?? []).filter { $0.y.isFinite }
+                let eta = run.learningRate
+                let measured = time.points(run.trace?.points(x: "step", y: "sharpness") ?? [], eta: eta).filter { $0.y.isFinite }
                 sharpness.append(
                     ChartSeries(
                         name: name, points: measured, color: color, marker: marker,
                         markerPhase: phase))
                 loss.append(
                     ChartSeries(
-                        name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
+                        name: name, points: time.points(run.trace?.points(x: "step", y: "loss") ?? [], eta: eta),
                         color: color, marker: marker, markerPhase: phase))
                 if let twoOverEta = run.summary?.twoOverEta, twoOverEta.isFinite, twoOverEta > 0 {
                     references.append(ReferenceLine(y: twoOverEta, color: color, name: nil))
@@ -63,19 +64,20 @@ enum SharpnessFigure {
             let frameWidth = panelWidth + (isLast ? legendWidth : 0)
             let panelLegend = legend.isEmpty ? nil : legend
             LineChart(
-                title: panelTitle, xLabel: "step t", yLabel: "sharpness S(θ_t)", series: sharpness,
+                title: panelTitle, xLabel: time.label, yLabel: "sharpness S(θ_t)", series: sharpness,
                 references: references, xKind: .linear, legendWidth: isLast ? legendWidth : 0,
                 legend: panelLegend
             )
             .render(into: &canvas, x: x, y: titleHeight, width: frameWidth, height: sharpnessHeight)
             LineChart(
-                title: "train loss", xLabel: "step t", yLabel: "loss L(θ_t)", series: loss,
+                title: "train loss", xLabel: time.label, yLabel: "loss L(θ_t)", series: loss,
                 xKind: .linear, legendWidth: isLast ? legendWidth : 0, legend: panelLegend
             )
             .render(into: &canvas, x: x, y: titleHeight + sharpnessHeight, width: frameWidth, height: lossHeight)
         }
         let caption =
-            "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
+            "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs "
+            + (time == .steps ? "GD step; " : "η·t (steps × learning rate: one time scale for every η); ")
             + "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
             + "to it and hovers there while the loss keeps falling, non-monotonically."
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))
