@@ -33,10 +33,20 @@ public struct Report: Sendable {
             if !input.gridKeys.isEmpty {
                 figures.append(GridHeatmapFigure.make(input: input, axes: axes, name: "heatmap"))
             }
+            // Stale results (tasks an edit left out of the grid), apart from the grid's, marked.
+            let stale = input.staleRuns.filter { $0.trace != nil }
+            if !stale.isEmpty {
+                var keys: [String] = []
+                for run in stale { for key in run.grid.keys.sorted() where !keys.contains(key) { keys.append(key) } }
+                figures.append(
+                    SharpnessFigure.make(
+                        runs: stale, axes: GridAxes(gridKeys: keys), name: "sharpness-stale",
+                        heading: input.name + " — stale tasks (no longer in the grid)", time: time))
+            }
         case .run:
             figures.append(SharpnessFigure.make(runs: runs, axes: axes, name: "sharpness", heading: input.name, time: time))
         }
-        for run in runs {
+        for run in runs + input.staleRuns {
             guard let track = run.track else { continue }
             let suffix = input.kind == .run ? "" : "-" + slug(run.label)
             figures.append(

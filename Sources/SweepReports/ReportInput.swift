@@ -13,8 +13,10 @@ struct ReportInput {
     /// The grid's axes (dotted keys): η and width first (``GridAxes``), then the others in the
     /// order they first appear in the tasks' grids.
     var gridKeys: [String]
-    /// The grid's runs in grid order (stale tasks, no longer in the grid, are left out).
+    /// The grid's runs in grid order.
     var runs: [ReportRun]
+    /// Stale tasks (no longer in the grid) that have a result: reported apart, marked stale.
+    var staleRuns: [ReportRun] = []
 
     /// Reads `path`: a sweep journal (an SQLite file) or a run directory (a folder with summary.json).
     static func load(path: String) throws(ReportError) -> ReportInput {
@@ -29,7 +31,8 @@ struct ReportInput {
         do {
             let journal = try SweepJournal.openReadOnly(path: path)
             let name = try journal.sweep()?.name ?? URL(fileURLWithPath: path).lastPathComponent
-            let tasks = try journal.tasks().filter { $0.state != .stale }
+            let all = try journal.tasks()
+            let tasks = all.filter { $0.state != .stale }
             var keys: [String] = []
             for task in tasks {
                 for key in Self.objectKeys(task.gridJSON) where !keys.contains(key) { keys.append(key) }
@@ -62,7 +65,17 @@ struct ReportInput {
                             try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
                         }))
             }
-            return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs)
+            var staleRuns: [ReportRun] = []
+            for task in all where task.state == .stale && task.summaryJSON != nil {
+                let grid = try JSONValue.report(parsing: task.gridJSON, name: "task \(task.key.prefix(12)) grid").objectLeaves
+                let keys = Self.objectKeys(task.gridJSON)
+                let values = keys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
+                staleRuns.append(
+                    try run(
+                        task, grid: grid, label: (values.isEmpty ? String(task.key.prefix(12)) : values) + " (stale)",
+                        journal: journal))
+            }
+            return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs, staleRuns: staleRuns)
         } catch let error as ReportError {
             throw error
         } catch let error as JournalError {
@@ -70,6 +83,27 @@ struct ReportInput {
         } catch {
             throw .journal("\(path): \(error)")
         }
+    }
+
+    /// A stale task's run: its stored files (a stale task runs no more), its summary.
+    private static func run(_ task: TaskRecord, grid: [String: JSONValue], label: String, journal: SweepJournal)
+        throws(ReportError) -> ReportRun
+    {
+        let config = try JSONValue.report(parsing: task.configJSON, name: "task \(task.key.prefix(12)) config").objectLeaves
+        let summary = try task.summaryJSON.map { text throws(ReportError) in
+            try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
+        }
+        let files: [String: String]
+        do { files = try journal.files(taskKey: task.key) } catch { throw .journal(error.description) }
+        return ReportRun(
+            label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config, summary: summary,
+            error: task.lastError,
+            trace: try files["trace.csv"].map { text throws(ReportError) in
+                try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
+            },
+            track: try files["track.csv"].map { text throws(ReportError) in
+                try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
+            })
     }
 
     static func loadRunDirectory(_ path: String) throws(ReportError) -> ReportInput {
