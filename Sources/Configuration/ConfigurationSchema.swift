@@ -5,6 +5,9 @@ struct KeyRule: Sendable {
         case float(above: Double?)
         /// A finite float in [0, 1) (`includesZero`) or (0, 1).
         case fraction(includesZero: Bool)
+        /// A finite float (an integer is accepted and converted) in [`lower`, `upper`] (no upper
+        /// bound when nil).
+        case floatRange(lower: Double, upper: Double?)
         /// An integer at least `atLeast`.
         case integer(atLeast: Int)
         case string
@@ -30,7 +33,12 @@ struct KeyRule: Sendable {
         case (.float(let above), .number(let x)):
             guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
             return try KeyRule.checkFloat(x, above: above, name: name, original: value)
-        case (.float, _):
+        case (.floatRange(let lower, let upper), .integer(let n)):
+            return try KeyRule.checkFloat(Double(n), lower: lower, upper: upper, name: name, original: value)
+        case (.floatRange(let lower, let upper), .number(let x)):
+            guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
+            return try KeyRule.checkFloat(x, lower: lower, upper: upper, name: name, original: value)
+        case (.float, _), (.floatRange, _):
             throw .wrongType(key: name, expected: "a float", got: value)
         case (.fraction(let includesZero), .integer(let n)):
             return try KeyRule.checkFraction(Double(n), includesZero: includesZero, name: name, original: value)
@@ -107,6 +115,19 @@ struct KeyRule: Sendable {
         }
         return .number(x)
     }
+
+    private static func checkFloat(
+        _ x: Double, lower: Double, upper: Double?, name: String,
+        original: JSONValue
+    ) throws(ConfigError.Problem) -> JSONValue {
+        let bounds =
+            upper.map { "between \(CanonicalJSON.format(number: lower)) and \(CanonicalJSON.format(number: $0))" }
+            ?? ">= \(CanonicalJSON.format(number: lower))"
+        guard x >= lower, upper.map({ x <= $0 }) ?? true else {
+            throw .outOfRange(key: name, value: original, requirement: bounds)
+        }
+        return .number(x)
+    }
 }
 
 /// Every key of a run configuration with its rule (types, ranges, choices), and the checks
@@ -150,6 +171,9 @@ enum ConfigurationSchema {
             KeyRule(key: "train.momentum", kind: .fraction(includesZero: true)),
             KeyRule(key: "train.beta2", kind: .fraction(includesZero: false)),
             KeyRule(key: "train.epsilon", kind: .float(above: 0)),
+            KeyRule(key: "train.loss_goal", kind: .floatRange(lower: 0, upper: nil)),
+            KeyRule(key: "train.accuracy_goal", kind: .floatRange(lower: 0, upper: 1)),
+            KeyRule(key: "train.steps_after_eos", kind: .integer(atLeast: 0)),
             KeyRule(key: "sharpness.every", kind: .integer(atLeast: 0)),
             KeyRule(key: "sharpness.k", kind: .integer(atLeast: 1)),
             choice("sharpness.at", C.SharpnessPoint.self),
@@ -200,6 +224,7 @@ enum ConfigurationSchema {
         "train.beta2": ["train.optimizer"],
         "train.epsilon": ["train.optimizer"],
         "train.optimizer": ["track.enabled"],
+        "train.steps_after_eos": ["sharpness.every"],
     ]
 
     /// Checks that involve several keys: the data keys against the data set
@@ -211,6 +236,27 @@ enum ConfigurationSchema {
         try checkClassSubsetAndLoss(configuration)
         try checkArchitecture(configuration.model, data: configuration.data.name)
         try checkOptimizer(configuration)
+        try checkStopRules(configuration)
+    }
+
+    /// The stop rules (`train.loss_goal`, `train.accuracy_goal`, `train.steps_after_eos`) end a
+    /// plain GD run; a tracked run has its own phases and budget. `steps_after_eos` counts from
+    /// the first measured sharpness at the optimizer's threshold, so it needs measurements.
+    private static func checkStopRules(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
+        let train = configuration.train
+        let set = [
+            ("train.loss_goal", train.lossGoal > 0), ("train.accuracy_goal", train.accuracyGoal > 0),
+            ("train.steps_after_eos", train.stepsAfterEos > 0),
+        ].filter(\.1).map(\.0)
+        if let key = set.first, configuration.track.enabled {
+            throw .invalid(
+                key: key, message: "stop rules end plain GD runs, not tracked ones; remove it or set track.enabled = false")
+        }
+        if train.stepsAfterEos > 0 && configuration.sharpness.every == 0 {
+            throw .invalid(
+                key: "train.steps_after_eos",
+                message: "counts from eos_step, the first measured sharpness ≥ 2/η: set sharpness.every ≥ 1")
+        }
     }
 
     /// `data.classes_subset` against the dataset's classes, and the loss against the task.

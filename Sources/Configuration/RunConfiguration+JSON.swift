@@ -37,7 +37,9 @@ extension RunConfiguration {
     ///   `path` — its `config.json` does not claim a standardization it never applies;
     /// - the keys added with the optimizers: `train.optimizer` for gd, `train.momentum` unless
     ///   the optimizer is polyak, nesterov or adam, `train.beta2` and `train.epsilon` unless it
-    ///   is rmsprop or adam (an adam run's file names its β₁, β₂ and ε).
+    ///   is rmsprop or adam (an adam run's file names its β₁, β₂ and ε);
+    /// - the stop rules `train.loss_goal`, `train.accuracy_goal`, `train.steps_after_eos` (off at
+    ///   their defaults).
     var unreadKeys: [String] {
         var keys: [String] = []
         if data.shape.isEmpty { keys.append("data.shape") }
@@ -53,6 +55,8 @@ extension RunConfiguration {
         if train.optimizer == .gd { keys.append("train.optimizer") }
         if !train.optimizer.readsMomentum { keys.append("train.momentum") }
         if !train.optimizer.isAdaptive { keys += ["train.beta2", "train.epsilon"] }
+        // Added with the stop rules: off at their defaults, so older files are unchanged.
+        keys += ["train.loss_goal", "train.accuracy_goal", "train.steps_after_eos"]
         return keys
     }
 }

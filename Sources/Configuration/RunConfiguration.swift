@@ -103,11 +103,18 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         public var beta2 = 0.999
         /// ε of adam and rmsprop (added to the root of the second moment); > 0.
         public var epsilon = 1e-8
+        /// Stop at the first trace row with loss ≤ this; 0 = off.
+        public var lossGoal = 0.0
+        /// Stop at the first trace row with training accuracy ≥ this (a fraction); 0 = off.
+        public var accuracyGoal = 0.0
+        /// Stop this many steps after `eos_step` (sharpness first ≥ 2/η); 0 = off.
+        public var stepsAfterEos = 0
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
             case lr, steps, precision, divergeFactor = "diverge_factor", optimizer, momentum, beta2, epsilon
+            case lossGoal = "loss_goal", accuracyGoal = "accuracy_goal", stepsAfterEos = "steps_after_eos"
         }
     }
 

@@ -29,6 +29,9 @@ public struct SweepSpecification: Equatable, Sendable {
     public var grid: [GridAxis]
     /// The tasks, in expansion order (first axis slowest, last axis fastest).
     public var tasks: [SweepTask]
+    /// The dotted keys the specification's run configuration sets (outside `[sweep]`), sorted:
+    /// with the grid's keys, what `eos export` counts as set by the user.
+    public var setKeys: [String] = []
 
     /// One axis of the grid: a dotted configuration key and its values (in normal form: an
     /// integer given for a float key is a float).
@@ -110,6 +113,7 @@ public struct SweepSpecification: Equatable, Sendable {
         if case .number(let x)? = settings["sweep.heartbeat_interval"] { spec.heartbeatInterval = x }
         if case .integer(let n)? = settings["sweep.liveness"] { spec.liveness = n }
         spec.tasks = try expand(grid, over: builder, document: document, defaultLocation: defaultLocation)
+        spec.setKeys = builder.sources.keys.sorted()
         return spec
     }
 

@@ -21,11 +21,13 @@ public struct GradientDescentSettings: Sendable, Equatable {
     public var eigensolverSeed: UInt64
     /// The update rule; `.gd` is θ ← θ − η∇L.
     public var optimizer: Optimizer
+    /// Stops before the budget: a loss or accuracy goal, or a number of steps after the edge.
+    public var stopRules: StopRules
 
     public init(
         learningRate: Double, steps: Int, sharpnessEvery: Int = 10, eigenvalueCount: Int = 1,
         sharpnessAt: SharpnessLocation = .iterate, tolerance: Double = 1e-8, divergeFactor: Double = 1e6,
-        eigensolverSeed: UInt64 = 0, optimizer: Optimizer = .gd
+        eigensolverSeed: UInt64 = 0, optimizer: Optimizer = .gd, stopRules: StopRules = .none
     ) {
         precondition(
             learningRate > 0 && steps >= 0 && sharpnessEvery >= 0 && eigenvalueCount >= 1 && divergeFactor > 0,
@@ -39,6 +41,7 @@ public struct GradientDescentSettings: Sendable, Equatable {
         self.divergeFactor = divergeFactor
         self.eigensolverSeed = eigensolverSeed
         self.optimizer = optimizer
+        self.stopRules = stopRules
     }
 
     /// Whether the sharpness is measured at step t.
@@ -65,6 +68,9 @@ public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable 
     public var squares: [T]
     /// The eigenvector of the last preconditioned sharpness measurement (adaptive optimizers).
     public var preconditionedWarmStart: [[T]]
+    /// The first row before t whose measured sharpness was ≥ 2/η (`eos_step`), for
+    /// `StopRules.stepsAfterEdge`; a resumed run sets it from the rows it kept.
+    public var edgeStep: Int?
 
     public init(theta: [T]) {
         step = 0
@@ -74,6 +80,7 @@ public struct GradientDescentState<T: BLASScalar>: Sendable, Codable, Equatable 
         momentum = []
         squares = []
         preconditionedWarmStart = []
+        edgeStep = nil
     }
 }
 
@@ -94,7 +101,8 @@ public struct GradientDescent<O: Objective> {
         self.settings = settings
     }
 
-    /// Runs from `state` until step T, divergence, or `observe` says stop (then `.signal`).
+    /// Runs from `state` until step T, divergence, a stop rule (`settings.stopRules`), or
+    /// `observe` says stop (then `.signal`).
     /// On return `state` is where the run ended: θ_t of the last recorded row.
     ///
     /// - Parameter observe: called with each row and the state it was computed from (θ_t and the
@@ -149,7 +157,11 @@ public struct GradientDescent<O: Objective> {
             if observe(record, state) == .stop { return .signal }
             state.warmStart = meter.warmStart
             if optimizer.isAdaptive { state.preconditionedWarmStart = preconditionedMeter.warmStart }
+            if state.edgeStep == nil && StopRules.isAtEdge(record, threshold: optimizer.threshold(learningRate: settings.learningRate)) {
+                state.edgeStep = t
+            }
             if diverged { return .diverged }
+            if let reason = settings.stopRules.reason(after: record, edgeStep: state.edgeStep) { return reason }
             if t >= settings.steps { return .steps }
             clock.time(.gd) {
                 if optimizer == .gd {

@@ -39,9 +39,11 @@ struct Checkpoint<T: BLASScalar> {
     }
 
     /// The checkpoint in `directory`, nil when there is none; an error when it belongs to another
-    /// configuration or precision, or cannot be read.
+    /// configuration or precision, or cannot be read. The state's edge step (for
+    /// `train.steps_after_eos`) is found again in the kept rows, at `threshold`.
     static func load(
-        from directory: RunDirectory, configJSON: String, eigenvalueCount: Int, preconditioned: Bool = false
+        from directory: RunDirectory, configJSON: String, eigenvalueCount: Int, preconditioned: Bool = false,
+        threshold: Double
     ) throws(ExperimentError) -> Checkpoint? {
         let path = directory.path(fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
@@ -59,6 +61,7 @@ struct Checkpoint<T: BLASScalar> {
         else { throw .checkpoint(path: path, reason: "missing or malformed fields") }
         var state = GradientDescentState(theta: theta)
         state.step = step
+        state.edgeStep = StopRules.edgeStep(of: trace.rows, threshold: threshold)
         state.initialLoss = m["initial_loss"].flatMap { Double($0) }.map { T($0) }
         state.warmStart = rows(values(file.tensors["warm_start"]), length: theta.count)
         state.momentum = values(file.tensors["momentum"]) ?? []

@@ -144,13 +144,14 @@ struct EngineRun<T: BLASScalar> {
         var resumed = false
         if let checkpoint = try Checkpoint<T>.load(
             from: directory, configJSON: configJSON,
-            eigenvalueCount: settings.eigenvalueCount, preconditioned: preconditioned)
+            eigenvalueCount: settings.eigenvalueCount, preconditioned: preconditioned,
+            threshold: settings.optimizer.threshold(learningRate: settings.learningRate))
         {
             state = checkpoint.state
             trace = checkpoint.trace
             resumed = true
         }
-        var host = RunHost(options: options, trace: trace)
+        var host = RunHost(options: options, trace: trace, directory: directory)
         var stoppedState: GradientDescentState<T>?
         let reason = GradientDescent(objective: objective, settings: settings).run(from: &state, clock: &clock) { record, current in
             if host.shouldStop() {
@@ -158,6 +159,7 @@ struct EngineRun<T: BLASScalar> {
                 return .stop
             }
             trace.append(record)
+            host.publish(trace: trace)
             host.report(
                 step: record.step, of: settings.steps, phase: "gd", loss: record.loss,
                 sharpness: record.sharpness.first)

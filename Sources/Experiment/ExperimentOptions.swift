@@ -12,6 +12,9 @@ public struct ExperimentOptions: Sendable {
     public var datasetCache: String?
     /// Seconds between checkpoints of the run's state into its folder; nil = never.
     public var checkpointInterval: Double?
+    /// At most this many seconds between appends of new rows to the live `trace.csv` and
+    /// `track.csv` while the run goes on (docs/CONFIGURATION.md §5); 0 = after every row.
+    public var liveInterval: Double
     /// Called after every trace row (cheap; the caller throttles its display).
     public var progress: (@Sendable (RunProgress) -> Void)?
     /// Polled after every trace row; true stops the run with status `stopped` (SIGTERM).
@@ -22,7 +25,7 @@ public struct ExperimentOptions: Sendable {
 
     public init(
         dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
-        checkpointInterval: Double? = nil, progress: (@Sendable (RunProgress) -> Void)? = nil,
+        checkpointInterval: Double? = nil, liveInterval: Double = 2, progress: (@Sendable (RunProgress) -> Void)? = nil,
         shouldStop: (@Sendable () -> Bool)? = nil,
         warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning
     ) {
@@ -30,6 +33,7 @@ public struct ExperimentOptions: Sendable {
         self.confineToDataRoot = confineToDataRoot
         self.datasetCache = datasetCache
         self.checkpointInterval = checkpointInterval
+        self.liveInterval = liveInterval
         self.progress = progress
         self.shouldStop = shouldStop
         self.warn = warn

@@ -106,12 +106,14 @@ extension RunConfiguration {
 
     var lossFunction: LossFunction { LossFunction(loss.name) }
 
-    /// `[train]` and `[sharpness]` as GD settings; the eigen-solver's seed is `model.seed` (its own stream).
+    /// `[train]` and `[sharpness]` as GD settings with the stop rules; the eigen-solver's seed is
+    /// `model.seed` (its own stream).
     var gradientDescentSettings: GradientDescentSettings {
         GradientDescentSettings(
             learningRate: train.lr, steps: train.steps, sharpnessEvery: sharpness.every, eigenvalueCount: sharpness.k,
             sharpnessAt: SharpnessLocation(sharpness.at), tolerance: sharpness.tol,
-            divergeFactor: train.divergeFactor, eigensolverSeed: UInt64(model.seed), optimizer: optimizer)
+            divergeFactor: train.divergeFactor, eigensolverSeed: UInt64(model.seed), optimizer: optimizer,
+            stopRules: stopRules)
     }
 
     /// c of the optimizer's stability threshold c/η (docs/THEORY.md §11): 2 for gd.
@@ -126,6 +128,14 @@ extension RunConfiguration {
         case .rmsprop: .rmsprop(alpha: train.beta2, epsilon: train.epsilon)
         case .adam: .adam(beta1: train.momentum, beta2: train.beta2, epsilon: train.epsilon)
         }
+    }
+
+    /// `train.loss_goal`, `train.accuracy_goal` and `train.steps_after_eos` (0 = off) as the engine's rules.
+    var stopRules: StopRules {
+        StopRules(
+            lossGoal: train.lossGoal > 0 ? train.lossGoal : nil,
+            accuracyGoal: train.accuracyGoal > 0 ? train.accuracyGoal : nil,
+            stepsAfterEdge: train.stepsAfterEos > 0 ? train.stepsAfterEos : nil)
     }
 
     /// True when any phase computes in Float64 (tracking always does).

@@ -1,18 +1,29 @@
 /// The host's side of a run's `observe` callback, the same for a plain GD run and both phases of
 /// a tracked one: after each row it asks whether to stop (SIGTERM), reports progress with the
-/// latest measured sharpness, and writes the periodic checkpoint when one is due.
+/// latest measured sharpness, appends the new rows to the live files, and writes the periodic
+/// checkpoint when one is due.
 struct RunHost {
     private let options: ExperimentOptions
     private var checkpoints: CheckpointSchedule
+    private let live: LiveFiles
     private var latestSharpness: Double?
     /// True once the host asked the run to stop; the run then ends with `StopReason.signal`.
     private(set) var stopped = false
 
-    /// A host for a run whose trace so far (a resumed checkpoint's) is `trace`.
-    init(options: ExperimentOptions, trace: TraceTable) {
+    /// A host for a run in `directory` whose trace so far (a resumed checkpoint's) is `trace`,
+    /// and `track.csv` so far `track` (a tracked run resumed in phase B): the live files start
+    /// with them at once.
+    init(options: ExperimentOptions, trace: TraceTable, directory: RunDirectory, track: String? = nil) {
         self.options = options
         checkpoints = CheckpointSchedule(options: options)
         latestSharpness = trace.rows.last(where: { !$0.sharpness.isEmpty })?.sharpness.first
+        live = LiveFiles(directory: directory, interval: options.liveInterval, warn: options.warn)
+        live.publish(trace: trace.text, track: track, force: true)
+    }
+
+    /// The live files' texts so far: written out when `ExperimentOptions.liveInterval` has passed.
+    func publish(trace: TraceTable, track: String? = nil) {
+        live.publish(trace: trace.text, track: track)
     }
 
     /// True (and remembered in `stopped`) when the run should stop now.

@@ -46,6 +46,9 @@ extension RunStopReason {
     init(_ reason: StopReason) {
         switch reason {
         case .steps: self = .steps
+        case .lossGoal: self = .lossGoal
+        case .accuracyGoal: self = .accuracyGoal
+        case .stepsAfterEdge: self = .stepsAfterEdge
         case .lambda2: self = .lambda2
         case .noInstability: self = .noInstability
         case .diverged: self = .diverged

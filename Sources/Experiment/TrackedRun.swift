@@ -20,12 +20,16 @@ extension EngineRun {
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
         checkpoint?.trace.forEach { trace.append($0) }
-        var host = RunHost(options: options, trace: trace)
+        var tables = checkpoint?.tables ?? TrackingTables(gradientFlow: c.track.gradientFlow)
+        // A live track.csv of an earlier attempt that got further than its checkpoint goes; phase
+        // B starts it again (a run resumed in phase B: at once, with the rows it kept).
+        let inPhaseB = checkpoint?.tracker != nil
+        if !inPhaseB { try? FileManager.default.removeItem(atPath: directory.path("track.csv")) }
+        var host = RunHost(options: options, trace: trace, directory: directory, track: inPhaseB ? tables.trackCSV : nil)
 
         // Phase A: find t0 (skipped when the checkpoint is already in phase B).
         let tracker = SelfStabilizationTracker(objective: objective64, settings: trackerSettings)
         var state: SelfStabilizationTrackerState
-        var tables = checkpoint?.tables ?? TrackingTables(gradientFlow: c.track.gradientFlow)
         if let resumedState = checkpoint?.tracker {
             state = resumedState
         } else {
@@ -40,6 +44,7 @@ extension EngineRun {
             let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
                 if host.shouldStop() { return .stop }
                 trace.append(row)
+                host.publish(trace: trace)
                 host.report(step: row.step, of: total, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
                 if let checked {
                     resumePoint = checked
@@ -83,6 +88,7 @@ extension EngineRun {
             }
             if let row = step.trace { trace.append(row) }
             tables.append(step)
+            host.publish(trace: trace, track: tables.trackCSV)
             host.report(
                 step: step.track.step, of: rowStart.startStep + c.track.steps, phase: "track",
                 loss: step.track.gdLoss, sharpness: step.track.gdSharpness)
@@ -182,6 +188,9 @@ struct TrackingTables: Codable {
             profileText += CSVNumber.line([String(p.step), CSVNumber.format(p.x), CSVNumber.format(p.loss)])
         }
     }
+
+    /// `track.csv` so far.
+    var trackCSV: String { trackText }
 
     var files: [String: String] {
         ["track.csv": trackText, "beta.csv": betaText, "track-slow.csv": slowText, "profile.csv": profileText]

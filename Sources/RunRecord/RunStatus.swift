@@ -1,6 +1,7 @@
 /// How a run ended, as `summary.json`'s `status` says it: implied by its ``RunStopReason``.
 public enum RunStatus: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
-    /// The run ended as planned (stop reason steps, lambda2 or no_instability).
+    /// The run ended as planned (stop reason steps, loss_goal, accuracy_goal, steps_after_eos,
+    /// lambda2 or no_instability).
     case completed
     /// The loss became non-finite or grew past diverge_factor × the initial loss.
     case diverged

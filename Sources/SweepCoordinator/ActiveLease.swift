@@ -9,9 +9,18 @@ struct ActiveLease {
     var assignment: CoordinatorMessage.TaskAssignment
     /// The routing id of the connection that holds it.
     var routingID: Data
-    /// GD steps done and planned, from the holder's latest heartbeat.
+    /// How logs and displays name the task (its grid values).
+    var label: String
+    /// GD steps done and planned, phase, loss and sharpness from the holder's latest heartbeat.
     var step = 0
     var totalSteps = 0
+    var phase = ""
+    var loss: Double?
+    var sharpness: Double?
+    /// Time and step of the first progress report under this lease, and time of the latest:
+    /// the step rate is measured between them.
+    var firstReport: (time: Double, step: Int)?
+    var lastReport: Double?
     /// Unix seconds of the holder's latest valid message; the journal deadline is
     /// `heardAt + lease duration` once renewed.
     var heardAt: Double
@@ -19,5 +28,11 @@ struct ActiveLease {
     var renewedAt: Double
 
     var taskKey: String { assignment.taskKey }
+
+    /// GD steps per second between the first and the latest report; nil before they differ.
+    var stepsPerSecond: Double? {
+        guard let first = firstReport, let last = lastReport, last > first.time, step > first.step else { return nil }
+        return Double(step - first.step) / (last - first.time)
+    }
     var leaseID: String { assignment.leaseID }
 }

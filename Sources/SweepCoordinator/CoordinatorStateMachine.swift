@@ -41,6 +41,11 @@ public final class CoordinatorStateMachine {
     private var complaints = ComplaintLimiter(burst: Limits.complaintBurst, window: Limits.complaintWindow)
     /// True once no task is queued or leased.
     public private(set) var isFinished = false
+    /// Task labels (grid values) by key, read from the journal once per task.
+    private var labels: [String: String] = [:]
+    /// When the running tasks' progress was last written to the journal, and whether it changed since.
+    private var progressWritten = -Double.infinity
+    private var progressChanged = false
 
     /// Bounds on what peers can make the coordinator keep or write.
     public enum Limits {
@@ -50,6 +55,9 @@ public final class CoordinatorStateMachine {
         public static let ignoredSenders = 1_024
         /// Seconds a sender of a malformed message is ignored.
         public static let ignoreSeconds = 60.0
+        /// Seconds between writes of the running tasks' progress to the journal (one transaction
+        /// each, only when it changed): `eos status` in another process sees it this late at most.
+        public static let progressWriteSeconds = 5.0
         /// Complaints about peers logged and journaled one by one per window …
         public static let complaintBurst = 20
         /// … of this many seconds.
@@ -76,11 +84,33 @@ public final class CoordinatorStateMachine {
     /// Senders of malformed messages currently ignored (bounded by ``Limits/ignoredSenders``).
     public var ignoredSenderCount: Int { ignored.count }
 
-    /// The leases this machine knows the holder of, with the latest progress of each: (task key, worker, step, total steps).
-    public var running: [(taskKey: String, worker: String, step: Int, totalSteps: Int)] {
-        leases.values.sorted { $0.taskKey < $1.taskKey }.map {
-            ($0.taskKey, sessions[$0.routingID]?.name ?? "?", $0.step, $0.totalSteps)
+    /// The leases this machine knows the holder of, with the latest progress of each, by label.
+    public var running: [RunningTask] {
+        leases.values.map { lease in
+            RunningTask(
+                taskKey: lease.taskKey, label: lease.label, worker: sessions[lease.routingID]?.name ?? "?", step: lease.step,
+                totalSteps: lease.totalSteps, phase: lease.phase, loss: lease.loss, sharpness: lease.sharpness,
+                stepsPerSecond: lease.stepsPerSecond)
+        }.sorted { ($0.label, $0.taskKey) < ($1.label, $1.taskKey) }
+    }
+
+    /// The running tasks' progress as the journal stores it (`progress` table).
+    private func progressRows(now: Double) -> [TaskProgress] {
+        leases.values.filter { $0.lastReport != nil }.map { lease in
+            TaskProgress(
+                taskKey: lease.taskKey, leaseID: lease.leaseID, worker: sessions[lease.routingID]?.name ?? "?",
+                step: lease.step, totalSteps: lease.totalSteps, phase: lease.phase, loss: lease.loss,
+                sharpness: lease.sharpness, stepsPerSecond: lease.stepsPerSecond, updated: lease.lastReport ?? now)
         }
+    }
+
+    /// How logs name task `key`: its grid values (``TaskName``), read from the journal once.
+    func label(_ key: String) throws(JournalError) -> String {
+        if let known = labels[key] { return known }
+        guard let task = try journal.task(key: key) else { return String(key.prefix(16)) }
+        let label = TaskName.label(key: key, gridJSON: task.gridJSON)
+        labels[key] = label
+        return label
     }
 
     /// Handles one message received on the ROUTER socket (`frames` without the routing id).
@@ -154,9 +184,10 @@ public final class CoordinatorStateMachine {
                 let state = try journal.task(key: key)?.state
                 actions.append(
                     .log(
-                        "lease of task \(key.prefix(16)) expired: task \(state == .failed ? "failed (max_attempts reached)" : "queued again")"
+                        "lease of task \(try label(key)) expired: task \(state == .failed ? "failed (max_attempts reached)" : "queued again")"
                     ))
             }
+            progressChanged = true
         }
         for (routingID, session) in sessions where now - session.lastHeard > settings.leaseDuration {
             forget(routingID)
@@ -172,6 +203,11 @@ public final class CoordinatorStateMachine {
             let line = "\(suppressed) more complaints about peers in the last \(Int(Limits.complaintWindow)) s not logged one by one"
             try journal.record(event: JournalEvent(time: now, kind: EventKind.complaintsSuppressed, detail: line))
             actions.append(.log(line))
+        }
+        if progressChanged && now - progressWritten >= Limits.progressWriteSeconds {
+            try journal.recordProgress(progressRows(now: now))
+            progressWritten = now
+            progressChanged = false
         }
         if !isFinished { isFinished = try journal.isFinished() }
         for routingID in sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
@@ -217,12 +253,16 @@ public final class CoordinatorStateMachine {
             return actions
         }
         if let lease = try journal.lease(worker: ready.worker, now: now, leaseDuration: settings.leaseDuration) {
+            let label = TaskName.label(key: lease.taskKey, gridJSON: lease.gridJSON)
+            labels[lease.taskKey] = label
             let assignment = CoordinatorMessage.TaskAssignment(
                 leaseID: lease.leaseID, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
-                checkpointEvery: settings.checkpointEvery)
-            leases[lease.leaseID] = ActiveLease(assignment: assignment, routingID: routingID, heardAt: now, renewedAt: now)
+                checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(lease.gridJSON))
+            leases[lease.leaseID] = ActiveLease(
+                assignment: assignment, routingID: routingID, label: label, heardAt: now, renewedAt: now)
+            progressChanged = true
             actions.append(.send(to: routingID, .task(assignment)))
-            actions.append(.log("task \(lease.taskKey.prefix(16)) → \(ready.worker) (attempt \(lease.attempt))"))
+            actions.append(.log("task \(label) → \(ready.worker) (attempt \(lease.attempt))"))
         } else if try journal.isFinished() {
             isFinished = true
             sessions[routingID]?.toldToShutDown = true
@@ -239,8 +279,17 @@ public final class CoordinatorStateMachine {
         guard try ownLease(progress.leaseID, of: progress.taskKey, from: routingID, now: now) != nil else {
             return try complainForeign("HEARTBEAT", taskKey: progress.taskKey, from: routingID, now: now)
         }
-        leases[progress.leaseID]?.step = progress.step
-        leases[progress.leaseID]?.totalSteps = progress.totalSteps
+        if var lease = leases[progress.leaseID] {
+            if lease.firstReport == nil || progress.step < lease.step { lease.firstReport = (now, progress.step) }
+            lease.step = progress.step
+            lease.totalSteps = progress.totalSteps
+            lease.phase = progress.phase
+            lease.loss = progress.loss
+            lease.sharpness = progress.sharpness
+            lease.lastReport = now
+            leases[progress.leaseID] = lease
+            progressChanged = true
+        }
         return []
     }
 
@@ -248,13 +297,14 @@ public final class CoordinatorStateMachine {
         throws(JournalError) -> [CoordinatorAction]
     {
         let worker = sessions[routingID]?.name ?? "?"
-        let task = result.taskKey.prefix(16)
+        let task = try label(result.taskKey)
         if let lease = leases[result.leaseID] {
             guard lease.taskKey == result.taskKey, lease.routingID == routingID || holderWentQuiet(lease, now: now) else {
                 let line = "result of task \(task) from \(worker) refused: its lease is held by another connection"
                 return try complain(.refusedResult, worker: worker, line, taskKey: result.taskKey, now: now)
             }
             leases[result.leaseID] = nil
+            progressChanged = true
         } else if try journal.grantedTask(leaseID: result.leaseID) != result.taskKey {
             // Checked here, by a read, so that forged results cost no journal transaction each.
             guard try journal.task(key: result.taskKey) != nil else {
@@ -287,6 +337,7 @@ public final class CoordinatorStateMachine {
             return try complainForeign("FAIL", taskKey: failure.taskKey, from: routingID, now: now)
         }
         leases[failure.leaseID] = nil
+        progressChanged = true
         let outcome = try journal.fail(
             taskKey: lease.taskKey, leaseID: lease.leaseID, error: failure.error,
             maxAttempts: settings.maxAttempts, now: now)
@@ -296,7 +347,7 @@ public final class CoordinatorStateMachine {
             case .failed(let attempts): "failed after \(attempts) attempts"
             case .ignored: "ignored (lease no longer current)"
             }
-        return [.log("task \(failure.taskKey.prefix(16)) \(what): \(failure.error)")]
+        return [.log("task \(try label(failure.taskKey)) \(what): \(failure.error)")]
     }
 
     private func handleReturn(_ given: WorkerMessage.TaskReturn, from routingID: Data, now: Double)
@@ -306,8 +357,9 @@ public final class CoordinatorStateMachine {
             return try complainForeign("RETURN", taskKey: given.taskKey, from: routingID, now: now)
         }
         leases[given.leaseID] = nil
+        progressChanged = true
         let back = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.leaseID, reason: given.reason, now: now)
-        return [.log("task \(given.taskKey.prefix(16)) \(back ? "given back (\(given.reason)), queued again" : "return ignored")")]
+        return [.log("task \(try label(given.taskKey)) \(back ? "given back (\(given.reason)), queued again" : "return ignored")")]
     }
 
     // MARK: - Ownership
@@ -332,8 +384,10 @@ public final class CoordinatorStateMachine {
         guard let task = try journal.task(key: taskKey), task.state == .leased, task.leaseID == token else { return nil }
         let assignment = CoordinatorMessage.TaskAssignment(
             leaseID: token, taskKey: taskKey, attempt: task.attempts + 1, config: task.configJSON,
-            checkpointEvery: settings.checkpointEvery)
-        let lease = ActiveLease(assignment: assignment, routingID: routingID, heardAt: now, renewedAt: -.infinity)
+            checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(task.gridJSON))
+        let lease = ActiveLease(
+            assignment: assignment, routingID: routingID, label: TaskName.label(key: taskKey, gridJSON: task.gridJSON),
+            heardAt: now, renewedAt: -.infinity)
         leases[token] = lease
         return lease
     }
@@ -398,7 +452,7 @@ extension CoordinatorStateMachine {
                 taskKey: lease.taskKey, leaseID: lease.leaseID, reason: "coordinator stopping",
                 now: now)
             {
-                actions.append(.log("task \(lease.taskKey.prefix(16)) given back (coordinator stopping), queued again"))
+                actions.append(.log("task \(lease.label) given back (coordinator stopping), queued again"))
             }
         }
         leases = [:]

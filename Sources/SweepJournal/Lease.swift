@@ -11,4 +11,6 @@ public struct Lease: Equatable, Sendable {
     /// Unix seconds after which ``SweepJournal/expireLeases(now:maxAttempts:)`` takes the task back.
     public var deadline: Double
     public var worker: String
+    /// The task's grid values, JSON text of an object from dotted key to value (as synchronized).
+    public var gridJSON: String = "{}"
 }

@@ -12,10 +12,15 @@
 /// `lease` lists every lease ever granted (its id is the random token the worker was sent): a
 /// result is recorded only under a lease granted for its task, so a peer that never held one
 /// cannot complete a task, while a late result of an earlier holder is still accepted.
+///
+/// `progress` (version 3) holds the latest progress of each running task as its worker reported
+/// it (step, loss, sharpness, step rate), written by the coordinator at most every few seconds
+/// in one transaction (``SweepJournal/recordProgress(_:now:)``), for `eos status` in another
+/// process. A row counts only while its task is leased under the same lease.
 enum Schema {
     /// Bumped on every change of ``sql``; a coordinator migrates an older journal (``migrations``),
     /// a journal of a newer version is refused on open.
-    static let version = 2
+    static let version = 3
 
     /// The versions ``SweepJournal/openReadOnly(path:)`` reads: readers use no table added since.
     static let readableVersions = 1...version
@@ -30,8 +35,26 @@ enum Schema {
                 SELECT substr(detail, 7, 32), task_key, coalesce(worker, '?'), time FROM event
                 WHERE kind = 'task_leased' AND task_key IN (SELECT key FROM task)
                     AND detail GLOB 'lease \(String(repeating: "[0-9a-f]", count: 32)),*';
-            """
+            """,
+        // 2 → 3: the progress table (empty: progress is live state, refilled by the next heartbeats).
+        2: progressTable,
     ]
+
+    static let progressTable = """
+        CREATE TABLE progress (
+            task_key TEXT PRIMARY KEY REFERENCES task (key),
+            lease_id TEXT NOT NULL,
+            worker TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            total_steps INTEGER NOT NULL,
+            phase TEXT NOT NULL,
+            loss REAL,
+            sharpness REAL,
+            steps_per_second REAL,
+            updated REAL NOT NULL
+        ) STRICT;
+
+        """
 
     static let leaseTable = """
         CREATE TABLE lease (
@@ -104,6 +127,7 @@ enum Schema {
         CREATE INDEX event_by_task ON event (task_key);
 
         \(leaseTable)
+        \(progressTable)
         CREATE TABLE coordinator_lock (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             pid INTEGER NOT NULL,

@@ -22,13 +22,13 @@ extension SweepJournal {
                         UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
                             worker = :worker, started = :now, finished = NULL
                         WHERE key = (SELECT key FROM task WHERE state = 'queued' ORDER BY ordinal, key LIMIT 1)
-                        RETURNING key, config_json, attempts
+                        RETURNING key, config_json, grid_json, attempts
                         """,
                     arguments: ["lease": leaseID, "deadline": deadline, "worker": worker, "now": now])
             else { return nil }
             let lease = Lease(
                 taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
-                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker)
+                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"])
             try db.execute(
                 sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
                 arguments: [leaseID, lease.taskKey, worker, now])

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// JSON bodies (frame 2), with their snake_case keys:
 /// - `WELCOME` `{"heartbeat_interval": s, "liveness", "checkpoint_every": s}` (the first reply to a worker)
-/// - `TASK` `{"lease_id", "task_key", "attempt", "config": JSON text, "checkpoint_every": s}`
+/// - `TASK` `{"lease_id", "task_key", "attempt", "config": JSON text, "checkpoint_every": s, "label"?}`
 /// - `NOTASK` `{"retry_after": s}`
 /// - `ACK` `{"task_key"}`
 /// - `HEARTBEAT` `{}`
@@ -54,17 +54,24 @@ public enum CoordinatorMessage: Equatable, Sendable {
         public var config: String
         /// Seconds between checkpoints, > 0.
         public var checkpointEvery: Double
+        /// How people name the task: its grid values, e.g. `train.lr=0.1 model.width=32`, for the
+        /// worker's log; optional (absent from coordinators before it existed), at most
+        /// `ProtocolConstants.maxLabelBytes` bytes.
+        public var label: String?
 
-        public init(leaseID: String, taskKey: String, attempt: Int, config: String, checkpointEvery: Double) {
+        public init(
+            leaseID: String, taskKey: String, attempt: Int, config: String, checkpointEvery: Double, label: String? = nil
+        ) {
             self.leaseID = leaseID
             self.taskKey = taskKey
             self.attempt = attempt
             self.config = config
             self.checkpointEvery = checkpointEvery
+            self.label = label
         }
 
         enum CodingKeys: String, CodingKey {
-            case leaseID = "lease_id", taskKey = "task_key", attempt, config, checkpointEvery = "checkpoint_every"
+            case leaseID = "lease_id", taskKey = "task_key", attempt, config, checkpointEvery = "checkpoint_every", label
         }
     }
 
@@ -140,6 +147,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
             try rules.atLeast(body.attempt, 1, "attempt")
             try rules.jsonObject(body.config, "config")
             try rules.positive(body.checkpointEvery, "checkpoint_every")
+            if let label = body.label { try rules.atMost(bytes: label, ProtocolConstants.maxLabelBytes, "label") }
             return .task(body)
         case .noTask:
             let body = try MessageFraming.body(NoTaskBody.self, command: command, from: json)

@@ -32,6 +32,16 @@ struct FieldRules {
         guard count <= maximum else { throw invalid(field, "has \(count) entries, at most \(maximum) allowed") }
     }
 
+    /// Text of at most `maximum` UTF-8 bytes (what the coordinator keeps and shows of it).
+    func atMost(bytes value: String, _ maximum: Int, _ field: String) throws(ProtocolError) {
+        guard value.utf8.count <= maximum else { throw invalid(field, "has \(value.utf8.count) bytes, at most \(maximum) allowed") }
+    }
+
+    /// A finite number.
+    func finite(_ value: Double, _ field: String) throws(ProtocolError) {
+        guard value.isFinite else { throw invalid(field, "is \(value), expected a finite number") }
+    }
+
     func atLeast<I: BinaryInteger>(_ value: I, _ minimum: I, _ field: String) throws(ProtocolError) {
         guard value >= minimum else { throw invalid(field, "is \(value), expected at least \(minimum)") }
     }

@@ -16,6 +16,11 @@ public enum ProtocolConstants {
     public static let maxHeldResults = 1_024
     /// Most files one RESULT may carry (a run directory has a handful of CSVs; each is a journal row).
     public static let maxResultFiles = 64
+    /// Longest `phase` of a HEARTBEAT's progress, in UTF-8 bytes (the coordinator keeps, shows and
+    /// stores it per running task).
+    public static let maxPhaseBytes = 64
+    /// Longest `label` of a TASK (the task's grid values, for the worker's log), in UTF-8 bytes.
+    public static let maxLabelBytes = 1_024
     /// A worker's first reconnect delay after its coordinator went silent, in milliseconds.
     public static let reconnectBackoffInitial = 1_000
     /// Ceiling of the worker's doubling reconnect delay, in milliseconds.

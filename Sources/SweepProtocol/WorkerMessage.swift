@@ -5,7 +5,8 @@ import Foundation
 /// Workers pull: READY → TASK → (HEARTBEAT with progress)* → RESULT | FAIL | RETURN → READY.
 /// JSON bodies (frame 2), with their snake_case keys:
 /// - `READY` `{"worker", "host", "pid", "threads", "held_results": [task key]}`
-/// - `HEARTBEAT` `{"progress": {"task_key", "lease_id", "step", "total_steps", "phase"}}`, or `{}` when idle
+/// - `HEARTBEAT` `{"progress": {"task_key", "lease_id", "step", "total_steps", "phase", "loss"?,
+///   "sharpness"?}}`, or `{}` when idle
 /// - `RESULT` `{"lease_id", "task_key", "attempt", "summary": JSON text, "files": {name: CSV text},
 ///   "resumed_from_checkpoint"}`
 /// - `FAIL` `{"lease_id", "task_key", "error"}`
@@ -61,19 +62,30 @@ public enum WorkerMessage: Equatable, Sendable {
         public var step: Int
         /// GD steps planned, ≥ 0.
         public var totalSteps: Int
-        /// What the run is doing, e.g. `gd` or `tracking`; not empty.
+        /// What the run is doing, e.g. `gd`, `find-instability` or `track`; not empty, at most
+        /// `ProtocolConstants.maxPhaseBytes` bytes.
         public var phase: String
+        /// The training loss of the latest trace row, when finite; absent from workers before it
+        /// existed (an optional field: the protocol version is unchanged).
+        public var loss: Double?
+        /// The latest measured sharpness, when there is one and it is finite; optional like `loss`.
+        public var sharpness: Double?
 
-        public init(taskKey: String, leaseID: String, step: Int, totalSteps: Int, phase: String) {
+        public init(
+            taskKey: String, leaseID: String, step: Int, totalSteps: Int, phase: String, loss: Double? = nil,
+            sharpness: Double? = nil
+        ) {
             self.taskKey = taskKey
             self.leaseID = leaseID
             self.step = step
             self.totalSteps = totalSteps
             self.phase = phase
+            self.loss = loss.flatMap { $0.isFinite ? $0 : nil }
+            self.sharpness = sharpness.flatMap { $0.isFinite ? $0 : nil }
         }
 
         enum CodingKeys: String, CodingKey {
-            case taskKey = "task_key", leaseID = "lease_id", step, totalSteps = "total_steps", phase
+            case taskKey = "task_key", leaseID = "lease_id", step, totalSteps = "total_steps", phase, loss, sharpness
         }
     }
 
@@ -198,6 +210,9 @@ public enum WorkerMessage: Equatable, Sendable {
                 try rules.atLeast(progress.step, 0, "progress.step")
                 try rules.atLeast(progress.totalSteps, 0, "progress.total_steps")
                 try rules.nonEmpty(progress.phase, "progress.phase")
+                try rules.atMost(bytes: progress.phase, ProtocolConstants.maxPhaseBytes, "progress.phase")
+                if let loss = progress.loss { try rules.finite(loss, "progress.loss") }
+                if let sharpness = progress.sharpness { try rules.finite(sharpness, "progress.sharpness") }
             }
             return .heartbeat(body.progress)
         case .result:

@@ -62,8 +62,9 @@ enum HTMLPage {
         let parts = ["done", "leased", "queued", "failed"].compactMap { state in
             counts[state].map { "\($0) \(state == "leased" ? "running" : state)" }
         }
+        let stale = input.staleRuns.isEmpty ? "" : "; \(input.staleRuns.count) stale (no longer in the grid, reported apart)"
         let axes = input.gridKeys.isEmpty ? "" : "; grid: " + input.gridKeys.joined(separator: " × ")
-        return "\(input.runs.count) tasks: " + parts.joined(separator: ", ") + axes
+        return "\(input.runs.count) tasks: " + parts.joined(separator: ", ") + axes + stale
     }
 
     static func table(_ input: ReportInput) -> String {
@@ -74,8 +75,8 @@ enum HTMLPage {
             "<table>", "<thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead>",
             "<tbody>",
         ]
-        for run in input.runs {
-            let numbers = fields.map { key -> String in
+        for run in input.runs + input.staleRuns {
+            let numbers = tableFields.map { key -> String in
                 guard let value = run.summary?[key] else { return "" }
                 if let x = value.number { return SVGNumber.label(x) }
                 return value.label

@@ -49,7 +49,10 @@ struct LineChart {
         let xs = series.flatMap { $0.points.map(\.x) }
         let ys = series.flatMap { $0.points.map(\.y) } + references.map(\.y)
         let xScale = AxisScale(kind: xKind ?? .automatic(for: xs), values: xs, start: plotLeft, end: plotRight)
-        let yScale = AxisScale(kind: yKind ?? .automatic(for: ys), values: ys, start: plotBottom, end: plotTop)
+        let yKind = yKind ?? .automatic(for: ys)
+        let yScale = AxisScale(
+            kind: yKind, values: ys + Self.referenceMargins(references.map(\.y), around: ys, kind: yKind), start: plotBottom,
+            end: plotTop)
 
         canvas.text(title, x: (plotLeft + plotRight) / 2, y: y + 16, anchor: "middle", size: 13, bold: true)
         for tick in xScale.ticks() {
@@ -111,6 +114,23 @@ struct LineChart {
             canvas.line(x, row, x + 24, row, stroke: reference.color, width: 1, dash: Palette.referenceDash)
             canvas.text(name, x: x + 30, y: row + 4, size: 11)
             row += 18
+        }
+    }
+
+    /// Values a little beyond each reference line (4 % of the values' span on a linear axis, a
+    /// factor 1.1 on a log axis), so that the axis ends past every line: a 2/η that is a round
+    /// number is drawn inside the frame, never on its edge under the frame's stroke.
+    static func referenceMargins(_ references: [Double], around values: [Double], kind: AxisScale.Kind) -> [Double] {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return [] }
+        return references.filter(\.isFinite).flatMap { y -> [Double] in
+            switch kind {
+            case .linear:
+                let pad = 0.04 * Swift.max(high - low, Swift.abs(y) * 0.1, 1e-12)
+                return [y - pad, y + pad]
+            case .logarithmic:
+                return y > 0 ? [y / 1.1, y * 1.1] : []
+            }
         }
     }
 

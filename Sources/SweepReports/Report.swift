@@ -13,12 +13,13 @@ public struct Report: Sendable {
     public let summaryCSV: String
     public let html: String
 
-    /// Reads a sweep journal or a run directory at `path` and makes its report.
-    public static func make(source path: String) throws(ReportError) -> Report {
-        Report(input: try ReportInput.load(path: path))
+    /// Reads a sweep journal or a run directory at `path` and makes its report, with time along
+    /// `time` (GD steps, or η·t).
+    public static func make(source path: String, time: TimeAxis = .steps) throws(ReportError) -> Report {
+        Report(input: try ReportInput.load(path: path), time: time)
     }
 
-    init(input: ReportInput) {
+    init(input: ReportInput, time: TimeAxis = .steps) {
         var figures: [Figure] = []
         let axes = GridAxes(gridKeys: input.gridKeys)
         let runs = input.runs
@@ -27,25 +28,35 @@ public struct Report: Sendable {
             for group in axes.facetGroups(runs) where group.runs.contains(where: { $0.trace != nil }) {
                 let name = group.label.isEmpty ? "sharpness" : "sharpness-" + slug(group.label)
                 let heading = input.name + (group.label.isEmpty ? "" : " (\(group.label))")
-                figures.append(SharpnessFigure.make(runs: group.runs, axes: axes, name: name, heading: heading))
+                figures.append(SharpnessFigure.make(runs: group.runs, axes: axes, name: name, heading: heading, time: time))
             }
             if !input.gridKeys.isEmpty {
                 figures.append(GridHeatmapFigure.make(input: input, axes: axes, name: "heatmap"))
             }
+            // Stale results (tasks an edit left out of the grid), apart from the grid's, marked.
+            let stale = input.staleRuns.filter { $0.trace != nil }
+            if !stale.isEmpty {
+                var keys: [String] = []
+                for run in stale { for key in run.grid.keys.sorted() where !keys.contains(key) { keys.append(key) } }
+                figures.append(
+                    SharpnessFigure.make(
+                        runs: stale, axes: GridAxes(gridKeys: keys), name: "sharpness-stale",
+                        heading: input.name + " — stale tasks (no longer in the grid)", time: time))
+            }
         case .run:
-            figures.append(SharpnessFigure.make(runs: runs, axes: axes, name: "sharpness", heading: input.name))
+            figures.append(SharpnessFigure.make(runs: runs, axes: axes, name: "sharpness", heading: input.name, time: time))
         }
-        for run in runs {
+        for run in runs + input.staleRuns {
             guard let track = run.track else { continue }
             let suffix = input.kind == .run ? "" : "-" + slug(run.label)
             figures.append(
                 TrackingFigure.make(
                     run: run, track: track, name: "tracking" + suffix,
-                    heading: "\(run.label): GD vs θ† vs prediction"))
+                    heading: "\(run.label): GD vs θ† vs prediction", time: time))
             figures.append(
                 PhasePortraitFigure.make(
                     run: run, track: track, name: "phase-portrait" + suffix,
-                    heading: "\(run.label): phase portrait (x, y)"))
+                    heading: "\(run.label): phase portrait (|x|, y)"))
         }
         self.figures = figures
         summaryCSV = SummaryTable.csv(input)

@@ -13,8 +13,10 @@ struct ReportInput {
     /// The grid's axes (dotted keys): η and width first (``GridAxes``), then the others in the
     /// order they first appear in the tasks' grids.
     var gridKeys: [String]
-    /// The grid's runs in grid order (stale tasks, no longer in the grid, are left out).
+    /// The grid's runs in grid order.
     var runs: [ReportRun]
+    /// Stale tasks (no longer in the grid) that have a result: reported apart, marked stale.
+    var staleRuns: [ReportRun] = []
 
     /// Reads `path`: a sweep journal (an SQLite file) or a run directory (a folder with summary.json).
     static func load(path: String) throws(ReportError) -> ReportInput {
@@ -29,7 +31,8 @@ struct ReportInput {
         do {
             let journal = try SweepJournal.openReadOnly(path: path)
             let name = try journal.sweep()?.name ?? URL(fileURLWithPath: path).lastPathComponent
-            let tasks = try journal.tasks().filter { $0.state != .stale }
+            let all = try journal.tasks()
+            let tasks = all.filter { $0.state != .stale }
             var keys: [String] = []
             for task in tasks {
                 for key in Self.objectKeys(task.gridJSON) where !keys.contains(key) { keys.append(key) }
@@ -45,7 +48,8 @@ struct ReportInput {
                 let summary = try task.summaryJSON.map { text throws(ReportError) in
                     try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
-                let files = try journal.files(taskKey: task.key)
+                var files = try journal.files(taskKey: task.key)
+                if task.state == .leased && files.isEmpty { files = Self.liveFiles(of: task.key, besideJournal: path) }
                 let label =
                     orderedKeys.isEmpty
                     ? String(task.key.prefix(12))
@@ -61,7 +65,17 @@ struct ReportInput {
                             try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
                         }))
             }
-            return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs)
+            var staleRuns: [ReportRun] = []
+            for task in all where task.state == .stale && task.summaryJSON != nil {
+                let grid = try JSONValue.report(parsing: task.gridJSON, name: "task \(task.key.prefix(12)) grid").objectLeaves
+                let keys = Self.objectKeys(task.gridJSON)
+                let values = keys.map { "\($0)=\(grid[$0]?.label ?? "")" }.joined(separator: " ")
+                staleRuns.append(
+                    try run(
+                        task, grid: grid, label: (values.isEmpty ? String(task.key.prefix(12)) : values) + " (stale)",
+                        journal: journal))
+            }
+            return ReportInput(kind: .sweep, name: name, gridKeys: gridKeys, runs: runs, staleRuns: staleRuns)
         } catch let error as ReportError {
             throw error
         } catch let error as JournalError {
@@ -69,6 +83,27 @@ struct ReportInput {
         } catch {
             throw .journal("\(path): \(error)")
         }
+    }
+
+    /// A stale task's run: its stored files (a stale task runs no more), its summary.
+    private static func run(_ task: TaskRecord, grid: [String: JSONValue], label: String, journal: SweepJournal)
+        throws(ReportError) -> ReportRun
+    {
+        let config = try JSONValue.report(parsing: task.configJSON, name: "task \(task.key.prefix(12)) config").objectLeaves
+        let summary = try task.summaryJSON.map { text throws(ReportError) in
+            try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
+        }
+        let files: [String: String]
+        do { files = try journal.files(taskKey: task.key) } catch { throw .journal(error.description) }
+        return ReportRun(
+            label: label, key: task.key, state: task.state.rawValue, grid: grid, config: config, summary: summary,
+            error: task.lastError,
+            trace: try files["trace.csv"].map { text throws(ReportError) in
+                try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) trace.csv")
+            },
+            track: try files["track.csv"].map { text throws(ReportError) in
+                try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
+            })
     }
 
     static func loadRunDirectory(_ path: String) throws(ReportError) -> ReportInput {
@@ -96,6 +131,23 @@ struct ReportInput {
             summary: summary, error: summary.error,
             trace: trace, track: track)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
+    }
+
+    /// The live `trace.csv` and `track.csv` of a running task, read from its folder
+    /// `<journal's folder>/tasks/<key>/` (where `eos sweep` and local workers put it; the
+    /// default `--journal` is `<out>/journal.sqlite`), each cut after its last whole line;
+    /// empty when there is none (a remote worker's disk).
+    static func liveFiles(of key: String, besideJournal journal: String) -> [String: String] {
+        let folder = URL(fileURLWithPath: journal).deletingLastPathComponent()
+            .appendingPathComponent("tasks").appendingPathComponent(key)
+        var files: [String: String] = [:]
+        for name in ["trace.csv", "track.csv"] {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard let end = text.lastIndex(of: "\n") else { continue }
+            files[name] = String(text[...end])
+        }
+        return files
     }
 
     /// A `summary.json` text as the run record; `name` says which in the error.

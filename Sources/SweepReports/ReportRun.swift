@@ -37,4 +37,6 @@ struct ReportRun {
     /// True when the task or the run failed, or the run diverged: the cell has no trustworthy summary.
     var isFailed: Bool { state == "failed" || summary?.status == .failed }
     var isDiverged: Bool { summary?.status == .diverged }
+    /// True for a task still running: its curves are the live files of its folder, so far.
+    var isRunning: Bool { state == "leased" }
 }

@@ -11,7 +11,7 @@ enum SharpnessFigure {
 
     /// One figure for `runs` (those with a trace.csv are drawn): series along `axes.first`,
     /// panels along `axes.second`. `name` is the file stem, `heading` the title's first part.
-    static func make(runs: [ReportRun], axes: GridAxes, name: String, heading: String) -> Figure {
+    static func make(runs: [ReportRun], axes: GridAxes, name: String, heading: String, time: TimeAxis = .steps) -> Figure {
         let drawn = runs.filter { $0.trace != nil }
         let allGD = drawn.allSatisfy(\.isPlainGD)
         let seriesValues = axes.first.map { GridAxes.values(of: $0, in: drawn) } ?? []
@@ -34,21 +34,23 @@ enum SharpnessFigure {
         for (column, panelValue) in panelValues.enumerated() {
             let inPanel = drawn.filter { axes.second == nil || $0.grid[axes.second!] == panelValue }
             var sharpness: [ChartSeries] = [], loss: [ChartSeries] = [], references: [ReferenceLine] = []
-            var diverged: [String] = []
+            var diverged: [String] = [], running: [String] = []
             for (order, run) in inPanel.enumerated() {
                 let index = axes.first.flatMap { key in seriesValues.firstIndex(of: run.grid[key] ?? .null) } ?? order
                 let name = axes.first.map { "\(GridAxes.name($0)) = \(run.grid[$0]?.label ?? "")" } ?? run.label
                 if run.isDiverged { diverged.append(name) }
+                if run.isRunning { running.append(name) }
                 let color = Palette.color(index), marker = Palette.marker(index)
                 let phase = Double(index) / Double(max(1, seriesValues.count))
-                let measured = (run.trace?.points(x: "step", y: run.sharpnessColumn) ?? []).filter { $0.y.isFinite }
+                let eta = run.learningRate
+                let measured = time.points(run.trace?.points(x: "step", y: run.sharpnessColumn) ?? [], eta: eta).filter { $0.y.isFinite }
                 sharpness.append(
                     ChartSeries(
                         name: name, points: measured, color: color, marker: marker,
                         markerPhase: phase))
                 loss.append(
                     ChartSeries(
-                        name: name, points: run.trace?.points(x: "step", y: "loss") ?? [],
+                        name: name, points: time.points(run.trace?.points(x: "step", y: "loss") ?? [], eta: eta),
                         color: color, marker: marker, markerPhase: phase))
                 if let threshold = run.threshold, threshold.isFinite, threshold > 0 {
                     references.append(ReferenceLine(y: threshold, color: color, name: nil))
@@ -60,6 +62,7 @@ enum SharpnessFigure {
             }
             var panelTitle = axes.second.map { "\(GridAxes.name($0)) = \(panelValue.label)" } ?? "sharpness"
             if !diverged.isEmpty { panelTitle += " (diverged: " + diverged.joined(separator: ", ") + ")" }
+            if !running.isEmpty { panelTitle += " (running: " + running.joined(separator: ", ") + ")" }
             let x = Double(column) * panelWidth
             let frameWidth = panelWidth + (isLast ? legendWidth : 0)
             let panelLegend = legend.isEmpty ? nil : legend
@@ -68,27 +71,29 @@ enum SharpnessFigure {
                 ? "preconditioned sharpness"
                 : inPanel.contains(where: \.isPreconditioned) ? "S (adam, rmsprop: preconditioned)" : "sharpness S(θ_t)"
             LineChart(
-                title: panelTitle, xLabel: "step t", yLabel: yLabel, series: sharpness,
+                title: panelTitle, xLabel: time.label, yLabel: yLabel, series: sharpness,
                 references: references, xKind: .linear, legendWidth: isLast ? legendWidth : 0,
                 legend: panelLegend
             )
             .render(into: &canvas, x: x, y: titleHeight, width: frameWidth, height: sharpnessHeight)
             LineChart(
-                title: "train loss", xLabel: "step t", yLabel: "loss L(θ_t)", series: loss,
+                title: "train loss", xLabel: time.label, yLabel: "loss L(θ_t)", series: loss,
                 xKind: .linear, legendWidth: isLast ? legendWidth : 0, legend: panelLegend
             )
             .render(into: &canvas, x: x, y: titleHeight + sharpnessHeight, width: frameWidth, height: lossHeight)
         }
         let caption =
-            allGD
-            ? "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs GD step; "
-                + "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
-                + "to it and hovers there while the loss keeps falling, non-monotonically."
-            : "Sharpness (top eigenvalue of the Hessian; for adam and rmsprop of the preconditioned Hessian "
-                + "P^-1/2 H P^-1/2, P = diag(√v̂) + ε; markers where measured) and train loss vs step; each dashed "
-                + "line is its run's stability threshold in its series' colour — 2/η for gd and rmsprop, (2 + 2β)/η "
-                + "for polyak, (2 + 2β)/((1 + 2β)η) for nesterov, (2 + 2β₁)/((1 − β₁)η) for adam: at the edge of "
-                + "stability the sharpness rises to it and hovers there."
+            (allGD
+                ? "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs "
+                : "Sharpness (top eigenvalue of the Hessian; for adam and rmsprop of the preconditioned Hessian "
+                    + "P^-1/2 H P^-1/2, P = diag(√v̂) + ε; markers where measured) and train loss vs ")
+                + (time == .steps ? "GD step; " : "η·t (steps × learning rate: one time scale for every η); ")
+                + (allGD
+                    ? "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
+                        + "to it and hovers there while the loss keeps falling, non-monotonically."
+                    : "each dashed line is its run's stability threshold in its series' colour — 2/η for gd and "
+                        + "rmsprop, (2 + 2β)/η for polyak, (2 + 2β)/((1 + 2β)η) for nesterov, (2 + 2β₁)/((1 − β₁)η) "
+                        + "for adam: at the edge of stability the sharpness rises to it and hovers there.")
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))
     }
 }

@@ -48,7 +48,7 @@ public struct ExperimentTaskRunner: TaskRunner {
                 progress(
                     .init(
                         taskKey: task.taskKey, leaseID: task.leaseID, step: run.step,
-                        totalSteps: run.totalSteps, phase: run.phase))
+                        totalSteps: run.totalSteps, phase: run.phase, loss: run.loss, sharpness: run.sharpness))
             },
             shouldStop: shouldStop)
         // Bad input and a model too large for this machine fail the task cleanly, before its

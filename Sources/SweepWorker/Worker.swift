@@ -108,14 +108,14 @@ public final class Worker {
                     } else {
                         held.append(result)
                         send(.result(result))
-                        log("task \(task.taskKey.prefix(16)) done")
+                        log("task \(Self.name(task)) done")
                     }
                 case .stopped:
                     send(.return(.init(leaseID: task.leaseID, taskKey: task.taskKey, reason: stopReason)))
-                    log("task \(task.taskKey.prefix(16)) stopped and given back (\(stopReason))")
+                    log("task \(Self.name(task)) stopped and given back (\(stopReason))")
                 case .failed(let error):
                     send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey, error: error)))
-                    log("task \(task.taskKey.prefix(16)) failed: \(error)")
+                    log("task \(Self.name(task)) failed: \(error)")
                 }
             }
             if let exit, running == nil {
@@ -157,7 +157,7 @@ public final class Worker {
                                     leaseID: task.leaseID, taskKey: task.taskKey,
                                     reason: running != nil ? "worker busy" : "worker stopping")))
                     } else {
-                        log("task \(task.taskKey.prefix(16)) attempt \(task.attempt)")
+                        log("task \(Self.name(task)) attempt \(task.attempt)")
                         running = Running(task: task, mailbox: start(task))
                     }
                 case .noTask(let retryAfter):
@@ -229,4 +229,11 @@ public final class Worker {
     }
 
     private static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// A task as the log names it: its grid values from the TASK's label and its key's first
+    /// digits (the key's first 16 digits alone when the coordinator sent no label).
+    static func name(_ task: CoordinatorMessage.TaskAssignment) -> String {
+        guard let label = task.label, !label.isEmpty else { return String(task.taskKey.prefix(16)) }
+        return "\(label) (\(task.taskKey.prefix(8)))"
+    }
 }

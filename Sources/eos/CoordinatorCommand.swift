@@ -106,6 +106,9 @@ struct OpenedSweep {
         }
         let path = folder.journal ?? self.out + "/journal.sqlite"
         journalPath = path
+        if !folder.allowStale, let line = Self.staleRefusal(journal: path, specification: specification, specPath: specPath) {
+            throw fail(line)
+        }
         do {
             journal = try SweepJournal.openAsCoordinator(path: path)
             let counts = try journal.synchronize(
@@ -118,6 +121,23 @@ struct OpenedSweep {
             throw fail(error.description)
         }
         machine = CoordinatorStateMachine(journal: journal, settings: CoordinatorSettings(specification))
+    }
+
+    /// One line refusing `specification` when it would leave done tasks of the journal at `path`
+    /// out of the grid (they would become stale); nil when it leaves none out, or there is no
+    /// journal yet. Read-only, before the journal is opened to write: a refused edit changes nothing.
+    static func staleRefusal(journal path: String, specification: SweepSpecification, specPath: String) -> String? {
+        guard FileManager.default.fileExists(atPath: path), let journal = try? SweepJournal.openReadOnly(path: path),
+            let tasks = try? journal.tasks(), (try? journal.sweep()?.name) == specification.name
+        else { return nil }
+        let keys = Set(specification.tasks.map(\.key))
+        let leaving = tasks.filter { $0.state == .done && !keys.contains($0.key) }
+        guard !leaving.isEmpty else { return nil }
+        let names = leaving.prefix(3).map { TaskName.label(key: $0.key, gridJSON: $0.gridJSON) }.joined(separator: "; ")
+        let more = leaving.count > 3 ? "; and \(leaving.count - 3) more" : ""
+        return "\(specPath): this edit leaves \(leaving.count) finished task\(leaving.count == 1 ? "" : "s") out of the grid "
+            + "(\(names)\(more)); they would become stale (kept, not run, reported apart): "
+            + "pass --allow-stale to accept that, or restore the grid and base of \(path)'s sweep"
     }
 
     func printTable() {
@@ -149,10 +169,7 @@ struct OpenedSweep {
     }
 }
 
-/// One timestamped line on standard error.
+/// One line on standard error with an ISO 8601 timestamp (`[2026-12-06T03:09:36+01:00] …`).
 func logLine(_ line: String) {
-    let time = ISO8601DateFormatter.string(
-        from: Date(), timeZone: .current,
-        formatOptions: [.withFullTime, .withColonSeparatorInTime])
-    Console.error("[\(time)] \(line)\n")
+    Console.error("[\(isoTimestamp())] \(line)\n")
 }

@@ -12,6 +12,14 @@ struct JournalFileArgument: ParsableArguments {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: journal, isDirectory: &isDirectory), isDirectory.boolValue else { return }
         let inside = (journal as NSString).appendingPathComponent("journal.sqlite")
+        if !FileManager.default.fileExists(atPath: inside),
+            FileManager.default.fileExists(atPath: (journal as NSString).appendingPathComponent("summary.json"))
+        {
+            throw ValidationError(
+                "\(journal): is a run directory (eos run --out), not a sweep's journal; its summary.json and trace.csv "
+                    + "are already JSON and CSV (python/eos_frames.py reads it into pandas: summary(path), history(path)); "
+                    + "give a sweep's <out>/journal.sqlite")
+        }
         let hint = FileManager.default.fileExists(atPath: inside) ? "; did you mean \(inside)?" : ""
         throw ValidationError("\(journal): is a folder; expected a sweep's journal file (<out>/journal.sqlite)\(hint)")
     }

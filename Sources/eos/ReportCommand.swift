@@ -1,8 +1,9 @@
 import ArgumentParser
 import SweepReports
 
-/// `eos report JOURNAL_OR_RUN_DIR --out DIR` (docs/CONFIGURATION.md §8): `index.html` (self-contained: inline
-/// SVG and CSS), one `.svg` per figure and `summary.csv`. Reads a live journal too.
+/// `eos report JOURNAL_OR_RUN_DIR --out DIR [--time steps|lr-steps]` (docs/CONFIGURATION.md §8):
+/// `index.html` (self-contained: inline SVG and CSS), one `.svg` per figure and `summary.csv`.
+/// Reads a live journal too.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Summaries and plots (HTML + SVG) of a sweep or of one run.")
@@ -13,9 +14,17 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The folder for index.html, the .svg figures and summary.csv (created if needed).")
     var out: String
 
+    @Option(help: "Time axis of the figures: steps (GD step t) or lr-steps (η·t, to compare learning rates).")
+    var time: Time = .steps
+
+    enum Time: String, ExpressibleByArgument, CaseIterable {
+        case steps, lrSteps = "lr-steps"
+        var axis: TimeAxis { self == .steps ? .steps : .lrSteps }
+    }
+
     func run() throws {
         do {
-            let report = try Report.make(source: source)
+            let report = try Report.make(source: source, time: time.axis)
             try report.write(to: out)
             print("\(out)/index.html: \(report.figures.count) figures; \(out)/summary.csv")
         } catch {

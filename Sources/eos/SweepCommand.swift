@@ -74,7 +74,7 @@ struct SweepCommand: ParsableCommand {
             }
             logLine("\(workerCount) workers × \(threads) BLAS threads on \(endpoint); logs in \(opened.out)/logs")
         }
-        let display = SweepProgressDisplay(total: opened.specification.tasks.count)
+        let display = SweepProgressDisplay(name: opened.specification.name)
         let finished: Bool
         do {
             finished = try loop.run(
@@ -152,38 +152,28 @@ struct SweepCommand: ParsableCommand {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
-        try? handle.write(contentsOf: Data("[\(Date().timeIntervalSince1970)] \(line)\n".utf8))
+        try? handle.write(contentsOf: Data("[\(isoTimestamp())] \(line)\n".utf8))
         try? handle.close()
     }
 }
 
-/// The live line of `eos sweep`: done / running / failed / queued and ETA, redrawn in place on a
-/// terminal, a plain line on every change (at most one per second) otherwise.
+/// The live display of `eos sweep` on standard error (``SweepView``): the counts and ETA and one
+/// line per running task, redrawn in place on a terminal at most once a second; elsewhere one
+/// timestamped line when the counts change, and every 30 s.
 final class SweepProgressDisplay {
-    private let total: Int
-    private let isTerminal = isatty(STDERR_FILENO) != 0
-    private var lastLine = ""
+    private let name: String
+    private let block = LiveBlock(isTerminal: isatty(STDERR_FILENO) != 0, write: Console.error)
     private var lastDraw = Date.distantPast
 
-    init(total: Int) { self.total = total }
+    init(name: String) { self.name = name }
 
     func update(_ machine: CoordinatorStateMachine) {
-        guard Date().timeIntervalSince(lastDraw) >= 1, let counts = try? machine.journal.counts() else { return }
-        let progress = try? machine.journal.progress(activeWorkers: max(1, machine.workerCount))
-        let eta = progress?.estimatedTimeRemaining.map(ProgressBar.duration) ?? "--:--"
-        let line =
-            "sweep: done \(counts.done)/\(total)  running \(counts.leased)  failed \(counts.failed)  "
-            + "queued \(counts.queued)  workers \(machine.workerCount)  ETA \(eta)"
+        guard Date().timeIntervalSince(lastDraw) >= 1, let view = try? SweepView.live(name: "sweep " + name, machine: machine)
+        else { return }
         lastDraw = Date()
-        if isTerminal {
-            Console.error("\r\u{1B}[K" + line)
-        } else if line != lastLine {
-            Console.error(line + "\n")
-        }
-        lastLine = line
+        let c = view.counts
+        block.show(lines: view.lines, line: view.summary, key: "\(c.done) \(c.leased) \(c.queued) \(c.failed) \(c.stale)")
     }
 
-    func finish() {
-        if isTerminal && !lastLine.isEmpty { Console.error("\n") }
-    }
+    func finish() {}
 }

@@ -50,7 +50,11 @@ struct SweepEndToEndTests {
                 let exported = try eos(["export", "out/journal.sqlite", "--format", "json"], in: scratch.path)
                 let array = try #require(try JSONSerialization.jsonObject(with: Data(exported.output.utf8)) as? [[String: Any]])
                 #expect(array.count == 9)
-                #expect(Set(array[0].keys) == ["key", "config", "status", "attempts", "summary", "error"])
+                #expect(
+                    Set(array[0].keys) == [
+                        "key", "config", "grid", "status", "attempts", "summary", "error", "worker", "started", "finished",
+                        "run_folder",
+                    ])
                 let config = try String(contentsOfFile: "\(scratch.path)/run-0/config.json", encoding: .utf8)
                 #expect(
                     array[0]["config"] as? NSDictionary
@@ -61,10 +65,11 @@ struct SweepEndToEndTests {
         let csv = try eos(["export", "out/journal.sqlite", "--format", "csv"], in: scratch.path)
         let rows = csv.output.split(separator: "\n")
         #expect(rows.count == 10)
-        #expect(rows.first?.hasPrefix("key,status,attempts,run_status,stop_reason,train.lr,model.width,two_over_eta,") == true)
+        #expect(rows.first?.hasPrefix("key,status,attempts,run_status,stop_reason,train.lr,model.width,data.n,") == true)
+        #expect(rows.first?.contains(",train.steps,two_over_eta,") == true)
         #expect(rows.dropFirst().allSatisfy { $0.contains(",done,1,completed,steps,") })
         let status = try eos(["status", "out/journal.sqlite"], in: scratch.path)
-        #expect(status.status == 0 && status.output.contains("done 9  running 0  queued 0  failed 0  stale 0"))
+        #expect(status.status == 0 && status.output.contains("done 9/9  running 0  queued 0  failed 0  ETA 0:00"))
     }
 
     @Test("kill -9 of a worker mid-task: its lease expires, another worker re-runs the task, recorded exactly once")

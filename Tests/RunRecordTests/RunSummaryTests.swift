@@ -64,8 +64,8 @@ import Testing
 
     @Test func everyStopReasonImpliesItsStatus() {
         let expected: [RunStopReason: RunStatus] = [
-            .steps: .completed, .lambda2: .completed, .noInstability: .completed, .diverged: .diverged,
-            .signal: .stopped, .error: .failed,
+            .steps: .completed, .lossGoal: .completed, .accuracyGoal: .completed, .stepsAfterEdge: .completed,
+            .lambda2: .completed, .noInstability: .completed, .diverged: .diverged, .signal: .stopped, .error: .failed,
         ]
         for reason in RunStopReason.allCases { #expect(reason.status == expected[reason], "\(reason)") }
         #expect(RunStatus.allCases.allSatisfy { status in RunStopReason.allCases.contains { $0.status == status } })

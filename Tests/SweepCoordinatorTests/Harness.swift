@@ -12,9 +12,11 @@ final class Harness {
     let settings: CoordinatorSettings
     let keys: [String]
 
-    init(tasks: Int, settings: CoordinatorSettings = CoordinatorSettings(maxAttempts: 3, heartbeatInterval: 1, liveness: 3))
-        throws
-    {
+    /// `grid(i)` is task i's grid JSON.
+    init(
+        tasks: Int, settings: CoordinatorSettings = CoordinatorSettings(maxAttempts: 3, heartbeatInterval: 1, liveness: 3),
+        grid: (Int) -> String = { _ in "{}" }
+    ) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("SweepCoordinatorTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.settings = settings
@@ -22,7 +24,7 @@ final class Harness {
         journal = try SweepJournal.openAsCoordinator(path: folder.appendingPathComponent("journal.sqlite").path, now: 0)
         _ = try journal.synchronize(
             sweepName: "test", specText: "", toolVersion: "test",
-            tasks: keys.enumerated().map { (key: $1, configJSON: #"{"n":\#($0)}"#, gridJSON: "{}") }, now: 0)
+            tasks: keys.enumerated().map { (key: $1, configJSON: #"{"n":\#($0)}"#, gridJSON: grid($0)) }, now: 0)
         machine = CoordinatorStateMachine(journal: journal, settings: settings)
     }
 

@@ -34,8 +34,8 @@ struct DurabilityTests {
         let result = try Python.run(script, [folder.journalPath])
         #expect(result.status == 0)
         let expected =
-            #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 7, "#
-            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 2}"#
+            #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 8, "#
+            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 3}"#
         #expect(result.output == expected + "\n")
     }
 

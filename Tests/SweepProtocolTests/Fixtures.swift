@@ -31,6 +31,7 @@ let everyWorkerMessage: [WorkerMessage] = [
     .ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [])),
     .heartbeat(nil),
     .heartbeat(.init(taskKey: keyA, leaseID: leaseA, step: 250, totalSteps: 1500, phase: "gd")),
+    .heartbeat(.init(taskKey: keyA, leaseID: leaseA, step: 251, totalSteps: 1500, phase: "gd", loss: 0.125, sharpness: 7.9)),
     .result(
         .init(
             leaseID: leaseA, taskKey: keyA, attempt: 2,
@@ -49,6 +50,10 @@ let everyCoordinatorMessage: [CoordinatorMessage] = [
         .init(
             leaseID: leaseB, taskKey: keyA, attempt: 1, config: #"{"train":{"lr":0.1},"model":{"width":64}}"#,
             checkpointEvery: 120.5)),
+    .task(
+        .init(
+            leaseID: leaseB, taskKey: keyA, attempt: 1, config: "{}", checkpointEvery: 1,
+            label: "train.lr=0.1 data.name=\"mnist\"")),
     .noTask(retryAfter: 2.5),
     .noTask(retryAfter: 0),
     .ack(taskKey: keyB),

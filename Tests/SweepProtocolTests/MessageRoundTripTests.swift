@@ -40,6 +40,20 @@ import Testing
                 "HEARTBEAT",
                 #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":10,"total_steps":20,"phase":"tracking"}}"#))
         #expect(busy == .heartbeat(.init(taskKey: keyB, leaseID: leaseA, step: 10, totalSteps: 20, phase: "tracking")))
+        // Progress with the latest loss and sharpness (optional fields: older workers leave them out).
+        let measured = try WorkerMessage.decode(
+            frames: wire(
+                "HEARTBEAT",
+                #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":10,"total_steps":20,"phase":"gd","loss":0.5,"sharpness":3}}"#
+            ))
+        #expect(
+            measured == .heartbeat(.init(taskKey: keyB, leaseID: leaseA, step: 10, totalSteps: 20, phase: "gd", loss: 0.5, sharpness: 3)))
+        // A non-finite loss is not sent (JSON has no such number); one sent as text is refused.
+        #expect(WorkerMessage.Progress(taskKey: keyB, leaseID: leaseA, step: 1, totalSteps: 2, phase: "gd", loss: .infinity).loss == nil)
+        let infinite = wire(
+            "HEARTBEAT",
+            #"{"progress":{"task_key":"\#(keyB)","lease_id":"\#(leaseA)","step":1,"total_steps":2,"phase":"gd","loss":"inf"}}"#)
+        #expect(throws: ProtocolError.self) { try WorkerMessage.decode(frames: infinite) }
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", "{}")) == .heartbeat(nil))
         #expect(try WorkerMessage.decode(frames: wire("HEARTBEAT", #"{"progress":null}"#)) == .heartbeat(nil))
 
@@ -78,6 +92,13 @@ import Testing
                     #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","attempt":2,"config":"{\"train\":{\"lr\":0.1}}","checkpoint_every":60}"#
                 ))
                 == .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 2, config: #"{"train":{"lr":0.1}}"#, checkpointEvery: 60)))
+        #expect(
+            try CoordinatorMessage.decode(
+                frames: wire(
+                    "TASK",
+                    #"{"lease_id":"\#(leaseB)","task_key":"\#(keyA)","attempt":1,"config":"{}","checkpoint_every":60,"label":"train.lr=0.1"}"#
+                ))
+                == .task(.init(leaseID: leaseB, taskKey: keyA, attempt: 1, config: "{}", checkpointEvery: 60, label: "train.lr=0.1")))
         #expect(try CoordinatorMessage.decode(frames: wire("NOTASK", #"{"retry_after":1.5}"#)) == .noTask(retryAfter: 1.5))
         #expect(try CoordinatorMessage.decode(frames: wire("ACK", #"{"task_key":"\#(keyB)"}"#)) == .ack(taskKey: keyB))
         #expect(try CoordinatorMessage.decode(frames: wire("HEARTBEAT", "{}")) == .heartbeat)
@@ -85,7 +106,7 @@ import Testing
     }
 
     @Test func encodedBodiesUseTheDocumentedKeys() throws {
-        let frames = WorkerMessage.encode(everyWorkerMessage[4])
+        let frames = WorkerMessage.encode(everyWorkerMessage[5])
         #expect(
             Set(try bodyObject(frames).keys)
                 == ["lease_id", "task_key", "attempt", "summary", "files", "resumed_from_checkpoint"])
