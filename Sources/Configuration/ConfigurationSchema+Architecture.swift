@@ -5,10 +5,23 @@ extension ConfigurationSchema {
     /// VGG's depths: VGG-11, -13, -16 and -19, the weight layers of each plan.
     static let vggDepths = [11, 13, 16, 19]
 
-    /// Checks `model` against its architecture and the architecture against `data`:
-    /// - the transformer reads token sequences and only it does: `model.arch = "transformer"`
-    ///   needs `data.name = "tokens"`, and tokens need the transformer (both reported at
-    ///   `model.arch`);
+    /// The transformer reads token sequences and only it does: `model.arch = "transformer"` needs
+    /// `data.name = "tokens"`, and tokens need the transformer (both reported at `model.arch`).
+    static func checkArchitecture(
+        _ arch: RunConfiguration.Architecture, reads data: RunConfiguration.DatasetName
+    ) throws(ConfigError.Problem) {
+        if arch == .transformer, data != .tokens {
+            throw .invalid(key: "model.arch", message: "a transformer reads token sequences; use data.name = \"tokens\"")
+        }
+        if arch != .transformer, data == .tokens {
+            throw .invalid(
+                key: "model.arch",
+                message: "the tokens data set is token sequences, which only the transformer reads (the \(arch.rawValue) "
+                    + "reads images or vectors); use model.arch = \"transformer\"")
+        }
+    }
+
+    /// Checks `model` against its architecture:
     /// - `model.depth`: any ≥ 0 for mlp (the key's own rule), ≥ 1 for cnn, resnet and
     ///   transformer, one of `vggDepths` for vgg;
     /// - a key the architecture does not read must keep its default: `model.pool` is read by
@@ -20,20 +33,9 @@ extension ConfigurationSchema {
     ///   it, so dividing every count is dividing `width`;
     /// - the transformer's `model.heads` divides `model.width` (each head has width/heads
     ///   dimensions).
-    static func checkArchitecture(
-        _ model: RunConfiguration.ModelSettings, data: RunConfiguration.DatasetName
-    ) throws(ConfigError.Problem) {
+    static func checkArchitecture(_ model: RunConfiguration.ModelSettings) throws(ConfigError.Problem) {
         let arch = model.arch
         let withArch = "with model.arch = \"\(arch.rawValue)\""
-        if arch == .transformer, data != .tokens {
-            throw .invalid(key: "model.arch", message: "a transformer reads token sequences; use data.name = \"tokens\"")
-        }
-        if arch != .transformer, data == .tokens {
-            throw .invalid(
-                key: "model.arch",
-                message: "the tokens data set is token sequences, which only the transformer reads (the \(arch.rawValue) "
-                    + "reads images or vectors); use model.arch = \"transformer\"")
-        }
         switch arch {
         case .mlp:
             break

@@ -228,13 +228,15 @@ enum ConfigurationSchema {
     ]
 
     /// Checks that involve several keys: the data keys against the data set
-    /// (`checkTokenKeys`), the class subset against the dataset and the loss, the model keys
-    /// against the architecture and the architecture against the data (`checkArchitecture`),
-    /// then the optimizer keys (`checkOptimizer`). The problem names the key to point the user at.
+    /// (`checkTokenKeys`), the architecture against the data (`checkArchitecture(_:reads:)`),
+    /// the class subset against the dataset and the loss, the model keys against the
+    /// architecture (`checkArchitecture`), then the optimizer keys (`checkOptimizer`). The
+    /// problem names the key to point the user at.
     static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
         try checkTokenKeys(configuration.data)
+        try checkArchitecture(configuration.model.arch, reads: configuration.data.name)
         try checkClassSubsetAndLoss(configuration)
-        try checkArchitecture(configuration.model, data: configuration.data.name)
+        try checkArchitecture(configuration.model)
         try checkOptimizer(configuration)
         try checkStopRules(configuration)
     }

@@ -88,6 +88,10 @@ import Testing
         #expect(
             message("[data]\nname = \"synthetic\"\nshape = [1, 4, 4]\n[model]\narch = \"transformer\"\n")
                 == "run.toml:5: model.arch: a transformer reads token sequences; use data.name = \"tokens\"")
+        // Before the loss's own rule: logistic on digits without a subset is refused for the arch first.
+        #expect(
+            message("[model]\narch = \"transformer\"\n[loss]\nname = \"logistic\"\n")
+                == "run.toml:2: model.arch: a transformer reads token sequences; use data.name = \"tokens\"")
         // The default arch on tokens: reported at data.name, the line that made it wrong.
         #expect(
             message("[data]\nname = \"tokens\"\n")

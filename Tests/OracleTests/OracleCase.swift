@@ -76,9 +76,10 @@ struct OracleCase: CustomStringConvertible, Sendable {
     static let norms: [Normalization] = [.none, .group(groups: 2), .layer]
 
     /// Every case: each architecture family with every norm, both pools, every activation on the
-    /// MLP and the CNN, every loss on each family, odd image sizes (pools and strides that drop a
-    /// row), VGG-11/13/16/19, and the zero-bias initialisation.
-    static var all: [OracleCase] { mlp + cnn + vgg + resnet }
+    /// MLP, the CNN and the transformer, every loss on each family, odd image sizes (pools and
+    /// strides that drop a row), VGG-11/13/16/19, transformers of depth 1 and 2 with 1, 2, 3 and
+    /// 4 heads, and the zero-bias initialisation.
+    static var all: [OracleCase] { mlp + cnn + vgg + resnet + transformer }
 
     static var mlp: [OracleCase] {
         let shape = ImageShape(channels: 1, height: 3, width: 2)
@@ -167,5 +168,31 @@ struct OracleCase: CustomStringConvertible, Sendable {
             ),
             OracleCase(architecture: .resnet(depth: 1, width: 4, norm: .layer), input: shape, activation: .gelu, loss: .mse, n: 2),
         ]
+    }
+
+    /// Random token ids in [0, vocab) (`OracleProblem`); heads of width 1 (heads = width), the
+    /// smallest length and vocabulary the configuration allows (2 and 4), every activation.
+    static var transformer: [OracleCase] {
+        func t(_ depth: Int, _ width: Int, _ heads: Int, vocab: Int, length: Int) -> (Architecture, ImageShape) {
+            (
+                .transformer(depth: depth, width: width, heads: heads, vocab: vocab, length: length),
+                ImageShape(channels: 1, height: 1, width: length)
+            )
+        }
+        let plan: [((Architecture, ImageShape), Activation, LossFunction, Int, Network.Initialization)] = [
+            (t(1, 4, 1, vocab: 5, length: 3), .gelu, .logistic, 3, .pytorch),
+            (t(1, 8, 2, vocab: 7, length: 5), .relu, .mse, 3, .pytorch),
+            (t(2, 8, 4, vocab: 6, length: 4), .tanh, .logistic, 2, .pytorch),
+            (t(2, 4, 2, vocab: 4, length: 2), .gelu, .mse, 3, .pytorch),
+            (t(1, 8, 4, vocab: 9, length: 6), .swish, .logistic, 2, .pytorchZeroBias),
+            (t(2, 6, 2, vocab: 5, length: 3), .softplus, .catMSE, 2, .pytorch),
+            (t(1, 4, 4, vocab: 6, length: 4), .elu, .mse, 3, .pytorch),
+            (t(2, 4, 1, vocab: 5, length: 3), .hardtanh, .crossEntropy, 2, .pytorch),
+            (t(1, 6, 3, vocab: 8, length: 7), .linear, .logistic, 3, .pytorch),
+            (t(2, 8, 2, vocab: 10, length: 5), .relu, .logistic, 4, .pytorch),
+        ]
+        return plan.map { model, activation, loss, n, initialization in
+            OracleCase(architecture: model.0, input: model.1, activation: activation, loss: loss, n: n, initialization: initialization)
+        }
     }
 }

@@ -5,8 +5,9 @@ import LinearAlgebra
 import NeuralNetwork
 
 /// One case made concrete: the network, θ from `initialParameters`, random data X [n, c·h·w]
-/// (CHW rows) with targets for the loss, and a random direction u; written for the oracle as a
-/// safetensors file and checked against what it returns (Tests/oracle/torch_derivatives.py).
+/// (CHW rows; a transformer's: random token ids in [0, vocab), [n, length]) with targets for the
+/// loss, and a random direction u; written for the oracle as a safetensors file and checked
+/// against what it returns (Tests/oracle/torch_derivatives.py).
 struct OracleProblem {
     let oracleCase: OracleCase
     let network: Network
@@ -24,7 +25,11 @@ struct OracleProblem {
         var g = SeededGenerator(seed: seed, stream: .testing)
         let n = oracleCase.n, k = oracleCase.outputs
         let d = oracleCase.input.channels * oracleCase.input.height * oracleCase.input.width
-        x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in g.nextNormal() })
+        if case .transformer(_, _, _, let vocab, _) = oracleCase.architecture {
+            x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in Double(g.next() % UInt64(vocab)) })
+        } else {
+            x = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in g.nextNormal() })
+        }
         var targets = [Double](repeating: 0, count: n * k)
         for i in 0..<n {
             switch oracleCase.loss {
@@ -37,14 +42,17 @@ struct OracleProblem {
         u = (0..<network.parameterCount).map { _ in g.nextNormal() }
     }
 
-    /// θ under its state_dict names, `__x` [n, c, h, w], `__y` [n, k], `__u.<name>`, and the
-    /// model and loss as metadata `config`.
+    /// θ under its state_dict names, `__x` [n, c, h, w] (a transformer's: int64 token ids
+    /// [n, length]), `__y` [n, k], `__u.<name>`, and the model and loss as metadata `config`.
     func inputFile() -> Safetensors {
         let shape = oracleCase.input
-        var tensors: [String: Safetensors.Tensor] = [
-            "__x": .init(x.storage, shape: [x.rows, shape.channels, shape.height, shape.width]),
-            "__y": .init(y),
-        ]
+        let inputs: Safetensors.Tensor
+        if case .transformer = oracleCase.architecture {
+            inputs = .init(x.storage.map { Int64($0) }, shape: [x.rows, x.columns])
+        } else {
+            inputs = .init(x.storage, shape: [x.rows, shape.channels, shape.height, shape.width])
+        }
+        var tensors: [String: Safetensors.Tensor] = ["__x": inputs, "__y": .init(y)]
         for p in network.parameters {
             tensors[p.name] = .init(Array(theta[p.range]), shape: p.shape)
             tensors["__u." + p.name] = .init(Array(u[p.range]), shape: p.shape)
@@ -86,7 +94,9 @@ struct OracleProblem {
 
     /// θ from `initialParameters` against PyTorch's initialisation of each tensor: U(±1/√fan_in)
     /// (all within the bound, and some beyond half of it when there are 16 or more), zero biases
-    /// for `pytorch-zero-bias`, GroupNorm weight 1 and bias 0.
+    /// for `pytorch-zero-bias`, GroupNorm and LayerNorm weight 1 and bias 0, N(0, 1) for the
+    /// transformer's `embed.weight` and `position` (finite; with 16 or more values, some beyond
+    /// 1 — outside every uniform bound — and a root mean square within [0.5, 1.5]).
     func checkInitialisation(_ json: String, label: String) throws {
         let specification = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [Any]] ?? [:]
         for p in network.parameters {
@@ -100,6 +110,12 @@ struct OracleProblem {
                     #expect(largest <= bound, "\(label): \(p.name) has |θ| = \(largest) beyond 1/√fan_in = \(bound)")
                     #expect(values.count < 16 || largest > bound / 2, "\(label): \(p.name) drawn narrower than U(±\(bound))")
                 }
+            case ("normal", _):
+                let rms = (values.reduce(0) { $0 + $1 * $1 } / Double(values.count)).squareRoot()
+                #expect(values.allSatisfy { $0.isFinite }, "\(label): \(p.name) is not finite")
+                #expect(
+                    values.count < 16 || (largest > 1 && (0.5...1.5).contains(rms)), "\(label): \(p.name) does not look N(0, 1): rms \(rms)"
+                )
             case ("ones", _): #expect(values.allSatisfy { $0 == 1 }, "\(label): \(p.name) does not start at 1")
             case ("zeros", _): #expect(values.allSatisfy { $0 == 0 }, "\(label): \(p.name) does not start at 0")
             default: Issue.record("\(label): the oracle has no initialisation for \(p.name)")

@@ -4,11 +4,11 @@ import Configuration
 import Experiment
 
 /// Run directories as researchers load them: `eos_models.load_run` (python/eos_models.py) must load
-/// params-init and params-final of a real run of each architecture into the PyTorch module
+/// params-init and params-final of a real run of each architecture (the transformer's on tokens) into the PyTorch module
 /// (`load_state_dict(strict=True)`) and give the losses trace.csv recorded for θ₀ and the final θ
 /// (Tests/oracle/check_run.py).
 @Suite struct RunFolderTests {
-    /// Three GD steps of each family on small synthetic images, in Float64.
+    /// Three GD steps of each family on small synthetic images (the transformer on tokens), in Float64.
     static let configurations = [
         """
         [data]
@@ -64,6 +64,21 @@ import Experiment
         norm = "group"
         groups = 2
         activation = "swish"
+        """,
+        """
+        [data]
+        name = "tokens"
+        n = 6
+        vocab = 8
+        length = 4
+        [model]
+        arch = "transformer"
+        depth = 2
+        width = 8
+        heads = 2
+        activation = "gelu"
+        [loss]
+        name = "logistic"
         """,
     ]
 
