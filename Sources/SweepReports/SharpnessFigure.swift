@@ -87,13 +87,13 @@ enum SharpnessFigure {
                 ? "Sharpness (top eigenvalue of the Hessian, markers where measured) and train loss vs "
                 : "Sharpness (top eigenvalue of the Hessian; for adam and rmsprop of the preconditioned Hessian "
                     + "P^-1/2 H P^-1/2, P = diag(√v̂) + ε; markers where measured) and train loss vs ")
-                + (time == .steps ? "GD step; " : "η·t (steps × learning rate: one time scale for every η); ")
-                + (allGD
-                    ? "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
-                        + "to it and hovers there while the loss keeps falling, non-monotonically."
-                    : "each dashed line is its run's stability threshold in its series' colour — 2/η for gd and "
-                        + "rmsprop, (2 + 2β)/η for polyak, (2 + 2β)/((1 + 2β)η) for nesterov, (2 + 2β₁)/((1 − β₁)η) "
-                        + "for adam: at the edge of stability the sharpness rises to it and hovers there.")
+            + (time == .steps ? "GD step; " : "η·t (steps × learning rate: one time scale for every η); ")
+            + (allGD
+                ? "each dashed line is 2/η in its series' colour: at the edge of stability the sharpness rises "
+                    + "to it and hovers there while the loss keeps falling, non-monotonically."
+                : "each dashed line is its run's stability threshold in its series' colour — 2/η for gd and "
+                    + "rmsprop, (2 + 2β)/η for polyak, (2 + 2β)/((1 + 2β)η) for nesterov, (2 + 2β₁)/((1 − β₁)η) "
+                    + "for adam: at the edge of stability the sharpness rises to it and hovers there.")
         return Figure(name: name, title: heading, caption: caption, svg: canvas.render(title: heading))
     }
 }
