@@ -5,18 +5,21 @@ OURS.jsonl is the output of `eos-compare` (one JSON object per shape, precision 
 our median seconds, GEMM FLOPs, measured GEMM rate, and the GEMM list of the operation).
 
 Each framework runs the same math on the same shapes with its idiomatic fast path:
-- loss: tanh MLP, MSE ½·mean_i ‖f(x_i) − y_i‖², X ~ N(0, 1), one-hot random labels, PyTorch init;
+- loss: tanh MLP, or the CNN Conv2d(c, w, 3, padding=1) → tanh → AvgPool2d(2) (× depth) → flatten →
+  Linear (NCHW; JAX with lax.conv_general_dilated); MSE ½·mean_i ‖f(x_i) − y_i‖², X ~ N(0, 1),
+  one-hot random labels, PyTorch init;
 - gradient: torch nn.Sequential + loss.backward(); jax.jit(jax.grad(f));
 - HVP at a cached point: torch double backward through a retained create_graph gradient;
-  jax.linearize(jax.grad(f), θ) then the jitted linear map;
+  jax.linearize(jax.grad(f), θ), its linear map passed to one jitted apply;
 - HVP at a fresh point: torch.func.jvp(torch.func.grad(f)); jax.jit(jvp of grad);
 - ∇³L[u,u] (with Hu): torch triple backward ∇(u·(H u)); jax.jit(jvp of jvp of grad);
-- top-k warm eigen-solve: scipy.sparse.linalg.eigsh (ARPACK Lanczos, as Cohen et al.'s code)
+- top-k warm eigen-solve (MLP shapes only): scipy.sparse.linalg.eigsh (ARPACK Lanczos, as Cohen et al.'s code)
   on the cached HVP, v0 = the top eigenvector at θ₀, tol = the engine's residual tolerance;
 - GD step with sharpness every 10 steps: 10 updates (torch SGD in place; jitted JAX step) + one
   warm top-1 eigsh at the first.
 """
 import json
+import resource
 import statistics
 import sys
 import time
@@ -53,56 +56,120 @@ def parse_sizes(shape):
     return [int(s) for s in dims.split("-")[-1].split("x")], int(n)
 
 
-def init_theta(sizes, rng):
-    parts = []
-    for i, o in zip(sizes[:-1], sizes[1:]):
-        b = 1 / np.sqrt(i)
-        parts += [rng.uniform(-b, b, size=o * i), rng.uniform(-b, b, size=o)]
-    return np.concatenate(parts)
+class Model:
+    """The network of one shape, from eos-compare's row: `arch` "mlp" (sizes s₀ → … → s_L, parsed
+    from the shape's name) or "cnn" (input [c, h, w], depth, width, classes), n examples."""
+
+    def __init__(self, shape, row):
+        self.arch = row.get("arch", "mlp")
+        if self.arch == "mlp":
+            self.sizes, self.n = parse_sizes(shape)
+            self.input = [self.sizes[0]]
+            self.classes = self.sizes[-1]
+            # (shape, fan-in) of every state_dict tensor in θ order
+            self.tensors = []
+            for i, o in zip(self.sizes[:-1], self.sizes[1:]):
+                self.tensors += [((o, i), i), ((o,), i)]
+        else:
+            c, h, w = row["input"]
+            self.n, self.depth, self.width, self.classes = row["examples"], row["depth"], row["width"], row["classes"]
+            self.input = [c, h, w]
+            self.tensors = []
+            for _ in range(self.depth):
+                self.tensors += [((self.width, c, 3, 3), c * 9), ((self.width,), c * 9)]
+                c, h, w = self.width, h // 2, w // 2
+            self.tensors += [((self.classes, c * h * w), c * h * w), ((self.classes,), c * h * w)]
+
+    def init_theta(self, rng):
+        return np.concatenate([rng.uniform(-1 / np.sqrt(fan), 1 / np.sqrt(fan), size=int(np.prod(shape)))
+                               for shape, fan in self.tensors])
+
+    def unflatten(self, theta):
+        out, off = [], 0
+        for shape, _ in self.tensors:
+            size = int(np.prod(shape))
+            out.append(theta[off:off + size].reshape(shape))
+            off += size
+        return out
+
+    def torch_module(self, dt):
+        if self.arch == "mlp":
+            layers = []
+            for l, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+                layers += [torch.nn.Linear(i, o)] + ([torch.nn.Tanh()] if l < len(self.sizes) - 2 else [])
+        else:
+            layers, c = [], self.input[0]
+            for _ in range(self.depth):
+                layers += [torch.nn.Conv2d(c, self.width, 3, padding=1), torch.nn.Tanh(), torch.nn.AvgPool2d(2)]
+                c = self.width
+            layers += [torch.nn.Flatten(), torch.nn.Linear(self.tensors[-1][1], self.classes)]
+        return torch.nn.Sequential(*layers).to(dt)
+
+    def torch_forward(self, theta, X):
+        p = self.unflatten(theta)
+        a = X
+        if self.arch == "mlp":
+            for l in range(len(p) // 2):
+                a = torch.nn.functional.linear(a, p[2 * l], p[2 * l + 1])
+                if l < len(p) // 2 - 1:
+                    a = torch.tanh(a)
+            return a
+        for l in range(self.depth):
+            a = torch.nn.functional.avg_pool2d(torch.tanh(torch.nn.functional.conv2d(a, p[2 * l], p[2 * l + 1], padding=1)), 2)
+        return torch.nn.functional.linear(a.flatten(1), p[-2], p[-1])
+
+    def jax_forward(self, theta, X):
+        p = self.unflatten(theta)
+        a = X
+        if self.arch == "mlp":
+            for l in range(len(p) // 2):
+                a = a @ p[2 * l].T + p[2 * l + 1]
+                if l < len(p) // 2 - 1:
+                    a = jnp.tanh(a)
+            return a
+        for l in range(self.depth):
+            z = jax.lax.conv_general_dilated(a, p[2 * l], (1, 1), ((1, 1), (1, 1)),
+                                             dimension_numbers=("NCHW", "OIHW", "NCHW"))
+            a = jnp.tanh(z + p[2 * l + 1][None, :, None, None])
+            n, c, h, w = a.shape
+            a = a.reshape(n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+        return a.reshape(a.shape[0], -1) @ p[-2].T + p[-1]
 
 
-def slices(sizes):
-    out, off = [], 0
-    for i, o in zip(sizes[:-1], sizes[1:]):
-        out.append((off, off + o * i, off + o * i + o, o, i))
-        off += o * i + o
-    return out
-
-
-def torch_results(sizes, n, precision, ours):
+def torch_results(model, precision, ours):
     dt = TORCH_DTYPE[precision]
     rng = np.random.default_rng(1)
-    X = torch.tensor(rng.standard_normal((n, sizes[0])), dtype=dt)
-    Y = torch.nn.functional.one_hot(torch.tensor(rng.integers(0, sizes[-1], n)), sizes[-1]).to(dt)
-    theta0 = torch.tensor(init_theta(sizes, rng), dtype=dt)
+    n = model.n
+    X = torch.tensor(rng.standard_normal((n, *model.input)), dtype=dt)
+    Y = torch.nn.functional.one_hot(torch.tensor(rng.integers(0, model.classes, n)), model.classes).to(dt)
+    theta0 = torch.tensor(model.init_theta(rng), dtype=dt)
     u = torch.tensor(rng.standard_normal(theta0.numel()), dtype=dt)
     u /= u.norm()
-    sl = slices(sizes)
 
     def f(theta):
-        a = X
-        for l, (w0, b0, b1, o, i) in enumerate(sl):
-            a = torch.nn.functional.linear(a, theta[w0:b0].view(o, i), theta[b0:b1])
-            if l < len(sl) - 1:
-                a = torch.tanh(a)
-        return 0.5 * ((a - Y) ** 2).sum() / n
+        return 0.5 * ((model.torch_forward(theta, X) - Y) ** 2).sum() / n
 
-    layers = []
-    for l, (w0, b0, b1, o, i) in enumerate(sl):
-        lin = torch.nn.Linear(i, o).to(dt)
-        with torch.no_grad():
-            lin.weight.copy_(theta0[w0:b0].view(o, i)); lin.bias.copy_(theta0[b0:b1])
-        layers += [lin] + ([torch.nn.Tanh()] if l < len(sl) - 1 else [])
-    model = torch.nn.Sequential(*layers)
-    params = list(model.parameters())
+    net = model.torch_module(dt)
+    torch.nn.utils.vector_to_parameters(theta0, net.parameters())
+    params = list(net.parameters())
 
     def gradient():
         for p in params:
             p.grad = None
-        loss = 0.5 * ((model(X) - Y) ** 2).sum() / n
+        loss = 0.5 * ((net(X) - Y) ** 2).sum() / n
         loss.backward()
 
     r = {"gradient": measure(gradient, min_seconds=SECONDS)}
+
+    def third(th, gg=None):
+        gg = torch.autograd.grad(f(th), th, create_graph=True)[0] if gg is None else gg
+        hu = torch.autograd.grad(gg, th, u, create_graph=True, retain_graph=True)[0]
+        return hu, torch.autograd.grad(hu, th, u, retain_graph=True)[0]
+
+    # The operations at a fresh θ first, then those on the graph kept at θ₀: the CNN's graphs take
+    # gigabytes each, so no two are alive at once.
+    r["hvp_fresh"] = measure(lambda: torch.func.jvp(torch.func.grad(f), (theta0,), (u,))[1], min_seconds=SECONDS)
+    r["third_fresh"] = measure(lambda: third(theta0.clone().requires_grad_(True)), min_seconds=SECONDS)
 
     theta = theta0.clone().requires_grad_(True)
     g = torch.autograd.grad(f(theta), theta, create_graph=True)[0]
@@ -111,37 +178,33 @@ def torch_results(sizes, n, precision, ours):
         return torch.autograd.grad(g, theta, v, retain_graph=True)[0]
 
     r["hvp"] = measure(lambda: hvp_cached(u), min_seconds=SECONDS)
-    r["hvp_fresh"] = measure(lambda: torch.func.jvp(torch.func.grad(f), (theta0,), (u,))[1], min_seconds=SECONDS)
-
-    def third(th):
-        gg = torch.autograd.grad(f(th), th, create_graph=True)[0] if th is not theta else g
-        hu = torch.autograd.grad(gg, th, u, create_graph=True, retain_graph=True)[0]
-        return hu, torch.autograd.grad(hu, th, u, retain_graph=True)[0]
-
-    r["third"] = measure(lambda: third(theta), min_seconds=SECONDS)
-    r["third_fresh"] = measure(lambda: third(theta0.clone().requires_grad_(True)), min_seconds=SECONDS)
+    r["third"] = measure(lambda: third(theta, g), min_seconds=SECONDS)
 
     def operator(hvp, dim):
         return sla.LinearOperator((dim, dim), dtype=np.float64 if precision == "float64" else np.float32,
                                   matvec=lambda v: hvp(torch.from_numpy(np.ascontiguousarray(v).reshape(-1).astype(v.dtype))).numpy())
 
-    # Warm start: the top eigenvector at θ₀; the timed solve is at θ₁ = θ₀ − η∇L(θ₀).
+    # Warm start: the top eigenvector at θ₀; the timed solves are at θ₁ = θ₀ − η∇L(θ₀).
     dim = theta0.numel()
     _, v_start = sla.eigsh(operator(hvp_cached, dim), k=1, which="LA", tol=1e-3)
     with torch.no_grad():
         theta1 = (theta - 0.01 * g).detach().requires_grad_(True)
-    g1 = torch.autograd.grad(f(theta1), theta1, create_graph=True)[0]
-    op1 = operator(lambda v: torch.autograd.grad(g1, theta1, v, retain_graph=True)[0], dim)
-    for k in (1, 3):
-        tol = ours[f"eigen_top{k}"]["tolerance"]
-        r[f"eigen_top{k}"] = measure(lambda: sla.eigsh(op1, k=k, which="LA", tol=tol, v0=v_start[:, 0]),
-                                     min_reps=2, min_seconds=SECONDS)
+    del g, hvp_cached
+    if "eigen_top1" in ours or "eigen_top3" in ours:
+        g1 = torch.autograd.grad(f(theta1), theta1, create_graph=True)[0]
+        op1 = operator(lambda v: torch.autograd.grad(g1, theta1, v, retain_graph=True)[0], dim)
+        for k in (1, 3):
+            tol = ours[f"eigen_top{k}"]["tolerance"]
+            r[f"eigen_top{k}"] = measure(lambda: sla.eigsh(op1, k=k, which="LA", tol=tol, v0=v_start[:, 0]),
+                                         min_reps=2, min_seconds=SECONDS)
+        del g1, op1
+    gd_tol = ours["gd_step_sharpness_every_10"]["tolerance"]
 
     def ten_steps():
         gd_theta = theta0.clone().requires_grad_(True)
         gg = torch.autograd.grad(f(gd_theta), gd_theta, create_graph=True)[0]
         op = operator(lambda v: torch.autograd.grad(gg, gd_theta, v, retain_graph=True)[0], dim)
-        sla.eigsh(op, k=1, which="LA", tol=ours["eigen_top1"]["tolerance"], v0=v_start[:, 0])
+        sla.eigsh(op, k=1, which="LA", tol=gd_tol, v0=v_start[:, 0])
         with torch.no_grad():
             for p in params:
                 p.grad = None
@@ -154,55 +217,58 @@ def torch_results(sizes, n, precision, ours):
     return r
 
 
-def jax_results(sizes, n, precision, ours):
+def jax_results(model, precision, ours):
     dt = JAX_DTYPE[precision]
     rng = np.random.default_rng(1)
-    X = jnp.asarray(rng.standard_normal((n, sizes[0])), dtype=dt)
-    Y = jax.nn.one_hot(jnp.asarray(rng.integers(0, sizes[-1], n)), sizes[-1], dtype=dt)
-    theta0 = jnp.asarray(init_theta(sizes, rng), dtype=dt)
+    n = model.n
+    X = jnp.asarray(rng.standard_normal((n, *model.input)), dtype=dt)
+    Y = jax.nn.one_hot(jnp.asarray(rng.integers(0, model.classes, n)), model.classes, dtype=dt)
+    theta0 = jnp.asarray(model.init_theta(rng), dtype=dt)
     u = jnp.asarray(rng.standard_normal(theta0.size), dtype=dt)
     u = u / jnp.linalg.norm(u)
-    sl = slices(sizes)
 
     def f(theta):
-        a = X
-        for l, (w0, b0, b1, o, i) in enumerate(sl):
-            a = a @ theta[w0:b0].reshape(o, i).T + theta[b0:b1]
-            if l < len(sl) - 1:
-                a = jnp.tanh(a)
-        return 0.5 * jnp.sum((a - Y) ** 2) / n
+        return 0.5 * jnp.sum((model.jax_forward(theta, X) - Y) ** 2) / n
 
     grad = jax.jit(jax.grad(f))
     r = {"gradient": measure(lambda: grad(theta0).block_until_ready(), min_seconds=SECONDS)}
-    _, lin = jax.linearize(jax.grad(f), theta0)
-    hvp_cached = jax.jit(lin)
-    r["hvp"] = measure(lambda: hvp_cached(u).block_until_ready(), min_seconds=SECONDS)
     hvp_fresh = jax.jit(lambda th, v: jax.jvp(jax.grad(f), (th,), (v,))[1])
     r["hvp_fresh"] = measure(lambda: hvp_fresh(theta0, u).block_until_ready(), min_seconds=SECONDS)
     third = jax.jit(lambda th, v: jax.jvp(lambda t: jax.jvp(jax.grad(f), (t,), (v,))[1], (th,), (v,)))
     r["third_fresh"] = measure(lambda: jax.block_until_ready(third(theta0, u)), min_seconds=SECONDS)
     r["third"] = r["third_fresh"]  # JAX keeps no state between calls: the cached case is the fresh one
+    # The cached HVP: jax.linearize's map (a jax.tree_util.Partial holding the residuals) passed
+    # as an argument to one jitted apply, so that its residuals are not compiled in as constants
+    # (5 MB per example on the CNN) and every solve reuses one executable.
+    apply = jax.jit(lambda linear, v: linear(v))
+    _, lin = jax.linearize(jax.grad(f), theta0)
+    r["hvp"] = measure(lambda: apply(lin, u).block_until_ready(), min_seconds=SECONDS)
 
     dim = theta0.size
     np_dt = np.float64 if precision == "float64" else np.float32
 
-    def operator(h):
-        return sla.LinearOperator((dim, dim), dtype=np_dt, matvec=lambda v: np.asarray(h(jnp.asarray(v.reshape(-1), dtype=dt))))
+    def operator(linear):
+        return sla.LinearOperator((dim, dim), dtype=np_dt,
+                                  matvec=lambda v: np.asarray(apply(linear, jnp.asarray(v.reshape(-1), dtype=dt))))
 
-    _, v_start = sla.eigsh(operator(hvp_cached), k=1, which="LA", tol=1e-3)
-    theta1 = theta0 - 0.01 * grad(theta0)
-    _, lin1 = jax.linearize(jax.grad(f), theta1)
-    op1 = operator(jax.jit(lin1))
-    for k in (1, 3):
-        tol = ours[f"eigen_top{k}"]["tolerance"]
-        r[f"eigen_top{k}"] = measure(lambda: sla.eigsh(op1, k=k, which="LA", tol=tol, v0=v_start[:, 0]),
-                                     min_reps=2, min_seconds=SECONDS)
+    _, v_start = sla.eigsh(operator(lin), k=1, which="LA", tol=1e-3)
+    del lin
+    if "eigen_top1" in ours or "eigen_top3" in ours:
+        theta1 = theta0 - 0.01 * grad(theta0)
+        _, lin1 = jax.linearize(jax.grad(f), theta1)
+        op1 = operator(lin1)
+        for k in (1, 3):
+            tol = ours[f"eigen_top{k}"]["tolerance"]
+            r[f"eigen_top{k}"] = measure(lambda: sla.eigsh(op1, k=k, which="LA", tol=tol, v0=v_start[:, 0]),
+                                         min_reps=2, min_seconds=SECONDS)
+        del lin1, op1
+    gd_tol = ours["gd_step_sharpness_every_10"]["tolerance"]
     step = jax.jit(lambda th: th - 0.01 * jax.grad(f)(th))
 
     def ten_steps():
         th = theta0
         _, lin_t = jax.linearize(jax.grad(f), th)
-        sla.eigsh(operator(jax.jit(lin_t)), k=1, which="LA", tol=ours["eigen_top1"]["tolerance"], v0=v_start[:, 0])
+        sla.eigsh(operator(lin_t), k=1, which="LA", tol=gd_tol, v0=v_start[:, 0])
         for _ in range(10):
             th = step(th)
         th.block_until_ready()
@@ -212,11 +278,13 @@ def jax_results(sizes, n, precision, ours):
 
 def torch_gemm_seconds(gemms, precision, seconds=SECONDS / 2):
     dt = TORCH_DTYPE[precision]
-    mats = []
+    mats, operands = [], {}  # one pair of operands per distinct product (a CNN lists hundreds of chunks)
     for m, nn, k, ta, tb in gemms:
-        a = torch.randn(k, m, dtype=dt).t() if ta else torch.randn(m, k, dtype=dt)
-        b = torch.randn(nn, k, dtype=dt).t() if tb else torch.randn(k, nn, dtype=dt)
-        mats.append((a, b))
+        if (m, nn, k, ta, tb) not in operands:
+            a = torch.randn(k, m, dtype=dt).t() if ta else torch.randn(m, k, dtype=dt)
+            b = torch.randn(nn, k, dtype=dt).t() if tb else torch.randn(k, nn, dtype=dt)
+            operands[(m, nn, k, ta, tb)] = (a, b)
+        mats.append(operands[(m, nn, k, ta, tb)])
     return measure(lambda: [torch.mm(a, b) for a, b in mats], min_seconds=seconds)
 
 
@@ -227,17 +295,19 @@ def torch_gemm_each_seconds(gemms, precision):
 
 def main():
     rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
-    groups = {}
+    groups, memory = {}, [row for row in rows if row.get("memory")]
     for row in rows:
+        if "op" not in row:  # eos-compare --memory lines
+            continue
         groups.setdefault((row["shape"], row["precision"]), {})[row["op"]] = row
     print(f"torch {torch.__version__} ({torch.get_num_threads()} threads), jax {jax.__version__}, "
           f"devices {jax.devices()}")
     print(f"{'shape':<34} {'prec':<8} {'operation':<28} {'ours ms':>9} {'torch ms':>9} {'jax ms':>9} "
           f"{'/torch':>7} {'/jax':>7} {'/best':>7} {'floor ms':>9} {'/floor':>7} {'GEMM/MKL':>8}")
     for (shape, precision), ours in groups.items():
-        sizes, n = parse_sizes(shape)
-        t = torch_results(sizes, n, precision, ours)
-        j = jax_results(sizes, n, precision, ours)
+        model = Model(shape, ours["gradient"])
+        t = torch_results(model, precision, ours)
+        j = jax_results(model, precision, ours)
         gemm_ratio = None
         if ours["gradient"]["gemms"]:
             gemm_ratio = ours["gradient"]["gemm_only_seconds"] / torch_gemm_seconds(ours["gradient"]["gemms"], precision)
@@ -258,8 +328,19 @@ def main():
                           f"({2 * m * nn * k / mine / 1e9:5.0f} GFLOP/s), torch.mm {other * 1e3:8.3f} ms, "
                           f"ratio {mine / other:5.2f}", flush=True)
             print(json.dumps({"shape": shape, "precision": precision, "op": op, "ours": s, "torch": t[op], "jax": j[op],
-                              "floor": floor, "gemm_only_ratio": gemm_ratio, "applications": row.get("applications")}),
+                              "floor": floor, "gemm_only_ratio": gemm_ratio, "applications": row.get("applications"),
+                              "ours_gemm_only": row["gemm_only_seconds"],
+                              "peak_rss_bytes_so_far": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}),
                   file=sys.stderr)
+
+    for m in memory:
+        mb = {k: v / 1e6 for k, v in m.items() if isinstance(v, float)}
+        print(f"memory {m['shape']} {m['precision']}: resident peak {mb['peak_after_gd_with_sharpness']:.0f} MB after "
+              f"setup and 10 GD steps with sharpness, {mb['peak_after_third']:.0f} MB after one ∇³L[u,u]; budget "
+              f"{mb['budget_total']:.0f} MB (parameters {mb['budget_parameters']:.1f} + data {mb['budget_data']:.1f} + "
+              f"activations {mb['budget_activations']:.1f} + basis {mb['budget_basis']:.1f}): peak/budget "
+              f"{m['peak_after_gd_with_sharpness'] / m['budget_total']:.2f} and {m['peak_after_third'] / m['budget_total']:.2f} "
+              f"(target ≤ 2); the loss's own buffers {mb['loss_buffers']:.0f} MB ({mb['loss_buffers_with_third']:.0f} MB with ∇³L)")
 
 
 if __name__ == "__main__":

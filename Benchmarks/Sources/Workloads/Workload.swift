@@ -3,8 +3,8 @@ import NeuralNetwork
 import Curvature
 
 /// Everything one benchmark needs for a shape and precision, built once outside the timed
-/// region: X ~ N(0, 1) [n, s₀] and one-hot random labels Y [n, s_L] from the `.data` stream,
-/// θ₀ by PyTorch's default init, a unit direction u, the eigenvectors at θ₀ (the warm start),
+/// region: X ~ N(0, 1) [n, C·H·W] (CHW rows) and one-hot random labels Y [n, k] from the `.data` stream,
+/// θ₀ by PyTorch's default init, a unit direction u, the top eigenvectors at θ₀ (the warm start),
 /// and output buffers so the timed operations allocate nothing themselves.
 /// Used by one thread at a time (a benchmark runs its iterations serially), hence unchecked.
 public final class Workload<T: BLASScalar>: @unchecked Sendable {
@@ -20,7 +20,7 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
     public let direction: [T]
     /// η of the GD benchmarks.
     public let learningRate: T = 0.01
-    /// The top-3 eigenvectors at θ₀.
+    /// The top `warmStartCount` eigenvectors at θ₀.
     public let warmStart: [[T]]
     public var gradient: [T]
     public var hessianVector: [T]
@@ -32,9 +32,11 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
     public private(set) var lastSolveApplications = 0
     private var flip = false
 
-    public init(_ shape: BenchmarkShape, seed: UInt64 = 1) {
+    /// - Parameter warmStartCount: the eigenvectors at θ₀ to compute (3 for the top-3 solve
+    ///   benchmark; 1 is enough for the GD loop).
+    public init(_ shape: BenchmarkShape, seed: UInt64 = 1, warmStartCount: Int = 3) {
         self.shape = shape
-        let n = shape.examples, d = shape.sizes[0], k = shape.sizes[shape.sizes.count - 1]
+        let n = shape.examples, d = shape.input.count, k = shape.classes
         var g = SeededGenerator(seed: seed, stream: .data)
         // A loop, not `map`: the generic map's closure allocated once per entry (15M mallocs for (a)).
         var storage = [T](repeating: 0, count: n * d)
@@ -53,7 +55,7 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
         third = gradient
         _ = loss.lossAndGradient(at: theta, into: &gradient)
         nextTheta = adding(theta, -learningRate, gradient)
-        warmStart = BlockLanczos<T>(count: 3, seed: seed).topEigenpairs(of: HessianOperator(loss, at: theta)).eigenvectors
+        warmStart = BlockLanczos<T>(count: warmStartCount, seed: seed).topEigenpairs(of: HessianOperator(loss, at: theta)).eigenvectors
         gdTheta = theta
         gdWarmStart = Array(warmStart.prefix(1))
     }

@@ -79,29 +79,48 @@ final class ActivationLayer<T: BLASScalar>: Layer {
         let s1 = first.pointer, s2 = second.pointer, s3 = third.pointer
         let dy0 = dy.c0, dy1 = dy.c1!, dx1 = dx.c1!
         let dy2 = dy.c2, dx2 = dx.c2
-        // Accumulating rules below: a first (overwriting) write clears its target.
-        if !accumulate {
-            dx1.update(repeating: 0, count: count)
-            dx2?.update(repeating: 0, count: count)
-        }
+        // Overwriting and accumulating variants of each rule: the overwriting one stores
+        // without first clearing the target and reading it back (a pass over dx₁, dx₂ each).
         guard let x1 = x.c1 else {
-            for e in 0..<count { dx1[e] += dy1[e] * s1[e] }
+            if accumulate {
+                for e in 0..<count { dx1[e] += dy1[e] * s1[e] }
+            } else {
+                for e in 0..<count { dx1[e] = dy1[e] * s1[e] }
+            }
             if let dy2, let dx2 {
-                for e in 0..<count { dx2[e] += dy2[e] * s1[e] }
+                if accumulate {
+                    for e in 0..<count { dx2[e] += dy2[e] * s1[e] }
+                } else {
+                    for e in 0..<count { dx2[e] = dy2[e] * s1[e] }
+                }
             }
             return
         }
         if let dy2, let dx2, let x2 = x.c2 {
+            if accumulate {
+                for e in 0..<count {
+                    let sp1 = s2[e] * x1[e]
+                    let sp2 = s3[e] * x1[e] * x1[e] + s2[e] * x2[e]
+                    dx1[e] += dy1[e] * s1[e] + dy0[e] * sp1
+                    dx2[e] += dy2[e] * s1[e] + 2 * dy1[e] * sp1 + dy0[e] * sp2
+                }
+            } else {
+                for e in 0..<count {
+                    let sp1 = s2[e] * x1[e]
+                    let sp2 = s3[e] * x1[e] * x1[e] + s2[e] * x2[e]
+                    dx1[e] = dy1[e] * s1[e] + dy0[e] * sp1
+                    dx2[e] = dy2[e] * s1[e] + 2 * dy1[e] * sp1 + dy0[e] * sp2
+                }
+            }
+        } else if accumulate {
             for e in 0..<count {
                 let sp1 = s2[e] * x1[e]
-                let sp2 = s3[e] * x1[e] * x1[e] + s2[e] * x2[e]
                 dx1[e] += dy1[e] * s1[e] + dy0[e] * sp1
-                dx2[e] += dy2[e] * s1[e] + 2 * dy1[e] * sp1 + dy0[e] * sp2
             }
         } else {
             for e in 0..<count {
                 let sp1 = s2[e] * x1[e]
-                dx1[e] += dy1[e] * s1[e] + dy0[e] * sp1
+                dx1[e] = dy1[e] * s1[e] + dy0[e] * sp1
             }
         }
     }
