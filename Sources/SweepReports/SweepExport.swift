@@ -32,7 +32,12 @@ public struct SweepExport {
         } catch {
             throw .journal(error.description)
         }
-        let configs = tasks.map { (try? JSONValue(parsing: $0.configJSON))?.dottedLeaves ?? [:] }
+        // A task's resolved configuration, with its grid values where config.json leaves a key out
+        // (a default the run does not read, e.g. train.optimizer = "gd").
+        let configs = tasks.map { task in
+            let grid = (try? JSONValue(parsing: task.gridJSON))?.dottedLeaves ?? [:]
+            return ((try? JSONValue(parsing: task.configJSON))?.dottedLeaves ?? [:]).merging(grid) { config, _ in config }
+        }
         let specification = try? SweepSpecification.load(tomlText: specText, file: path)
         let gridKeys =
             specification?.gridKeys

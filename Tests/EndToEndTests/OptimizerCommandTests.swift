@@ -41,7 +41,7 @@ struct OptimizerCommandTests {
         #expect(exported == 0, "\(csv)")
         let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = try #require(rows.first)
-        #expect(header.last == "threshold" && header.contains("train.optimizer"))
+        #expect(header.contains("threshold") && header.contains("train.optimizer"))
         let thresholds = Dictionary(
             uniqueKeysWithValues: rows.dropFirst().map {
                 ($0[header.firstIndex(of: "train.optimizer")!], Double($0[header.firstIndex(of: "threshold")!]) ?? .nan)
