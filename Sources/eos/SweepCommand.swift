@@ -128,6 +128,7 @@ struct SweepCommand: ParsableCommand {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        defer { try? log.close() }  // the worker holds its own copy; a restarted worker must not leak ours
         try process.run()
         return process
     }

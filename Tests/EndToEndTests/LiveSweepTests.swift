@@ -10,9 +10,12 @@ struct LiveSweepTests {
     func statusShowsRunningTasks() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        // Each task a few seconds in release, so the status sees it running.
+        // Each task about 6 s in release on a quiet machine (n 512, width 64: ~0.7 ms a step, so
+        // the length does not hinge on the per-step overhead of a tiny model, which runs 120,000
+        // steps in 1.5 s), so the status sees it running.
         try scratch.write(
-            "spec.toml", specification(configuration(steps: 120_000, every: 2_000), grid: [#""model.seed" = [0, 1]"#]))
+            "spec.toml",
+            specification(configuration(steps: 8_000, n: 512, width: 64, every: 1_000), grid: [#""model.seed" = [0, 1]"#]))
         let sweep = try Child(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, log: "sweep.log")
         defer { sweep.kill9() }
         let journal = scratch.path + "/out/journal.sqlite"
@@ -25,7 +28,7 @@ struct LiveSweepTests {
         #expect(
             waitUntil(seconds: 180) {
                 guard let status = try? eos(["status", "out/journal.sqlite"], in: scratch.path, seconds: 10) else { return false }
-                let line = status.output.split(separator: "\n").first { $0.contains("model.seed=0 (") && $0.contains("/120000") }
+                let line = status.output.split(separator: "\n").first { $0.contains("model.seed=0 (") && $0.contains("/8000") }
                 if let line, line.contains(" loss "), line.contains(" S "), line.contains("steps/s"), !status.output.contains("ETA --:--") {
                     seen = status.output
                     return true

@@ -53,6 +53,10 @@ final class Child {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        // The child has its own copy of the descriptor; ours is closed now, or every child would
+        // hold one open in the test process until it exits (Foundation's Process on Linux walks
+        // every open descriptor at each spawn, and crashes past a thousand or so).
+        defer { try? handle.close() }
         try process.run()
     }
 
