@@ -14,7 +14,10 @@ import NeuralNetwork
 ///   layers' shared scratch, and its cached θ and gradient;
 /// - vectors of length N: θ, the gradient, the next iterate, the copies while a parameter file
 ///   is serialized (8 in all, as measured), the warm start (k vectors), and the block-Lanczos
-///   storage (`BlockLanczos.storedVectors`); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u,
+///   storage (`BlockLanczos.storedVectors`); an optimizer other than gd its buffers (momentum,
+///   squares), for adam and rmsprop the preconditioner, its scale, the scaled operator's two
+///   scratch vectors and the preconditioned warm start, and at the midpoint a copy of θ and the
+///   buffers (docs/THEORY.md §11); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u,
 ///   ∇³L[u, u], the projection's and the gradient flow's iterates) and a 2-pair solver;
 /// - the dataset in Float64 (x, y) and its serialized `data.safetensors`;
 /// - the process itself (`baseline`: Swift runtime, Foundation, OpenBLAS's buffers).
@@ -49,7 +52,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         }
         let s = configuration.train.precision == .float64 ? 8.0 : 4.0
         var bytes = lossBytes(scalar: s, secondOrder: tracking && s == 8)
-        bytes += s * parameters * (8 + lanczosVectors(pairs: eigenvalues))
+        bytes += s * parameters * (8 + lanczosVectors(pairs: eigenvalues) + Self.optimizerVectors(configuration))
         if tracking {
             if s != 8 { bytes += lossBytes(scalar: 8, secondOrder: true) }
             bytes += 8 * parameters * (24 + lanczosVectors(pairs: max(2, eigenvalues)))
@@ -58,6 +61,16 @@ public struct MemoryEstimate: Sendable, Equatable {
         bytes += Self.baseline
         self.parameters = parameters
         self.bytes = bytes
+    }
+
+    /// The [N] vectors an optimizer other than gd adds (see the type's comment).
+    static func optimizerVectors(_ configuration: RunConfiguration) -> Double {
+        let optimizer = configuration.train.optimizer
+        guard optimizer != .gd else { return 0 }
+        let buffers = (optimizer.readsMomentum ? 1.0 : 0) + (optimizer.isAdaptive ? 1 : 0)
+        let preconditioned = optimizer.isAdaptive ? 5.0 : 0
+        let midpoint = configuration.sharpness.at == .midpoint ? 1 + buffers : 0
+        return buffers + preconditioned + midpoint
     }
 
     /// The resident size of `eos` before any run buffer: 64 MB (about 33 MB measured with one

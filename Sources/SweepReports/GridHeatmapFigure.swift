@@ -74,9 +74,11 @@ enum GridHeatmapFigure {
             canvas.text(
                 axes.first.map(GridAxes.name) ?? "", x: left + Double(xValues.count) * cellWidth / 2,
                 y: bottom + 34, anchor: "middle")
+            // Left of the longest row label (≈ 6.5 px per character at size 11), within the margin.
+            let labelWidth = yValues.map { Double($0.label.count) * 6.5 }.max() ?? 0
             canvas.text(
-                axes.second.map(GridAxes.name) ?? "", x: left - 50, y: top + Double(yValues.count) * cellHeight / 2,
-                anchor: "middle", rotate: -90)
+                axes.second.map(GridAxes.name) ?? "", x: left - min(75, max(50, labelWidth + 22)),
+                y: top + Double(yValues.count) * cellHeight / 2, anchor: "middle", rotate: -90)
         }
         drawColorBar(
             into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
@@ -86,8 +88,11 @@ enum GridHeatmapFigure {
         canvas.text("diverged", x: 108, y: legendY, size: 11)
         canvas.rect(180, legendY - 11, 22, 14, fill: "url(#\(cross))", stroke: "#737373")
         canvas.text("failed", x: 208, y: legendY, size: 11)
-        let edge = allGD ? "2/η" : "its threshold"
-        canvas.text("t = eos_step (first step with S ≥ \(edge)); blank = not finished", x: 270, y: legendY, size: 11)
+        let stepLegend =
+            allGD
+            ? "t = eos_step (first step with S ≥ 2/η); blank = not finished"
+            : "t = eos_step (first S ≥ threshold); blank = not finished"
+        canvas.text(stepLegend, x: 270, y: legendY, size: 11)
         let caption =
             allGD
             ? "Median of S·η/2 over the measured steps after the edge of stability is reached, per grid "

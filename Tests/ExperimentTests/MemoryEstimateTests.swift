@@ -28,6 +28,22 @@ import NeuralNetwork
         #expect(b.bytes - a.bytes >= 8 * 64 * 74 + 8 * 24 * a.parameters)
     }
 
+    /// gd adds nothing; polyak its buffer; adam its two buffers and the preconditioned solve's five
+    /// vectors; at the midpoint a copy of θ and the buffers (610 parameters, Float64).
+    @Test func optimizersAddTheirBuffers() throws {
+        let network = digits(depth: 1, width: 8)
+        func bytes(_ train: String, at: String = "iterate") throws -> Double {
+            let c = try configuration("[data]\nn = 64\n[model]\ndepth = 1\nwidth = 8\n[train]\n\(train)\n[sharpness]\nat = \"\(at)\"\n")
+            return MemoryEstimate(c, network: network, examples: 64).bytes
+        }
+        let gd = try bytes("optimizer = \"gd\"")
+        #expect(gd == 67_645_328)
+        #expect(try bytes("optimizer = \"polyak\"") - gd == 8 * 610 * 1)
+        #expect(try bytes("optimizer = \"adam\"") - gd == 8 * 610 * 7)
+        #expect(try bytes("optimizer = \"adam\"", at: "midpoint") - gd == 8 * 610 * 10)
+        #expect(try bytes("optimizer = \"gd\"", at: "midpoint") == gd)
+    }
+
     /// The MLP on digits-shaped inputs (64 features, 10 outputs).
     private func digits(depth: Int, width: Int) -> Network {
         Network.perceptron(inputs: 64, depth: depth, width: width, outputs: 10, activation: .tanh)
