@@ -94,7 +94,9 @@ let package = Package(
             dependencies: [
                 "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
             ]),
-        .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
+        .testTarget(
+            name: "SweepWorkerTests",
+            dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport", "SweepCoordinator", "SweepJournal"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],

@@ -11,6 +11,9 @@ struct ActiveLease {
     var routingID: Data
     /// How logs and displays name the task (its grid values).
     var label: String
+    /// The session token of the worker it was granted to (READY `session`), if it sent one: a
+    /// newer connection of that worker that asks READY gets this lease's TASK again.
+    var session: String? = nil
     /// GD steps done and planned, phase, loss and sharpness from the holder's latest heartbeat.
     var step = 0
     var totalSteps = 0

@@ -15,6 +15,11 @@ import SweepProtocol
 /// - READY → TASK (a new lease until now + heartbeat_interval × liveness), NOTASK, or SHUTDOWN
 ///   when the sweep is finished; held results already in the journal are ACKed. A READY from a
 ///   connection that holds a lease is answered from memory with that lease's TASK again;
+/// - READY carries the worker's session token and connection number: a READY from an older
+///   connection of a session than one already heard is answered with no task (it comes from a
+///   socket the worker abandoned), and a READY from a connection of a session that holds a lease
+///   on another connection gets that lease's TASK, moved to this connection (the TASK went to a
+///   socket the worker abandoned), unless it lists the task's result as held;
 /// - a lease belongs to the connection it was handed to: its token (128 random bits) travels
 ///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection. A
 ///   connection that names the token takes the lease over only when no live connection holds
@@ -34,6 +39,8 @@ public final class CoordinatorStateMachine {
     public let journal: SweepJournal
     public let settings: CoordinatorSettings
     private var sessions: [Data: WorkerSession] = [:]
+    /// By worker session token (READY `session`): its newest connection and that connection's number.
+    private var latestConnection: [String: (routingID: Data, number: Int)] = [:]
     /// By lease token.
     private var leases: [String: ActiveLease] = [:]
     /// Routing ids that broke the protocol; their messages are dropped unread for a while.
@@ -247,9 +254,33 @@ public final class CoordinatorStateMachine {
         for key in ready.heldResults where try journal.task(key: key)?.summaryJSON != nil {
             actions.append(.send(to: routingID, .ack(taskKey: key)))
         }
+        if let token = ready.session {
+            // A READY from an older connection of a worker than one already heard was delayed on
+            // the way from a socket the worker has abandoned: a TASK for it would be lost.
+            let number = ready.connection ?? 0
+            if let latest = latestConnection[token], latest.routingID != routingID, latest.number >= number {
+                actions.append(.log("\(ready.worker): READY from its abandoned connection \(number) ignored"))
+                return actions
+            }
+            latestConnection[token] = (routingID, number)
+            sessions[routingID]?.session = token
+        }
         // A holder asking again lost its TASK on the way (or repeats itself): the same lease, from memory.
         if let held = leases.values.filter({ $0.routingID == routingID }).min(by: { $0.taskKey < $1.taskKey }) {
             actions.append(.send(to: routingID, .task(held.assignment)))
+            return actions
+        }
+        // A lease of this worker session held by another of its connections: the worker is idle, so
+        // that TASK went to a socket it abandoned (or the reply never reached it). It moves here,
+        // the same lease and attempt, unless the worker holds the task's result (its RESULT follows).
+        if let token = ready.session,
+            let lost = leases.values.filter({ $0.session == token && !ready.heldResults.contains($0.taskKey) })
+                .min(by: { $0.taskKey < $1.taskKey })
+        {
+            leases[lost.leaseID]?.routingID = routingID
+            leases[lost.leaseID]?.heardAt = now
+            actions.append(.send(to: routingID, .task(lost.assignment)))
+            actions.append(.log("task \(lost.label) → \(ready.worker) again (its TASK went to an abandoned connection)"))
             return actions
         }
         if let lease = try journal.lease(worker: ready.worker, now: now, leaseDuration: settings.leaseDuration) {
@@ -259,7 +290,8 @@ public final class CoordinatorStateMachine {
                 leaseID: lease.leaseID, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
                 checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(lease.gridJSON))
             leases[lease.leaseID] = ActiveLease(
-                assignment: assignment, routingID: routingID, label: label, heardAt: now, renewedAt: now)
+                assignment: assignment, routingID: routingID, label: label, session: ready.session, heardAt: now,
+                renewedAt: now)
             progressChanged = true
             actions.append(.send(to: routingID, .task(assignment)))
             actions.append(.log("task \(label) → \(ready.worker) (attempt \(lease.attempt))"))
@@ -404,6 +436,9 @@ public final class CoordinatorStateMachine {
     /// Forgets a connection: its session and the leases it held in memory (the journal keeps
     /// them until they expire, or until their worker names them again from a new connection).
     private func forget(_ routingID: Data) {
+        if let token = sessions[routingID]?.session, latestConnection[token]?.routingID == routingID {
+            latestConnection[token] = nil
+        }
         sessions[routingID] = nil
         for (id, lease) in leases where lease.routingID == routingID { leases[id] = nil }
     }
