@@ -10,8 +10,11 @@ import GRDB
 extension SweepJournal {
     /// Leases the queued task with the lowest ordinal to `worker` until `now + leaseDuration`
     /// (seconds), under a new random lease id (128 bits from the system's cryptographic random
-    /// source: the token the worker proves its lease with); nil when nothing is queued.
-    public func lease(worker: String, now: Double, leaseDuration: Double) throws(JournalError) -> Lease? {
+    /// source: the token the worker proves its lease with); nil when nothing is queued. `session`
+    /// is the worker's session token (READY `session`), kept with the grant.
+    public func lease(worker: String, session: String? = nil, now: Double, leaseDuration: Double) throws(JournalError)
+        -> Lease?
+    {
         let leaseID = Self.newLeaseID()
         let deadline = now + leaseDuration
         return try write { db in
@@ -28,10 +31,11 @@ extension SweepJournal {
             else { return nil }
             let lease = Lease(
                 taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
-                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"])
+                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"],
+                session: session)
             try db.execute(
-                sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
-                arguments: [leaseID, lease.taskKey, worker, now])
+                sql: "INSERT INTO lease (lease_id, task_key, worker, granted, session) VALUES (?, ?, ?, ?, ?)",
+                arguments: [leaseID, lease.taskKey, worker, now, session])
             try Self.insert(
                 JournalEvent(
                     time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
@@ -55,6 +59,46 @@ extension SweepJournal {
                 if db.changesCount == 0 { lost.insert(leaseID) }
             }
             return lost
+        }
+    }
+
+    /// Every current lease (a task in state `leased`) with its task's configuration, deadline and
+    /// the session it was granted to: what a coordinator keeps in memory (docs/ARCHITECTURE.md §6).
+    public func currentLeases() throws(JournalError) -> [Lease] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.key, t.lease_id, t.config_json, t.grid_json, t.attempts, t.lease_deadline, t.worker, l.session
+                    FROM task AS t LEFT JOIN lease AS l ON l.lease_id = t.lease_id
+                    WHERE t.state = 'leased' ORDER BY t.ordinal, t.key
+                    """
+            ).map {
+                Lease(
+                    taskKey: $0["key"], leaseID: $0["lease_id"], configJSON: $0["config_json"],
+                    attempt: ($0["attempts"] as Int) + 1, deadline: $0["lease_deadline"] ?? -.infinity,
+                    worker: $0["worker"] ?? "?", gridJSON: $0["grid_json"], session: $0["session"])
+            }
+        }
+    }
+
+    /// Takes back the current leases among `leaseIDs` (their holders went silent past the
+    /// coordinator's in-memory deadline), counting an attempt each: requeued, or failed when
+    /// attempts reach `maxAttempts`. Lease ids that are not current are skipped. Returns the keys
+    /// of the tasks taken back, in grid order.
+    public func expire(leaseIDs: [String], now: Double, maxAttempts: Int) throws(JournalError) -> [String] {
+        guard !leaseIDs.isEmpty else { return [] }
+        return try write { db in
+            var rows: [Row] = []
+            for leaseID in leaseIDs {
+                if let row = try Row.fetchOne(
+                    db, sql: Self.expireSQL + " AND lease_id = :lease RETURNING key, ordinal, state, attempts, worker, last_error",
+                    arguments: ["max": maxAttempts, "now": now, "lease": leaseID])
+                {
+                    rows.append(row)
+                }
+            }
+            return try Self.logExpired(rows, now: now, db)
         }
     }
 
@@ -214,28 +258,36 @@ extension SweepJournal {
         try write { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    UPDATE task SET attempts = attempts + 1,
-                        state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
-                        finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
-                        last_error = 'lease expired: worker ' || coalesce(worker, '?')
-                            || ' sent no heartbeat before its deadline',
-                        lease_id = NULL, lease_deadline = NULL
-                    WHERE state = 'leased' AND lease_deadline < :now
-                    RETURNING key, ordinal, state, attempts, worker, last_error
-                    """,
-                arguments: ["max": maxAttempts, "now": now]
-            )
-            .sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
-            for row in rows {
-                let failed = (row["state"] as String) == TaskState.failed.rawValue
-                try Self.insert(
-                    JournalEvent(
-                        time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
-                        detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
-            }
-            return rows.map { $0["key"] }
+                sql: Self.expireSQL
+                    + " AND lease_deadline < :now RETURNING key, ordinal, state, attempts, worker, last_error",
+                arguments: ["max": maxAttempts, "now": now])
+            return try Self.logExpired(rows, now: now, db)
         }
+    }
+
+    /// An expiry: one attempt more, queued again or failed at `:max`, the lease dropped. Callers
+    /// add which leases (`AND …`) and the RETURNING clause.
+    private static let expireSQL = """
+        UPDATE task SET attempts = attempts + 1,
+            state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
+            finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
+            last_error = 'lease expired: worker ' || coalesce(worker, '?')
+                || ' sent no heartbeat before its deadline',
+            lease_id = NULL, lease_deadline = NULL
+        WHERE state = 'leased'
+        """
+
+    /// Journals `lease_expired` (or `task_failed`) for each expired row; their keys in grid order.
+    private static func logExpired(_ rows: [Row], now: Double, _ db: Database) throws -> [String] {
+        let sorted = rows.sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
+        for row in sorted {
+            let failed = (row["state"] as String) == TaskState.failed.rawValue
+            try insert(
+                JournalEvent(
+                    time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
+                    detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
+        }
+        return sorted.map { $0["key"] }
     }
 
     /// 32 hex digits from the system's random source.

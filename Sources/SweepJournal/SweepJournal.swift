@@ -6,8 +6,9 @@ import Synchronization
 /// log, in one file that Python's `sqlite3` opens as it is (schema: ``Schema``).
 ///
 /// One writer: ``openAsCoordinator(path:now:)`` takes an exclusive OS lock (``CoordinatorLock``)
-/// and records its owner row; every change is one transaction in WAL mode with
-/// `synchronous = FULL`, so a kill -9 at any instant loses nothing that was committed.
+/// and records its owner row; every change is one transaction (or a savepoint of a
+/// ``batch(_:)``, committed with the others of the batch) in WAL mode with `synchronous = FULL`,
+/// so a kill -9 at any instant loses nothing that was committed (docs/ARCHITECTURE.md §6).
 /// ``openReadOnly(path:)`` serves `eos status`, `export` and `report` while a coordinator
 /// runs: WAL readers never block the writer, and this connection cannot write.
 /// Times are unix seconds (`Double`) passed in by the caller, so tests can use a fake clock.
@@ -19,6 +20,8 @@ public final class SweepJournal: Sendable {
     let database: DatabaseQueue
     private let lock: CoordinatorLock?
     private let committed = Atomic<Int>(0)
+    /// The connection of the ``batch(_:)`` running now, which the writes and reads inside it use.
+    private let openBatch = Mutex<BatchConnection?>(nil)
 
     private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?) {
         self.path = path
@@ -193,8 +196,8 @@ public final class SweepJournal: Sendable {
                     throw JournalError.notAJournal(path: path, reason: "an SQLite file with other tables")
                 }
                 try db.execute(sql: Schema.sql)
-                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
-                return
+                version = Schema.baseVersion
+                try db.execute(sql: "PRAGMA user_version = \(version)")
             }
             while version < Schema.version, let migration = Schema.migrations[version] {
                 try db.execute(sql: migration)
@@ -210,13 +213,58 @@ public final class SweepJournal: Sendable {
     // MARK: - Access
 
     /// Write transactions committed through this journal since it was opened: each is a
-    /// synchronous disk write (fsync), so this counts the journal's load.
+    /// synchronous disk write (fsync), so this counts the journal's load. A ``batch(_:)`` that
+    /// wrote counts once, however many changes it holds.
     public var transactionsCommitted: Int { committed.load(ordering: .relaxed) }
 
-    /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
+    /// Group commit: every change made inside `body` — each one still all-or-nothing, as a
+    /// savepoint — goes to disk in ONE transaction, committed (one fsync) when `body` returns;
+    /// if `body` throws, none of them is. The coordinator's loop runs each turn's messages in one
+    /// batch and sends their replies only after it committed, so a reply never announces a change
+    /// that a crash could take back (docs/ARCHITECTURE.md §6). Batches do not nest.
+    public func batch<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        guard !isReadOnly else { throw .readOnly(path: path) }
+        precondition(openBatch.withLock { $0 } == nil, "SweepJournal.batch does not nest")
+        var failure: JournalError?
+        var wrote = false
+        do {
+            let value: T? = try database.writeWithoutTransaction { db in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    openBatch.withLock { $0 = BatchConnection(database: db) }
+                    defer { wrote = openBatch.withLock { $0?.wrote ?? false }; openBatch.withLock { $0 = nil } }
+                    do throws(JournalError) {
+                        value = try body()
+                        return .commit
+                    } catch {
+                        failure = error
+                        return .rollback
+                    }
+                }
+                return value
+            }
+            if let failure { throw failure }
+            if wrote { committed.add(1, ordering: .relaxed) }
+            return value!  // set: body returned, else failure was thrown
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws. Inside
+    /// a ``batch(_:)`` it is a savepoint of the batch's transaction instead.
     func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         guard !isReadOnly else { throw .readOnly(path: path) }
         do {
+            if let batch = openBatch.withLock({ $0 }) {
+                var value: T?
+                try batch.database.inSavepoint {
+                    value = try body(batch.database)
+                    return .commit
+                }
+                openBatch.withLock { $0?.wrote = true }
+                return value!  // set: inSavepoint ran the closure or threw
+            }
             let value = try database.writeWithoutTransaction { db in
                 var value: T?
                 try db.inTransaction(.immediate) {
@@ -232,9 +280,11 @@ public final class SweepJournal: Sendable {
         }
     }
 
-    /// Runs `body` in one read transaction (a consistent snapshot).
+    /// Runs `body` in one read transaction (a consistent snapshot); inside a ``batch(_:)``, on the
+    /// batch's connection, which sees the batch's changes.
     func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         do {
+            if let batch = openBatch.withLock({ $0 }) { return try body(batch.database) }
             return try database.read(body)
         } catch {
             throw Self.mapped(error, path: path)
@@ -264,4 +314,12 @@ public final class SweepJournal: Sendable {
             sql: "INSERT INTO event (time, kind, task_key, worker, detail) VALUES (?, ?, ?, ?, ?)",
             arguments: [event.time, event.kind.rawValue, event.taskKey, event.worker, event.detail])
     }
+}
+
+/// The connection of an open ``SweepJournal/batch(_:)``: used only by the thread that runs the
+/// batch, from inside it (GRDB's queue is not reentrant, so writes and reads there reuse it).
+struct BatchConnection: @unchecked Sendable {
+    let database: Database
+    /// Whether a change was made in the batch (a batch without one commits nothing to disk).
+    var wrote = false
 }
