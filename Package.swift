@@ -50,7 +50,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQTransport", dependencies: ["CZeroMQ"]),
         .target(name: "SweepProtocol"),
-        .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SweepJournal", dependencies: ["Configuration", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SweepCoordinator",
             dependencies: [
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
-        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
+        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration"]),
         .testTarget(
             name: "SweepCoordinatorTests",
             dependencies: [

@@ -2,9 +2,10 @@
 ///
 /// Every table is STRICT. Times are unix seconds (REAL). A task's files (the CSVs of its run
 /// directory: `trace.csv`, `track.csv`, `beta.csv`, `track-slow.csv`, `profile.csv`, header
-/// included) live in ONE table, `run_file`, keyed by (task key, file name): a new CSV in a
-/// later version needs no schema change, and `SELECT content FROM run_file WHERE name =
-/// 'trace.csv'` reads as well as a table per file would.
+/// included) live in its task folder, `<--out>/tasks/<key>/` (``TaskFolders``); the journal
+/// records each one's SHA-256 and size in `task_file` (version 5), and `sweep.task_root` names
+/// the folder holding `tasks/` when it is not the journal's own folder. Journals of versions 1–4
+/// kept the files' text in `run_file`, keyed by (task key, file name); readers still read it there.
 ///
 /// `task.attempts` counts the attempts that have ended: failed, expired, or completed under
 /// the current lease. A stale task keeps the state it had before in `stale_from`.
@@ -25,7 +26,7 @@
 enum Schema {
     /// Bumped on every change of the schema; a coordinator migrates an older journal
     /// (``migrations``), a journal of a newer version is refused on open.
-    static let version = 4
+    static let version = 5
 
     /// The versions ``SweepJournal/openReadOnly(path:)`` reads: readers use no table added since.
     static let readableVersions = 1...version
@@ -49,9 +50,21 @@ enum Schema {
         2: progressTable,
         // 3 → 4: the session token of the worker a lease was granted to (NULL for older grants).
         3: """
-            ALTER TABLE lease ADD COLUMN session TEXT
-                CHECK (session IS NULL OR (length(session) = 32 AND session NOT GLOB '*[^0-9a-f]*'));
-            """,
+        ALTER TABLE lease ADD COLUMN session TEXT
+            CHECK (session IS NULL OR (length(session) = 32 AND session NOT GLOB '*[^0-9a-f]*'));
+        """,
+        // 4 → 5: task files leave the journal for the task folders; the journal keeps their hash
+        // and size. The files of older results stay in run_file, where readers still find them.
+        4: """
+        CREATE TABLE task_file (
+            task_key TEXT NOT NULL REFERENCES task (key),
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+            bytes INTEGER NOT NULL CHECK (bytes >= 0),
+            PRIMARY KEY (task_key, name)
+        ) STRICT, WITHOUT ROWID;
+        ALTER TABLE sweep ADD COLUMN task_root TEXT;
+        """,
     ]
 
     static let progressTable = """

@@ -108,7 +108,9 @@ extension SweepJournal {
     }
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
-    /// "trace.csv" → the CSV with its header) and the state change, in one transaction.
+    /// "trace.csv" → the CSV with its header) and the state change, in one transaction. The files
+    /// go to the task's folder (``TaskFolders``, written before the transaction commits), the
+    /// journal keeps their SHA-256 and size.
     ///
     /// Refused (`.refused`, logged as `refused_result`) unless `leaseID` is a lease this journal
     /// granted for this task. Accepted whenever the task has no result yet, also from an
@@ -158,10 +160,11 @@ extension SweepJournal {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
-            for name in files.keys.sorted() {
+            let stored = try taskFolders.store(taskKey: taskKey, files: files)
+            for name in stored.keys.sorted() {
                 try db.execute(
-                    sql: "INSERT INTO run_file (task_key, name, content) VALUES (?, ?, ?)",
-                    arguments: [taskKey, name, files[name]])
+                    sql: "INSERT INTO task_file (task_key, name, sha256, bytes) VALUES (?, ?, ?, ?)",
+                    arguments: [taskKey, name, stored[name]?.sha256, stored[name]?.bytes])
             }
             if state == TaskState.stale.rawValue {
                 try db.execute(

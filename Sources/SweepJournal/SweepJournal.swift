@@ -22,13 +22,26 @@ public final class SweepJournal: Sendable {
     private let committed = Atomic<Int>(0)
     /// The connection of the ``batch(_:)`` running now, which the writes and reads inside it use.
     private let openBatch = Mutex<BatchConnection?>(nil)
+    /// The schema version of the file (a coordinator's journal is migrated to ``Schema/version``).
+    let schemaVersion: Int
+    private let folders: Mutex<TaskFolders>
 
-    private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?) {
+    private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?, schemaVersion: Int) {
         self.path = path
         self.isReadOnly = lock == nil
         self.database = database
         self.lock = lock
+        self.schemaVersion = schemaVersion
+        self.folders = Mutex(TaskFolders(root: Self.folder(of: path)))
     }
+
+    /// The folder the journal file is in: where `tasks/` is unless the sweep names another.
+    static func folder(of path: String) -> URL {
+        URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+    }
+
+    /// Where the task files of this sweep are (docs/ARCHITECTURE.md §6).
+    public var taskFolders: TaskFolders { folders.withLock { $0 } }
 
     /// Opens (creating if needed) the journal as its only coordinator.
     ///
@@ -57,7 +70,7 @@ public final class SweepJournal: Sendable {
         } catch {
             throw mapped(error, path: path)
         }
-        let journal = SweepJournal(path: path, database: database, lock: lock)
+        let journal = SweepJournal(path: path, database: database, lock: lock, schemaVersion: Schema.version)
         do {
             // GRDB's WAL setup chooses NORMAL; FULL also survives a power cut, not only a kill.
             try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -65,6 +78,7 @@ public final class SweepJournal: Sendable {
             throw mapped(error, path: path)
         }
         try journal.prepareSchema()
+        try journal.loadTaskRoot()
         try journal.write { db in
             let previous = try ownerRow(db)
             try db.execute(
@@ -124,13 +138,38 @@ public final class SweepJournal: Sendable {
     public static func openReadOnly(path: String) throws(JournalError) -> SweepJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         let database = try readOnlyQueue(path: path, label: "SweepJournal reader")
-        let journal = SweepJournal(path: path, database: database, lock: nil)
-        let version = try journal.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        let version: Int
+        do {
+            version = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        } catch {
+            throw mapped(error, path: path)
+        }
         guard version != 0 else { throw .notAJournal(path: path, reason: "it has no journal schema") }
         guard Schema.readableVersions.contains(version) else {
             throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
         }
+        let journal = SweepJournal(path: path, database: database, lock: nil, schemaVersion: version)
+        try journal.loadTaskRoot()
         return journal
+    }
+
+    /// Reads `sweep.task_root` (version 5 on): an absolute folder, or the journal's own when NULL.
+    private func loadTaskRoot() throws(JournalError) {
+        guard schemaVersion >= 5 else { return }
+        let root = try read { db in try String.fetchOne(db, sql: "SELECT task_root FROM sweep WHERE id = 1") }
+        if let root { folders.withLock { $0 = TaskFolders(root: URL(fileURLWithPath: root, isDirectory: true)) } }
+    }
+
+    /// Records `folder` (the sweep's `--out`) as the one holding `tasks/`; call after the first
+    /// `synchronize`. The journal's own folder is recorded as NULL, so that a sweep folder that
+    /// holds its journal can be moved as a whole.
+    public func recordTaskRoot(_ folder: String) throws(JournalError) {
+        let url = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let own = url.path == Self.folder(of: path).path
+        try write { db in
+            try db.execute(sql: "UPDATE sweep SET task_root = ? WHERE id = 1", arguments: [own ? nil : url.path])
+        }
+        folders.withLock { $0 = TaskFolders(root: url) }
     }
 
     /// A read-only connection to `path`: no WAL switch, no lock file, no write.
