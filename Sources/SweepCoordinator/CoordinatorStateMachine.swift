@@ -44,6 +44,9 @@ public final class CoordinatorStateMachine {
     public let journal: SweepJournal
     public let settings: CoordinatorSettings
     private var sessions: [Data: WorkerSession] = [:]
+    /// Routing ids of the sessions that have not introduced themselves with READY (so that capping
+    /// them costs in proportion to their number, not to all sessions').
+    private var anonymous: Set<Data> = []
     /// By worker session token (READY `session`): its newest connection and that connection's number.
     private var latestConnection: [String: (routingID: Data, number: Int)] = [:]
     /// Every current lease, by token.
@@ -180,6 +183,7 @@ public final class CoordinatorStateMachine {
                         .init(
                             heartbeatInterval: settings.heartbeatInterval, liveness: settings.liveness,
                             checkpointEvery: settings.checkpointEvery))))
+            anonymous.insert(routingID)
             forgetOldestAnonymousSession()
         }
         sessions[routingID]?.lastHeard = now
@@ -285,6 +289,7 @@ public final class CoordinatorStateMachine {
         var actions: [CoordinatorAction] = []
         if let session = sessions[routingID], !session.introduced {
             sessions[routingID]?.introduced = true
+            anonymous.remove(routingID)
             sessions[routingID]?.name = ready.worker
             try journal.record(
                 event: JournalEvent(
@@ -478,17 +483,20 @@ public final class CoordinatorStateMachine {
             latestConnection[token] = nil
         }
         sessions[routingID] = nil
+        anonymous.remove(routingID)
         leases.release(holder: routingID)
     }
 
     /// Keeps at most ``Limits/anonymousSessions`` sessions of peers that never sent READY and hold
     /// no lease, forgetting the oldest.
     private func forgetOldestAnonymousSession() {
-        let anonymous = sessions.filter { !$0.value.introduced && !leases.isHolder($0.key) }
-        guard anonymous.count > Limits.anonymousSessions,
-            let oldest = anonymous.min(by: { $0.value.since < $1.value.since })?.key
+        guard anonymous.count > Limits.anonymousSessions else { return }
+        let candidates = anonymous.filter { !leases.isHolder($0) }
+        guard candidates.count > Limits.anonymousSessions,
+            let oldest = candidates.min(by: { (sessions[$0]?.since ?? 0) < (sessions[$1]?.since ?? 0) })
         else { return }
         sessions[oldest] = nil
+        anonymous.remove(oldest)
     }
 
     // MARK: - Complaints

@@ -19,8 +19,7 @@ extension SweepJournal {
         let deadline = now + leaseDuration
         return try write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchRow(
                     sql: """
                         UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
                             worker = :worker, started = :now, finished = NULL
@@ -33,7 +32,7 @@ extension SweepJournal {
                 taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
                 attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"],
                 session: session)
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO lease (lease_id, task_key, worker, granted, session) VALUES (?, ?, ?, ?, ?)",
                 arguments: [leaseID, lease.taskKey, worker, now, session])
             try Self.insert(
@@ -53,7 +52,7 @@ extension SweepJournal {
         return try write { db in
             var lost: Set<String> = []
             for (leaseID, deadline) in deadlines {
-                try db.execute(
+                try db.run(
                     sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
                     arguments: [deadline, leaseID])
                 if db.changesCount == 0 { lost.insert(leaseID) }
@@ -91,8 +90,8 @@ extension SweepJournal {
         return try write { db in
             var rows: [Row] = []
             for leaseID in leaseIDs {
-                if let row = try Row.fetchOne(
-                    db, sql: Self.expireSQL + " AND lease_id = :lease RETURNING key, ordinal, state, attempts, worker, last_error",
+                if let row = try db.fetchRow(
+                    sql: Self.expireSQL + " AND lease_id = :lease RETURNING key, ordinal, state, attempts, worker, last_error",
                     arguments: ["max": maxAttempts, "now": now, "lease": leaseID])
                 {
                     rows.append(row)
@@ -104,7 +103,7 @@ extension SweepJournal {
 
     /// The task that lease id `leaseID` was granted for, if this journal ever granted it.
     public func grantedTask(leaseID: String) throws(JournalError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT task_key FROM lease WHERE lease_id = ?", arguments: [leaseID]) }
+        try read { db in try db.fetchString(sql: "SELECT task_key FROM lease WHERE lease_id = ?", arguments: [leaseID]) }
     }
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
@@ -122,8 +121,7 @@ extension SweepJournal {
     ) throws(JournalError) -> CompletionOutcome {
         try write { db in
             guard
-                let task = try Row.fetchOne(
-                    db, sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
+                let task = try db.fetchRow(sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
             else {
                 try Self.insert(
                     JournalEvent(
@@ -131,8 +129,8 @@ extension SweepJournal {
                         detail: "lease \(leaseID): no such task"), db)
                 return .unknownTask
             }
-            let granted = try String.fetchOne(
-                db, sql: "SELECT task_key FROM lease WHERE lease_id = ?",
+            let granted = try db.fetchString(
+                sql: "SELECT task_key FROM lease WHERE lease_id = ?",
                 arguments: [leaseID])
             guard granted == taskKey else {
                 try Self.insert(
@@ -142,8 +140,7 @@ extension SweepJournal {
                 return .refused
             }
             let hasResult =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
+                try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
             if hasResult {
                 try Self.insert(
                     JournalEvent(
@@ -154,7 +151,7 @@ extension SweepJournal {
             let state: String = task["state"]
             let currentLease: String? = task["lease_id"]
             let isCurrent = state == TaskState.leased.rawValue && currentLease == leaseID
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO result (task_key, summary_json, received, resumed_from_checkpoint, lease_id)
                     VALUES (?, ?, ?, ?, ?)
@@ -162,16 +159,16 @@ extension SweepJournal {
                 arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
             let stored = try taskFolders.store(taskKey: taskKey, files: files)
             for name in stored.keys.sorted() {
-                try db.execute(
+                try db.run(
                     sql: "INSERT INTO task_file (task_key, name, sha256, bytes) VALUES (?, ?, ?, ?)",
                     arguments: [taskKey, name, stored[name]?.sha256, stored[name]?.bytes])
             }
             if state == TaskState.stale.rawValue {
-                try db.execute(
+                try db.run(
                     sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
                     arguments: [now, taskKey])
             } else {
-                try db.execute(
+                try db.run(
                     sql: """
                         UPDATE task SET state = 'done', lease_id = NULL, lease_deadline = NULL, finished = :now,
                             last_error = NULL, attempts = attempts + :counted
@@ -199,8 +196,7 @@ extension SweepJournal {
     ) throws(JournalError) -> FailureOutcome {
         try write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchRow(
                     sql: """
                         UPDATE task SET attempts = attempts + 1,
                             state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
@@ -232,8 +228,7 @@ extension SweepJournal {
     public func giveBack(taskKey: String, leaseID: String, reason: String, now: Double) throws(JournalError) -> Bool {
         try write { db in
             guard
-                let worker = try Row.fetchOne(
-                    db,
+                let worker = try db.fetchRow(
                     sql: """
                         UPDATE task SET state = 'queued', lease_id = NULL, lease_deadline = NULL, started = NULL
                         WHERE key = ? AND state = 'leased' AND lease_id = ?

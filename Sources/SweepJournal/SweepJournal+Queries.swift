@@ -41,8 +41,7 @@ extension SweepJournal {
     /// True when no task is queued or leased (stale tasks do not count).
     public func isFinished() throws(JournalError) -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM task WHERE state IN ('queued', 'leased'))")
-                ?? true
+            try db.fetchBool(sql: "SELECT NOT EXISTS (SELECT 1 FROM task WHERE state IN ('queued', 'leased'))") ?? true
         }
     }
 
@@ -56,7 +55,7 @@ extension SweepJournal {
 
     public func task(key: String) throws(JournalError) -> TaskRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
+            try db.fetchRow(sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
         }
     }
 

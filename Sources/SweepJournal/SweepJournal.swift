@@ -194,7 +194,7 @@ public final class SweepJournal: Sendable {
     /// Refreshes the owner row's heartbeat, so `eos status` can tell a live coordinator.
     public func heartbeat(now: Double) throws(JournalError) {
         try write { db in
-            try db.execute(sql: "UPDATE coordinator_lock SET heartbeat = ? WHERE id = 1", arguments: [now])
+            try db.run(sql: "UPDATE coordinator_lock SET heartbeat = ? WHERE id = 1", arguments: [now])
         }
     }
 
@@ -349,7 +349,7 @@ public final class SweepJournal: Sendable {
     }
 
     static func insert(_ event: JournalEvent, _ db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO event (time, kind, task_key, worker, detail) VALUES (?, ?, ?, ?, ?)",
             arguments: [event.time, event.kind.rawValue, event.taskKey, event.worker, event.detail])
     }
@@ -361,4 +361,26 @@ struct BatchConnection: @unchecked Sendable {
     let database: Database
     /// Whether a change was made in the batch (a batch without one commits nothing to disk).
     var wrote = false
+}
+
+extension Database {
+    /// `execute(sql:arguments:)` on a statement compiled once per connection and then reused:
+    /// the statements of the coordinator's every message (grants, results, events) are not
+    /// compiled again for each.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The first row of a cached statement (see ``run(sql:arguments:)``).
+    func fetchRow(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func fetchString(sql: String, arguments: StatementArguments = StatementArguments()) throws -> String? {
+        try String.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func fetchBool(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Bool? {
+        try Bool.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
 }

@@ -22,38 +22,45 @@ public struct TaskFolders: Sendable, Equatable {
     /// fsynced: a power cut may lose the newest files, whose recorded hash then tells them missing.
     /// Returns what the journal records of each.
     func store(taskKey: String, files: [String: String]) throws(JournalError) -> [String: StoredFile] {
-        let folder = folder(taskKey: taskKey)
+        let folder = folder(taskKey: taskKey).path
         var stored: [String: StoredFile] = [:]
         var madeFolder = false
         for name in files.keys.sorted() {
             let bytes = Data(files[name]!.utf8)
             let record = StoredFile(sha256: SHA256.hexDigest(bytes), bytes: bytes.count)
             stored[name] = record
-            let target = folder.appendingPathComponent(name)
-            if let existing = FileManager.default.contents(atPath: target.path), existing.count == bytes.count,
+            let target = folder + "/" + name
+            var info = stat()
+            if stat(target, &info) == 0, Int(info.st_size) == bytes.count, let existing = FileManager.default.contents(atPath: target),
                 SHA256.hexDigest(existing) == record.sha256
             {
                 continue
             }
-            do {
-                if !madeFolder {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    madeFolder = true
-                }
-                let temporary = folder.appendingPathComponent(".\(name).\(UUID().uuidString.prefix(8)).partial")
-                try bytes.write(to: temporary)
-                guard rename(temporary.path, target.path) == 0 else {
-                    let error = errno
-                    try? FileManager.default.removeItem(at: temporary)
-                    throw JournalError.taskFiles(path: target.path, reason: "rename failed (errno \(error))")
-                }
-            } catch let error as JournalError {
-                throw error
-            } catch {
-                throw .taskFiles(path: target.path, reason: error.localizedDescription)
+            if !madeFolder {
+                try Self.makeFolder(folder)
+                madeFolder = true
+            }
+            let temporary = folder + "/.\(name).\(UUID().uuidString.prefix(8)).partial"
+            guard FileManager.default.createFile(atPath: temporary, contents: bytes) else {
+                throw .taskFiles(path: target, reason: "cannot create \(temporary)")
+            }
+            guard rename(temporary, target) == 0 else {
+                let error = String(cString: strerror(errno))
+                unlink(temporary)
+                throw .taskFiles(path: target, reason: "rename: \(error)")
             }
         }
         return stored
+    }
+
+    /// mkdir(2) of a task folder, and of its parents the first time (`<root>/tasks`).
+    private static func makeFolder(_ path: String) throws(JournalError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw .taskFiles(path: path, reason: error.localizedDescription)
+        }
     }
 
     /// The text of a stored file when it is there with the recorded content; nil when it is
