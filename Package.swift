@@ -7,6 +7,9 @@ let package = Package(
         .executable(name: "eos", targets: ["eos"]),
         // The numerical core as a library, for the separate Benchmarks/ package.
         .library(name: "EdgeOfStabilityEngine", targets: ["LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "BLASRuntime"]),
+        // The sweep's worker state machine, protocol, transport and journal, for the load harness
+        // of the separate Benchmarks/ package (Benchmarks/Sources/sweep-load).
+        .library(name: "EdgeOfStabilitySweep", targets: ["SweepWorker", "SweepProtocol", "ZeroMQTransport", "SweepJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
