@@ -7,6 +7,9 @@ let package = Package(
         .executable(name: "eos", targets: ["eos"]),
         // The numerical core as a library, for the separate Benchmarks/ package.
         .library(name: "EdgeOfStabilityEngine", targets: ["LinearAlgebra", "NeuralNetwork", "Curvature", "Dynamics", "BLASRuntime"]),
+        // The sweep's worker state machine, protocol, transport and journal, for the load harness
+        // of the separate Benchmarks/ package (Benchmarks/Sources/sweep-load).
+        .library(name: "EdgeOfStabilitySweep", targets: ["SweepWorker", "SweepProtocol", "ZeroMQTransport", "SweepJournal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -50,7 +53,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQTransport", dependencies: ["CZeroMQ"]),
         .target(name: "SweepProtocol"),
-        .target(name: "SweepJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SweepJournal", dependencies: ["Configuration", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SweepCoordinator",
             dependencies: [
@@ -88,13 +91,15 @@ let package = Package(
         .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
-        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal"]),
+        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration"]),
         .testTarget(
             name: "SweepCoordinatorTests",
             dependencies: [
                 "SweepCoordinator", "SweepProtocol", "SweepJournal", "ZeroMQTransport", "Configuration",
             ]),
-        .testTarget(name: "SweepWorkerTests", dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport"]),
+        .testTarget(
+            name: "SweepWorkerTests",
+            dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport", "SweepCoordinator", "SweepJournal"]),
         .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],

@@ -14,12 +14,15 @@ model.activation, loss.name, train.lr, train.steps), the summary fields of summa
 time_total, time_gd, time_eigen, time_tracking, resumed_from_checkpoint, blas_threads, version,
 checkpoint_error, worker, started, finished (UTC datetimes, to the millisecond), wall_seconds,
 run_folder and error. `history` has key, status, the same configuration columns, then the file's
-own columns, one row per row of each task's file; a running task contributes the live file of its
-folder beside the journal. For a run directory the configuration columns are all its keys.
+own columns, one row per row of each task's file, read from the sweep's task folders (a file is
+used when it has the SHA-256 the journal recorded; results recorded by an eos before journal
+schema 5 are read from the journal); a running task contributes the live file of its folder.
+For a run directory the configuration columns are all its keys.
 
 The journal is opened read-only (it may be read while its sweep runs).
 """
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -97,6 +100,32 @@ def _tasks(journal):
     return [dict(r) for r in rows], (spec[0] if spec else "")
 
 
+def _task_root(journal):
+    """The folder holding tasks/<key>/: sweep.task_root when the journal records one (schema 5
+    on), else the journal's own folder (docs/ARCHITECTURE.md §6)."""
+    with _open(journal) as db:
+        has_root = any(row[1] == "task_root" for row in db.execute("PRAGMA table_info(sweep)"))
+        root = db.execute("SELECT task_root FROM sweep WHERE id = 1").fetchone() if has_root else None
+    return root[0] if root and root[0] else os.path.dirname(os.path.abspath(journal))
+
+
+def _stored_file(db, root, key, name):
+    """A finished task's file: from its task folder when it has the SHA-256 and size the journal
+    recorded (task_file, schema 5 on), else from the journal itself (run_file, older results)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_file'").fetchone():
+        row = db.execute("SELECT sha256, bytes FROM task_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
+        if row:
+            try:
+                with open(os.path.join(root, "tasks", key, name), "rb") as f:
+                    data = f.read()
+            except OSError:
+                return None
+            ok = len(data) == row[1] and hashlib.sha256(data).hexdigest() == row[0]
+            return data.decode() if ok else None
+    found = db.execute("SELECT content FROM run_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
+    return found[0] if found else None
+
+
 def _config_columns(configs, grids, spec_text):
     grid, set_keys = _spec_keys(spec_text)
     if grid is None:
@@ -137,7 +166,7 @@ def summary(source):
     columns = _config_columns(configs, grids, spec_text)
     extra = sorted({k for s in summaries if s for k in (s.get("timings") or {})} - set(_TIMINGS))
     timing_keys = _TIMINGS + extra
-    folder = os.path.dirname(os.path.abspath(source))
+    folder = _task_root(source)
     rows = []
     for task, config, s in zip(tasks, configs, summaries):
         body = _summary_row(s, timing_keys)
@@ -211,12 +240,13 @@ def history(source, file="trace.csv"):
     tasks, spec_text = _tasks(source)
     configs = [_leaves(json.loads(t["config_json"])) for t in tasks]
     columns = _config_columns(configs, [json.loads(t["grid_json"]) for t in tasks], spec_text)
-    folder = os.path.dirname(os.path.abspath(source))
+    folder = _task_root(source)
     frames = []
     with _open(source) as db:
         for task, config in zip(tasks, configs):
-            found = db.execute("SELECT content FROM run_file WHERE task_key = ? AND name = ?", (task["key"], file)).fetchone()
-            text = found[0] if found else (_live(folder, task["key"], file) if task["state"] == "leased" else None)
+            text = _stored_file(db, folder, task["key"], file)
+            if text is None and task["state"] == "leased":
+                text = _live(folder, task["key"], file)
             if text is None:
                 continue
             front = {"key": task["key"], "status": task["state"]} | {k: _cell(config.get(k)) for k in columns}

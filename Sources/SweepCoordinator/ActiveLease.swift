@@ -1,16 +1,21 @@
 import Foundation
 import SweepProtocol
 
-/// A lease this coordinator process knows the holder of: the connection it was handed to (or,
-/// after a coordinator restart, the connection that proved it with the lease token).
+/// A current lease as the coordinator keeps it in memory: every lease of the journal is here
+/// (loaded when the machine starts, added at each grant), whether or not its holder is known.
+/// Its deadline lives here; the journal gets it coarsely (docs/ARCHITECTURE.md §6).
 struct ActiveLease {
     /// The TASK the holder was sent; sent again, from memory, when the holder asks READY again.
     /// Its `leaseID` is the lease token (the journal's lease id, 128 random bits).
     var assignment: CoordinatorMessage.TaskAssignment
-    /// The routing id of the connection that holds it.
-    var routingID: Data
+    /// The routing id of the connection that holds it; nil when no connection does (a previous
+    /// coordinator granted it, or its holder was forgotten) until a connection proves it by token.
+    var routingID: Data?
     /// How logs and displays name the task (its grid values).
     var label: String
+    /// The session token of the worker it was granted to (READY `session`), if it sent one: a
+    /// newer connection of that worker that asks READY gets this lease's TASK again.
+    var session: String?
     /// GD steps done and planned, phase, loss and sharpness from the holder's latest heartbeat.
     var step = 0
     var totalSteps = 0
@@ -21,11 +26,12 @@ struct ActiveLease {
     /// the step rate is measured between them.
     var firstReport: (time: Double, step: Int)?
     var lastReport: Double?
-    /// Unix seconds of the holder's latest valid message; the journal deadline is
-    /// `heardAt + lease duration` once renewed.
-    var heardAt: Double
-    /// `heardAt` as of the last renewal written to the journal.
-    var renewedAt: Double
+    /// Unix seconds after which the lease expires: the holder's latest valid message + the lease
+    /// duration (for a lease loaded at start: the journal's deadline, at least start + duration).
+    var expiresAt: Double
+    /// The deadline the journal holds: written at the grant and then once the in-memory deadline
+    /// reaches it, as `expiresAt` + one lease duration, so it never lies before the true one.
+    var persistedDeadline: Double
 
     var taskKey: String { assignment.taskKey }
 

@@ -6,6 +6,11 @@ import ZeroMQTransport
 /// The coordinator's poll loop: owns the ROUTER socket (and its ZAP handler under CURVE), feeds
 /// received messages and clock ticks to a `CoordinatorStateMachine`, and carries out its actions.
 /// Create, run and close it on one thread.
+///
+/// Group commit: the journal changes of one turn — a clock tick, or up to ``maxMessagesPerTurn``
+/// messages — are one transaction (``SweepJournal/batch(_:)``, one fsync), and the turn's replies
+/// (TASK, ACK, …) leave only after it committed, so a reply never announces a change a crash
+/// could take back. The journal's load grows with turns per second, not with workers.
 public final class CoordinatorLoop {
     public let machine: CoordinatorStateMachine
     public let endpoint: String
@@ -26,6 +31,8 @@ public final class CoordinatorLoop {
     static let maxMessagesPerTurn = 256
     /// Socket linger on close, in ms, so that the last SHUTDOWNs and ACKs leave.
     static let lingerMilliseconds: Int32 = 1_000
+    /// Seconds between refreshes of the journal's owner heartbeat (what `eos status` shows).
+    static let ownerHeartbeatInterval = 1.0
 
     /// Binds `endpoint`. A non-local endpoint (see `CoordinatorSecurity.isLocal`) needs `.curve`
     /// security unless `insecure`; CURVE refusals — unknown keys, seen by ZAP, and plain
@@ -84,10 +91,12 @@ public final class CoordinatorLoop {
         var poller = ZMQPoller()
         _ = poller.register(socket)
         var lastTick = -Double.infinity
+        var lastOwnerHeartbeat = -Double.infinity
         var finishedAt: Double?
         while true {
             if shouldStop() {
-                try perform(machine.stop(now: Self.now()))
+                let now = Self.now()
+                try perform(inBatch { () throws(JournalError) in try machine.stop(now: now) })
                 return false
             }
             var now = Self.now()
@@ -101,8 +110,14 @@ public final class CoordinatorLoop {
                         now = Self.now()
                     }
                     lastTick = now
-                    try perform(machine.tick(now: now))
-                    do { try machine.journal.heartbeat(now: now) } catch { throw CoordinatorError.journal(error) }
+                    let beat = now - lastOwnerHeartbeat >= Self.ownerHeartbeatInterval
+                    if beat { lastOwnerHeartbeat = now }
+                    try perform(
+                        inBatch { () throws(JournalError) in
+                            let actions = try machine.tick(now: now)
+                            if beat { try machine.journal.heartbeat(now: now) }
+                            return actions
+                        })
                     onTick(machine)
                     now = Self.now()
                 }
@@ -122,23 +137,38 @@ public final class CoordinatorLoop {
                 preconditionFailure("unexpected error \(error)")
             }
             for line in refusals.takeAll() + plainConnections() {
-                try perform(machine.complain(Self.workerRefused, line, now: Self.now()))
+                let now = Self.now()
+                try perform(inBatch { () throws(JournalError) in try machine.complain(Self.workerRefused, line, now: now) })
             }
         }
     }
 
     /// Handles the waiting messages, at most `maxMessagesPerTurn`, and none once `deadline` (the
-    /// next clock tick) has come: a flood cannot hold off the tick.
+    /// next clock tick) has come: a flood cannot hold off the tick. Their journal changes are one
+    /// transaction; their replies leave after it committed.
     private func receiveWaiting(until deadline: Double?) throws {
-        var handled = 0
-        while handled < Self.maxMessagesPerTurn {
-            let now = Self.now()
-            if let deadline, now >= deadline { return }
-            guard let frames = try socket.tryReceive() else { return }
-            handled += 1
-            guard let routingID = frames.first else { continue }
-            try perform(machine.receive(Array(frames.dropFirst()), from: routingID, now: now))
+        var received: [[Data]] = []
+        while received.count < Self.maxMessagesPerTurn {
+            if let deadline, Self.now() >= deadline { break }
+            guard let frames = try socket.tryReceive() else { break }
+            if !frames.isEmpty { received.append(frames) }
         }
+        guard !received.isEmpty else { return }
+        try perform(
+            inBatch { () throws(JournalError) in
+                var actions: [CoordinatorAction] = []
+                for frames in received {
+                    actions += try machine.receive(Array(frames.dropFirst()), from: frames[0], now: Self.now())
+                }
+                return actions
+            })
+    }
+
+    /// `produce` inside one journal transaction (group commit).
+    private func inBatch(_ produce: () throws(JournalError) -> [CoordinatorAction]) throws(CoordinatorError)
+        -> [CoordinatorAction]
+    {
+        do { return try machine.journal.batch(produce) } catch { throw .journal(error) }
     }
 
     /// Journal event of a connection that CURVE refused.
@@ -161,9 +191,7 @@ public final class CoordinatorLoop {
         authenticator?.stop()
     }
 
-    private func perform(_ produce: @autoclosure () throws(JournalError) -> [CoordinatorAction]) throws(CoordinatorError) {
-        let actions: [CoordinatorAction]
-        do { actions = try produce() } catch { throw .journal(error) }
+    private func perform(_ actions: [CoordinatorAction]) throws(CoordinatorError) {
         for action in actions {
             switch action {
             case .log(let line):

@@ -7,35 +7,52 @@ import SweepProtocol
 ///
 /// The journal is the only durable state: leases, attempts and results live there, so a new
 /// machine on the same journal (a restarted coordinator) carries on where the old one stopped.
-/// In memory it keeps the connected workers and the leases whose holder it knows (lease token →
-/// holder's routing id). Times are unix seconds passed in.
+/// In memory it keeps the connected workers and every current lease (loaded from the journal when
+/// the machine starts): its holder connection, if known, and its deadline. Deadlines live in
+/// memory and reach the journal coarsely — at the grant and then at most once per lease
+/// duration, always at or after the in-memory one — so a heartbeat costs no journal write
+/// (docs/ARCHITECTURE.md §6). Times are unix seconds passed in.
 ///
 /// Rules (docs/ARCHITECTURE.md §4):
 /// - the first valid message of a routing id is answered by WELCOME first;
 /// - READY → TASK (a new lease until now + heartbeat_interval × liveness), NOTASK, or SHUTDOWN
 ///   when the sweep is finished; held results already in the journal are ACKed. A READY from a
 ///   connection that holds a lease is answered from memory with that lease's TASK again;
+/// - READY carries the worker's session token and connection number: a READY from an older
+///   connection of a session than one already heard is answered with no task (it comes from a
+///   socket the worker abandoned), and a READY from a connection of a session that holds a lease
+///   on another connection gets that lease's TASK, moved to this connection (the TASK went to a
+///   socket the worker abandoned), unless it lists the task's result as held;
 /// - a lease belongs to the connection it was handed to: its token (128 random bits) travels
 ///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection. A
 ///   connection that names the token takes the lease over only when no live connection holds
 ///   it: the holder has been silent for two heartbeat intervals (its worker reconnected), or a
 ///   previous coordinator on this journal handed it out (its worker reconnected to us);
-/// - every valid message from a worker renews the leases it holds (written to the journal on
-///   the next tick, one transaction for all);
+/// - every valid message from a worker renews the leases it holds, in memory;
+/// - a lease a previous coordinator granted lasts at least one lease duration after this machine
+///   started, so its worker has the time to reconnect and name it;
 /// - RESULT is recorded once by task key, only under a lease granted for that task and, while
 ///   that lease's holder is live, only from that holder; a late result of an earlier holder
 ///   is accepted. Recorded, late, duplicate and unknown-task results are ACKed, refused ones not;
 /// - a message that does not parse is logged (and journaled) and its sender ignored for a while;
 /// - complaints about peers are rate-limited (``ComplaintLimiter``); anonymous sessions and
 ///   ignored senders are capped (``Limits``), so hostile connections cost bounded memory;
-/// - `tick` renews and expires leases (an expired one counts an attempt, up to max_attempts),
-///   forgets silent workers, heartbeats the others, and sends SHUTDOWN once the sweep is finished.
+/// - `tick` writes the deadlines that are due, expires overdue leases (an expired one counts an
+///   attempt, up to max_attempts), forgets silent workers, heartbeats the others, and sends
+///   SHUTDOWN once the sweep is finished.
 public final class CoordinatorStateMachine {
     public let journal: SweepJournal
     public let settings: CoordinatorSettings
     private var sessions: [Data: WorkerSession] = [:]
-    /// By lease token.
-    private var leases: [String: ActiveLease] = [:]
+    /// Routing ids of the sessions that have not introduced themselves with READY (so that capping
+    /// them costs in proportion to their number, not to all sessions').
+    private var anonymous: Set<Data> = []
+    /// By worker session token (READY `session`): its newest connection and that connection's number.
+    private var latestConnection: [String: (routingID: Data, number: Int)] = [:]
+    /// Every current lease, by token.
+    private var leases = LeaseTable()
+    /// When this machine loaded the journal's current leases (its start); nil before.
+    private var startedAt: Double?
     /// Routing ids that broke the protocol; their messages are dropped unread for a while.
     private var ignored = RecentSenders(capacity: Limits.ignoredSenders, lifetime: Limits.ignoreSeconds)
     private var complaints = ComplaintLimiter(burst: Limits.complaintBurst, window: Limits.complaintWindow)
@@ -84,21 +101,25 @@ public final class CoordinatorStateMachine {
     /// Senders of malformed messages currently ignored (bounded by ``Limits/ignoredSenders``).
     public var ignoredSenderCount: Int { ignored.count }
 
-    /// The leases this machine knows the holder of, with the latest progress of each, by label.
+    /// The current leases with the latest progress of each, by label; the worker is `?` while no
+    /// connection holds the lease.
     public var running: [RunningTask] {
-        leases.values.map { lease in
+        leases.all.map { lease in
             RunningTask(
-                taskKey: lease.taskKey, label: lease.label, worker: sessions[lease.routingID]?.name ?? "?", step: lease.step,
+                taskKey: lease.taskKey, label: lease.label, worker: holderName(lease), step: lease.step,
                 totalSteps: lease.totalSteps, phase: lease.phase, loss: lease.loss, sharpness: lease.sharpness,
                 stepsPerSecond: lease.stepsPerSecond)
         }.sorted { ($0.label, $0.taskKey) < ($1.label, $1.taskKey) }
     }
 
+    /// The name of the worker holding `lease`, `?` when no connection holds it.
+    private func holderName(_ lease: ActiveLease) -> String { lease.routingID.flatMap { sessions[$0]?.name } ?? "?" }
+
     /// The running tasks' progress as the journal stores it (`progress` table).
     private func progressRows(now: Double) -> [TaskProgress] {
-        leases.values.filter { $0.lastReport != nil }.map { lease in
+        leases.all.filter { $0.lastReport != nil }.map { lease in
             TaskProgress(
-                taskKey: lease.taskKey, leaseID: lease.leaseID, worker: sessions[lease.routingID]?.name ?? "?",
+                taskKey: lease.taskKey, leaseID: lease.leaseID, worker: holderName(lease),
                 step: lease.step, totalSteps: lease.totalSteps, phase: lease.phase, loss: lease.loss,
                 sharpness: lease.sharpness, stepsPerSecond: lease.stepsPerSecond, updated: lease.lastReport ?? now)
         }
@@ -113,8 +134,31 @@ public final class CoordinatorStateMachine {
         return label
     }
 
+    /// The deadline this machine keeps for lease `token` (unix seconds), nil when it is not current.
+    public func deadline(ofLease token: String) -> Double? { leases[token]?.expiresAt }
+
+    /// Loads the journal's current leases once, at the first input: each lasts until its
+    /// journal deadline, and at least one lease duration from now (a previous coordinator's
+    /// worker needs that long to notice and reconnect).
+    private func start(now: Double) throws(JournalError) {
+        guard startedAt == nil else { return }
+        for lease in try journal.currentLeases() {
+            let label = TaskName.label(key: lease.taskKey, gridJSON: lease.gridJSON)
+            labels[lease.taskKey] = label
+            let assignment = CoordinatorMessage.TaskAssignment(
+                leaseID: lease.leaseID, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
+                checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(lease.gridJSON))
+            leases.insert(
+                ActiveLease(
+                    assignment: assignment, routingID: nil, label: label, session: lease.session,
+                    expiresAt: max(lease.deadline, now + settings.leaseDuration), persistedDeadline: lease.deadline))
+        }
+        startedAt = now
+    }
+
     /// Handles one message received on the ROUTER socket (`frames` without the routing id).
     public func receive(_ frames: [Data], from routingID: Data, now: Double) throws(JournalError) -> [CoordinatorAction] {
+        try start(now: now)
         guard !ignored.contains(routingID, now: now) else { return [] }
         let message: WorkerMessage
         do {
@@ -139,10 +183,11 @@ public final class CoordinatorStateMachine {
                         .init(
                             heartbeatInterval: settings.heartbeatInterval, liveness: settings.liveness,
                             checkpointEvery: settings.checkpointEvery))))
+            anonymous.insert(routingID)
             forgetOldestAnonymousSession()
         }
         sessions[routingID]?.lastHeard = now
-        for (id, lease) in leases where lease.routingID == routingID { leases[id]?.heardAt = now }
+        leases.heard(routingID, now: now, duration: settings.leaseDuration)
         switch message {
         case .ready(let ready):
             actions += try handleReady(ready, from: routingID, now: now)
@@ -162,24 +207,31 @@ public final class CoordinatorStateMachine {
         return actions
     }
 
-    /// Renews the leases of workers heard since the last tick and expires overdue ones, forgets
-    /// silent workers, sends heartbeats, and SHUTDOWN once finished.
+    /// Writes the lease deadlines that are due, expires overdue leases, forgets silent workers,
+    /// sends heartbeats, and SHUTDOWN once finished.
     public func tick(now: Double) throws(JournalError) -> [CoordinatorAction] {
+        try start(now: now)
         var actions: [CoordinatorAction] = []
+        // Coarse persistence: a deadline goes to the journal once the in-memory one has reached
+        // the journal's, as the in-memory one + a lease duration: once per lease duration per
+        // lease, and the journal's deadline is never before the true one (a restarted coordinator
+        // reading it expires no live lease).
         var deadlines: [String: Double] = [:]
-        for (id, lease) in leases where lease.heardAt > lease.renewedAt { deadlines[id] = lease.heardAt + settings.leaseDuration }
+        for lease in leases.all where lease.routingID != nil && lease.expiresAt >= lease.persistedDeadline {
+            deadlines[lease.leaseID] = lease.expiresAt + settings.leaseDuration
+        }
         let lost = try journal.renew(deadlines)
-        for id in deadlines.keys {
+        for (id, deadline) in deadlines {
             if lost.contains(id) {
-                leases[id] = nil
-            } else if let heardAt = leases[id]?.heardAt {
-                leases[id]?.renewedAt = heardAt
+                leases.remove(id)
+            } else {
+                leases.update(id) { $0.persistedDeadline = deadline }
             }
         }
-        let expired = try journal.expireLeases(now: now, maxAttempts: settings.maxAttempts)
+        let overdue = leases.all.filter { $0.expiresAt < now }.map(\.leaseID)
+        let expired = try journal.expire(leaseIDs: overdue, now: now, maxAttempts: settings.maxAttempts)
+        for id in overdue { leases.remove(id) }
         if !expired.isEmpty {
-            let keys = Set(expired)
-            for (id, lease) in leases where keys.contains(lease.taskKey) { leases[id] = nil }
             for key in expired {
                 let state = try journal.task(key: key)?.state
                 actions.append(
@@ -237,6 +289,7 @@ public final class CoordinatorStateMachine {
         var actions: [CoordinatorAction] = []
         if let session = sessions[routingID], !session.introduced {
             sessions[routingID]?.introduced = true
+            anonymous.remove(routingID)
             sessions[routingID]?.name = ready.worker
             try journal.record(
                 event: JournalEvent(
@@ -247,19 +300,48 @@ public final class CoordinatorStateMachine {
         for key in ready.heldResults where try journal.task(key: key)?.summaryJSON != nil {
             actions.append(.send(to: routingID, .ack(taskKey: key)))
         }
+        if let token = ready.session {
+            // A READY from an older connection of a worker than one already heard was delayed on
+            // the way from a socket the worker has abandoned: a TASK for it would be lost.
+            let number = ready.connection ?? 0
+            if let latest = latestConnection[token], latest.routingID != routingID, latest.number >= number {
+                actions.append(.log("\(ready.worker): READY from its abandoned connection \(number) ignored"))
+                return actions
+            }
+            latestConnection[token] = (routingID, number)
+            sessions[routingID]?.session = token
+        }
         // A holder asking again lost its TASK on the way (or repeats itself): the same lease, from memory.
-        if let held = leases.values.filter({ $0.routingID == routingID }).min(by: { $0.taskKey < $1.taskKey }) {
+        if let held = leases.held(by: routingID).min(by: { $0.taskKey < $1.taskKey }) {
             actions.append(.send(to: routingID, .task(held.assignment)))
             return actions
         }
-        if let lease = try journal.lease(worker: ready.worker, now: now, leaseDuration: settings.leaseDuration) {
+        // A lease of this worker session held by another of its connections (or by none, after a
+        // coordinator restart): the worker is idle, so that TASK went to a socket it abandoned or
+        // never reached it. It moves here, the same lease and attempt, unless the worker holds the
+        // task's result (its RESULT follows).
+        if let token = ready.session,
+            let lost = leases.granted(toSession: token).filter({ !ready.heldResults.contains($0.taskKey) })
+                .min(by: { $0.taskKey < $1.taskKey })
+        {
+            leases.setHolder(lost.leaseID, routingID)
+            leases.heard(routingID, now: now, duration: settings.leaseDuration)
+            actions.append(.send(to: routingID, .task(lost.assignment)))
+            actions.append(.log("task \(lost.label) → \(ready.worker) again (its TASK went to an abandoned connection)"))
+            return actions
+        }
+        if let lease = try journal.lease(
+            worker: ready.worker, session: ready.session, now: now, leaseDuration: 2 * settings.leaseDuration)
+        {
             let label = TaskName.label(key: lease.taskKey, gridJSON: lease.gridJSON)
             labels[lease.taskKey] = label
             let assignment = CoordinatorMessage.TaskAssignment(
                 leaseID: lease.leaseID, taskKey: lease.taskKey, attempt: lease.attempt, config: lease.configJSON,
                 checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(lease.gridJSON))
-            leases[lease.leaseID] = ActiveLease(
-                assignment: assignment, routingID: routingID, label: label, heardAt: now, renewedAt: now)
+            leases.insert(
+                ActiveLease(
+                    assignment: assignment, routingID: routingID, label: label, session: ready.session,
+                    expiresAt: now + settings.leaseDuration, persistedDeadline: lease.deadline))
             progressChanged = true
             actions.append(.send(to: routingID, .task(assignment)))
             actions.append(.log("task \(label) → \(ready.worker) (attempt \(lease.attempt))"))
@@ -279,7 +361,7 @@ public final class CoordinatorStateMachine {
         guard try ownLease(progress.leaseID, of: progress.taskKey, from: routingID, now: now) != nil else {
             return try complainForeign("HEARTBEAT", taskKey: progress.taskKey, from: routingID, now: now)
         }
-        if var lease = leases[progress.leaseID] {
+        leases.update(progress.leaseID) { lease in
             if lease.firstReport == nil || progress.step < lease.step { lease.firstReport = (now, progress.step) }
             lease.step = progress.step
             lease.totalSteps = progress.totalSteps
@@ -287,7 +369,6 @@ public final class CoordinatorStateMachine {
             lease.loss = progress.loss
             lease.sharpness = progress.sharpness
             lease.lastReport = now
-            leases[progress.leaseID] = lease
             progressChanged = true
         }
         return []
@@ -303,7 +384,7 @@ public final class CoordinatorStateMachine {
                 let line = "result of task \(task) from \(worker) refused: its lease is held by another connection"
                 return try complain(.refusedResult, worker: worker, line, taskKey: result.taskKey, now: now)
             }
-            leases[result.leaseID] = nil
+            leases.remove(result.leaseID)
             progressChanged = true
         } else if try journal.grantedTask(leaseID: result.leaseID) != result.taskKey {
             // Checked here, by a read, so that forged results cost no journal transaction each.
@@ -318,6 +399,11 @@ public final class CoordinatorStateMachine {
         let outcome = try journal.complete(
             taskKey: result.taskKey, leaseID: result.leaseID, summaryJSON: result.summary, files: result.files,
             resumed: result.resumedFromCheckpoint, now: now)
+        if outcome == .accepted || outcome == .acceptedLate, let current = leases.lease(ofTask: result.taskKey) {
+            // A late result ended the task's newer lease in the journal; its holder's messages no longer count.
+            leases.remove(current.leaseID)
+            progressChanged = true
+        }
         let what =
             switch outcome {
             case .accepted: "recorded"
@@ -336,7 +422,7 @@ public final class CoordinatorStateMachine {
         guard let lease = try ownLease(failure.leaseID, of: failure.taskKey, from: routingID, now: now) else {
             return try complainForeign("FAIL", taskKey: failure.taskKey, from: routingID, now: now)
         }
-        leases[failure.leaseID] = nil
+        leases.remove(failure.leaseID)
         progressChanged = true
         let outcome = try journal.fail(
             taskKey: lease.taskKey, leaseID: lease.leaseID, error: failure.error,
@@ -356,7 +442,7 @@ public final class CoordinatorStateMachine {
         guard let lease = try ownLease(given.leaseID, of: given.taskKey, from: routingID, now: now) else {
             return try complainForeign("RETURN", taskKey: given.taskKey, from: routingID, now: now)
         }
-        leases[given.leaseID] = nil
+        leases.remove(given.leaseID)
         progressChanged = true
         let back = try journal.giveBack(taskKey: lease.taskKey, leaseID: lease.leaseID, reason: given.reason, now: now)
         return [.log("task \(try label(given.taskKey)) \(back ? "given back (\(given.reason)), queued again" : "return ignored")")]
@@ -365,58 +451,52 @@ public final class CoordinatorStateMachine {
     // MARK: - Ownership
 
     /// The lease `token` of `taskKey` when the sender holds it: it was handed to this connection,
-    /// or no live connection holds it — its holder went quiet (``holderWentQuiet(_:now:)``), or
-    /// it is a current lease of the journal that a previous coordinator handed out — and the
-    /// sender, which knows the token, takes it over, so the task keeps running instead of
-    /// expiring and running twice. Nil otherwise: the lease is held by another live connection,
-    /// is not current, or was never this task's.
+    /// or no live connection holds it — its holder went quiet (``holderWentQuiet(_:now:)``), was
+    /// forgotten, or a previous coordinator handed it out — and the sender, which knows the token,
+    /// takes it over, so the task keeps running instead of expiring and running twice. Nil
+    /// otherwise: the lease is held by another live connection, is not current, or was never
+    /// this task's.
     private func ownLease(_ token: String, of taskKey: String, from routingID: Data, now: Double) throws(JournalError)
         -> ActiveLease?
     {
-        if let lease = leases[token] {
-            guard lease.taskKey == taskKey else { return nil }
-            if lease.routingID == routingID { return lease }
-            guard holderWentQuiet(lease, now: now) else { return nil }
-            leases[token]?.routingID = routingID
-            leases[token]?.heardAt = now
-            return leases[token]
-        }
-        guard let task = try journal.task(key: taskKey), task.state == .leased, task.leaseID == token else { return nil }
-        let assignment = CoordinatorMessage.TaskAssignment(
-            leaseID: token, taskKey: taskKey, attempt: task.attempts + 1, config: task.configJSON,
-            checkpointEvery: settings.checkpointEvery, label: TaskName.gridValues(task.gridJSON))
-        let lease = ActiveLease(
-            assignment: assignment, routingID: routingID, label: TaskName.label(key: taskKey, gridJSON: task.gridJSON),
-            heardAt: now, renewedAt: -.infinity)
-        leases[token] = lease
-        return lease
+        guard let lease = leases[token], lease.taskKey == taskKey else { return nil }
+        if lease.routingID == routingID { return lease }
+        guard holderWentQuiet(lease, now: now) else { return nil }
+        leases.setHolder(token, routingID)
+        leases.heard(routingID, now: now, duration: settings.leaseDuration)
+        return leases[token]
     }
 
-    /// Whether the connection holding `lease` has been silent for over two heartbeat intervals: a
-    /// worker that reconnected (a new routing id) while the old connection lingers here, which
-    /// then takes its lease over by naming its token. A live holder heartbeats every interval, so
-    /// its lease is never moved away from it.
+    /// Whether no live connection holds `lease`: none does, or the holder has been silent for over
+    /// two heartbeat intervals — a worker that reconnected (a new routing id) while the old
+    /// connection lingers here, which then takes its lease over by naming its token. A live holder
+    /// heartbeats every interval, so its lease is never moved away from it.
     private func holderWentQuiet(_ lease: ActiveLease, now: Double) -> Bool {
-        let lastHeard = sessions[lease.routingID]?.lastHeard ?? -.infinity
+        let lastHeard = lease.routingID.flatMap { sessions[$0]?.lastHeard } ?? -.infinity
         return now - lastHeard > 2 * settings.heartbeatInterval
     }
 
-    /// Forgets a connection: its session and the leases it held in memory (the journal keeps
-    /// them until they expire, or until their worker names them again from a new connection).
+    /// Forgets a connection: its session; the leases it held stay, held by no connection, until
+    /// they expire or their worker names them again from a new connection.
     private func forget(_ routingID: Data) {
+        if let token = sessions[routingID]?.session, latestConnection[token]?.routingID == routingID {
+            latestConnection[token] = nil
+        }
         sessions[routingID] = nil
-        for (id, lease) in leases where lease.routingID == routingID { leases[id] = nil }
+        anonymous.remove(routingID)
+        leases.release(holder: routingID)
     }
 
     /// Keeps at most ``Limits/anonymousSessions`` sessions of peers that never sent READY and hold
     /// no lease, forgetting the oldest.
     private func forgetOldestAnonymousSession() {
-        let holders = Set(leases.values.map(\.routingID))
-        let anonymous = sessions.filter { !$0.value.introduced && !holders.contains($0.key) }
-        guard anonymous.count > Limits.anonymousSessions,
-            let oldest = anonymous.min(by: { $0.value.since < $1.value.since })?.key
+        guard anonymous.count > Limits.anonymousSessions else { return }
+        let candidates = anonymous.filter { !leases.isHolder($0) }
+        guard candidates.count > Limits.anonymousSessions,
+            let oldest = candidates.min(by: { (sessions[$0]?.since ?? 0) < (sessions[$1]?.since ?? 0) })
         else { return }
         sessions[oldest] = nil
+        anonymous.remove(oldest)
     }
 
     // MARK: - Complaints
@@ -446,16 +526,17 @@ extension CoordinatorStateMachine {
     /// arrive after it is gone — and every worker is told SHUTDOWN stopping, so it stops its task.
     /// A RESULT still on its way is held by its worker and recorded late by the next coordinator.
     public func stop(now: Double) throws(JournalError) -> [CoordinatorAction] {
+        try start(now: now)
         var actions: [CoordinatorAction] = []
-        for (_, lease) in leases.sorted(by: { $0.value.taskKey < $1.value.taskKey }) {
+        for lease in leases.all.filter({ $0.routingID != nil }).sorted(by: { $0.taskKey < $1.taskKey }) {
             if try journal.giveBack(
                 taskKey: lease.taskKey, leaseID: lease.leaseID, reason: "coordinator stopping",
                 now: now)
             {
                 actions.append(.log("task \(lease.label) given back (coordinator stopping), queued again"))
             }
+            leases.remove(lease.leaseID)
         }
-        leases = [:]
         return actions
             + sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }).map {
                 .send(to: $0, .shutdown(.stopping))

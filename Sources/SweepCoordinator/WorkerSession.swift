@@ -15,6 +15,8 @@ struct WorkerSession {
     var introduced = false
     /// Whether the SHUTDOWN of a finished sweep was sent to it.
     var toldToShutDown = false
+    /// The worker's session token from READY (the same on all its connections), if it sent one.
+    var session: String?
 
     /// A readable name for a routing id that has not introduced itself.
     static func anonymousName(_ routingID: Data) -> String {

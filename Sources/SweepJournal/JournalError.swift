@@ -22,6 +22,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
     case lockFile(path: String, call: String, errno: Int32)
     /// Any other SQLite error, with SQLite's message.
     case database(path: String, message: String)
+    /// A task file could not be written to its task folder (`path` is the file).
+    case taskFiles(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum JournalError: Error, Equatable, CustomStringConvertible {
             return "\(call) on lock file \(path) failed (errno \(errno)): check that its folder is writable"
         case .database(let path, let message):
             return "journal \(path): SQLite error: \(oneLine(message))"
+        case .taskFiles(let path, let reason):
+            return "cannot write task file \(path) (\(oneLine(reason))): check that the sweep's --out is writable and has space"
         }
     }
 }

@@ -12,5 +12,21 @@ public struct Lease: Equatable, Sendable {
     public var deadline: Double
     public var worker: String
     /// The task's grid values, JSON text of an object from dotted key to value (as synchronized).
-    public var gridJSON: String = "{}"
+    public var gridJSON: String
+    /// The session token of the worker it was granted to (READY `session`); nil when it sent none.
+    public var session: String?
+
+    public init(
+        taskKey: String, leaseID: String, configJSON: String, attempt: Int, deadline: Double, worker: String,
+        gridJSON: String = "{}", session: String? = nil
+    ) {
+        self.taskKey = taskKey
+        self.leaseID = leaseID
+        self.configJSON = configJSON
+        self.attempt = attempt
+        self.deadline = deadline
+        self.worker = worker
+        self.gridJSON = gridJSON
+        self.session = session
+    }
 }

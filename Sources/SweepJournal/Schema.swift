@@ -2,28 +2,38 @@
 ///
 /// Every table is STRICT. Times are unix seconds (REAL). A task's files (the CSVs of its run
 /// directory: `trace.csv`, `track.csv`, `beta.csv`, `track-slow.csv`, `profile.csv`, header
-/// included) live in ONE table, `run_file`, keyed by (task key, file name): a new CSV in a
-/// later version needs no schema change, and `SELECT content FROM run_file WHERE name =
-/// 'trace.csv'` reads as well as a table per file would.
+/// included) live in its task folder, `<--out>/tasks/<key>/` (``TaskFolders``); the journal
+/// records each one's SHA-256 and size in `task_file` (version 5), and `sweep.task_root` names
+/// the folder holding `tasks/` when it is not the journal's own folder. Journals of versions 1–4
+/// kept the files' text in `run_file`, keyed by (task key, file name); readers still read it there.
 ///
 /// `task.attempts` counts the attempts that have ended: failed, expired, or completed under
 /// the current lease. A stale task keeps the state it had before in `stale_from`.
 ///
 /// `lease` lists every lease ever granted (its id is the random token the worker was sent): a
 /// result is recorded only under a lease granted for its task, so a peer that never held one
-/// cannot complete a task, while a late result of an earlier holder is still accepted.
+/// cannot complete a task, while a late result of an earlier holder is still accepted. Its
+/// `session` (version 4) is the session token of the worker it was granted to, so a restarted
+/// coordinator can hand a TASK that never reached its worker to that worker's new connection.
 ///
 /// `progress` (version 3) holds the latest progress of each running task as its worker reported
 /// it (step, loss, sharpness, step rate), written by the coordinator at most every few seconds
 /// in one transaction (``SweepJournal/recordProgress(_:now:)``), for `eos status` in another
 /// process. A row counts only while its task is leased under the same lease.
+///
+/// `task.lease_deadline` is written coarsely (docs/ARCHITECTURE.md §6): at the grant and then at
+/// most once per lease duration, always at or after the deadline the coordinator keeps in memory.
 enum Schema {
-    /// Bumped on every change of ``sql``; a coordinator migrates an older journal (``migrations``),
-    /// a journal of a newer version is refused on open.
-    static let version = 3
+    /// Bumped on every change of the schema; a coordinator migrates an older journal
+    /// (``migrations``), a journal of a newer version is refused on open.
+    static let version = 5
 
     /// The versions ``SweepJournal/openReadOnly(path:)`` reads: readers use no table added since.
     static let readableVersions = 1...version
+
+    /// The version ``sql`` creates; a new journal then takes the ``migrations`` from it on, so that
+    /// a new and a migrated journal are made by the same statements.
+    static let baseVersion = 3
 
     /// SQL that brings a journal of version `n` to `n + 1`, by `n`; each runs in the transaction
     /// that sets the new `user_version`.
@@ -38,6 +48,23 @@ enum Schema {
             """,
         // 2 → 3: the progress table (empty: progress is live state, refilled by the next heartbeats).
         2: progressTable,
+        // 3 → 4: the session token of the worker a lease was granted to (NULL for older grants).
+        3: """
+        ALTER TABLE lease ADD COLUMN session TEXT
+            CHECK (session IS NULL OR (length(session) = 32 AND session NOT GLOB '*[^0-9a-f]*'));
+        """,
+        // 4 → 5: task files leave the journal for the task folders; the journal keeps their hash
+        // and size. The files of older results stay in run_file, where readers still find them.
+        4: """
+        CREATE TABLE task_file (
+            task_key TEXT NOT NULL REFERENCES task (key),
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+            bytes INTEGER NOT NULL CHECK (bytes >= 0),
+            PRIMARY KEY (task_key, name)
+        ) STRICT, WITHOUT ROWID;
+        ALTER TABLE sweep ADD COLUMN task_root TEXT;
+        """,
     ]
 
     static let progressTable = """

@@ -10,14 +10,16 @@ import GRDB
 extension SweepJournal {
     /// Leases the queued task with the lowest ordinal to `worker` until `now + leaseDuration`
     /// (seconds), under a new random lease id (128 bits from the system's cryptographic random
-    /// source: the token the worker proves its lease with); nil when nothing is queued.
-    public func lease(worker: String, now: Double, leaseDuration: Double) throws(JournalError) -> Lease? {
+    /// source: the token the worker proves its lease with); nil when nothing is queued. `session`
+    /// is the worker's session token (READY `session`), kept with the grant.
+    public func lease(worker: String, session: String? = nil, now: Double, leaseDuration: Double) throws(JournalError)
+        -> Lease?
+    {
         let leaseID = Self.newLeaseID()
         let deadline = now + leaseDuration
         return try write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchRow(
                     sql: """
                         UPDATE task SET state = 'leased', lease_id = :lease, lease_deadline = :deadline,
                             worker = :worker, started = :now, finished = NULL
@@ -28,10 +30,11 @@ extension SweepJournal {
             else { return nil }
             let lease = Lease(
                 taskKey: row["key"], leaseID: leaseID, configJSON: row["config_json"],
-                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"])
-            try db.execute(
-                sql: "INSERT INTO lease (lease_id, task_key, worker, granted) VALUES (?, ?, ?, ?)",
-                arguments: [leaseID, lease.taskKey, worker, now])
+                attempt: (row["attempts"] as Int) + 1, deadline: deadline, worker: worker, gridJSON: row["grid_json"],
+                session: session)
+            try db.run(
+                sql: "INSERT INTO lease (lease_id, task_key, worker, granted, session) VALUES (?, ?, ?, ?, ?)",
+                arguments: [leaseID, lease.taskKey, worker, now, session])
             try Self.insert(
                 JournalEvent(
                     time: now, kind: .taskLeased, taskKey: lease.taskKey, worker: worker,
@@ -49,7 +52,7 @@ extension SweepJournal {
         return try write { db in
             var lost: Set<String> = []
             for (leaseID, deadline) in deadlines {
-                try db.execute(
+                try db.run(
                     sql: "UPDATE task SET lease_deadline = ? WHERE lease_id = ? AND state = 'leased'",
                     arguments: [deadline, leaseID])
                 if db.changesCount == 0 { lost.insert(leaseID) }
@@ -58,13 +61,55 @@ extension SweepJournal {
         }
     }
 
+    /// Every current lease (a task in state `leased`) with its task's configuration, deadline and
+    /// the session it was granted to: what a coordinator keeps in memory (docs/ARCHITECTURE.md §6).
+    public func currentLeases() throws(JournalError) -> [Lease] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.key, t.lease_id, t.config_json, t.grid_json, t.attempts, t.lease_deadline, t.worker, l.session
+                    FROM task AS t LEFT JOIN lease AS l ON l.lease_id = t.lease_id
+                    WHERE t.state = 'leased' ORDER BY t.ordinal, t.key
+                    """
+            ).map {
+                Lease(
+                    taskKey: $0["key"], leaseID: $0["lease_id"], configJSON: $0["config_json"],
+                    attempt: ($0["attempts"] as Int) + 1, deadline: $0["lease_deadline"] ?? -.infinity,
+                    worker: $0["worker"] ?? "?", gridJSON: $0["grid_json"], session: $0["session"])
+            }
+        }
+    }
+
+    /// Takes back the current leases among `leaseIDs` (their holders went silent past the
+    /// coordinator's in-memory deadline), counting an attempt each: requeued, or failed when
+    /// attempts reach `maxAttempts`. Lease ids that are not current are skipped. Returns the keys
+    /// of the tasks taken back, in grid order.
+    public func expire(leaseIDs: [String], now: Double, maxAttempts: Int) throws(JournalError) -> [String] {
+        guard !leaseIDs.isEmpty else { return [] }
+        return try write { db in
+            var rows: [Row] = []
+            for leaseID in leaseIDs {
+                if let row = try db.fetchRow(
+                    sql: Self.expireSQL + " AND lease_id = :lease RETURNING key, ordinal, state, attempts, worker, last_error",
+                    arguments: ["max": maxAttempts, "now": now, "lease": leaseID])
+                {
+                    rows.append(row)
+                }
+            }
+            return try Self.logExpired(rows, now: now, db)
+        }
+    }
+
     /// The task that lease id `leaseID` was granted for, if this journal ever granted it.
     public func grantedTask(leaseID: String) throws(JournalError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT task_key FROM lease WHERE lease_id = ?", arguments: [leaseID]) }
+        try read { db in try db.fetchString(sql: "SELECT task_key FROM lease WHERE lease_id = ?", arguments: [leaseID]) }
     }
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
-    /// "trace.csv" → the CSV with its header) and the state change, in one transaction.
+    /// "trace.csv" → the CSV with its header) and the state change, in one transaction. The files
+    /// go to the task's folder (``TaskFolders``, written before the transaction commits), the
+    /// journal keeps their SHA-256 and size.
     ///
     /// Refused (`.refused`, logged as `refused_result`) unless `leaseID` is a lease this journal
     /// granted for this task. Accepted whenever the task has no result yet, also from an
@@ -76,8 +121,7 @@ extension SweepJournal {
     ) throws(JournalError) -> CompletionOutcome {
         try write { db in
             guard
-                let task = try Row.fetchOne(
-                    db, sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
+                let task = try db.fetchRow(sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
             else {
                 try Self.insert(
                     JournalEvent(
@@ -85,8 +129,8 @@ extension SweepJournal {
                         detail: "lease \(leaseID): no such task"), db)
                 return .unknownTask
             }
-            let granted = try String.fetchOne(
-                db, sql: "SELECT task_key FROM lease WHERE lease_id = ?",
+            let granted = try db.fetchString(
+                sql: "SELECT task_key FROM lease WHERE lease_id = ?",
                 arguments: [leaseID])
             guard granted == taskKey else {
                 try Self.insert(
@@ -96,8 +140,7 @@ extension SweepJournal {
                 return .refused
             }
             let hasResult =
-                try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
+                try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
             if hasResult {
                 try Self.insert(
                     JournalEvent(
@@ -108,23 +151,24 @@ extension SweepJournal {
             let state: String = task["state"]
             let currentLease: String? = task["lease_id"]
             let isCurrent = state == TaskState.leased.rawValue && currentLease == leaseID
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO result (task_key, summary_json, received, resumed_from_checkpoint, lease_id)
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
-            for name in files.keys.sorted() {
-                try db.execute(
-                    sql: "INSERT INTO run_file (task_key, name, content) VALUES (?, ?, ?)",
-                    arguments: [taskKey, name, files[name]])
+            let stored = try taskFolders.store(taskKey: taskKey, files: files)
+            for name in stored.keys.sorted() {
+                try db.run(
+                    sql: "INSERT INTO task_file (task_key, name, sha256, bytes) VALUES (?, ?, ?, ?)",
+                    arguments: [taskKey, name, stored[name]?.sha256, stored[name]?.bytes])
             }
             if state == TaskState.stale.rawValue {
-                try db.execute(
+                try db.run(
                     sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
                     arguments: [now, taskKey])
             } else {
-                try db.execute(
+                try db.run(
                     sql: """
                         UPDATE task SET state = 'done', lease_id = NULL, lease_deadline = NULL, finished = :now,
                             last_error = NULL, attempts = attempts + :counted
@@ -152,8 +196,7 @@ extension SweepJournal {
     ) throws(JournalError) -> FailureOutcome {
         try write { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchRow(
                     sql: """
                         UPDATE task SET attempts = attempts + 1,
                             state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
@@ -185,8 +228,7 @@ extension SweepJournal {
     public func giveBack(taskKey: String, leaseID: String, reason: String, now: Double) throws(JournalError) -> Bool {
         try write { db in
             guard
-                let worker = try Row.fetchOne(
-                    db,
+                let worker = try db.fetchRow(
                     sql: """
                         UPDATE task SET state = 'queued', lease_id = NULL, lease_deadline = NULL, started = NULL
                         WHERE key = ? AND state = 'leased' AND lease_id = ?
@@ -214,28 +256,36 @@ extension SweepJournal {
         try write { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
-                    UPDATE task SET attempts = attempts + 1,
-                        state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
-                        finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
-                        last_error = 'lease expired: worker ' || coalesce(worker, '?')
-                            || ' sent no heartbeat before its deadline',
-                        lease_id = NULL, lease_deadline = NULL
-                    WHERE state = 'leased' AND lease_deadline < :now
-                    RETURNING key, ordinal, state, attempts, worker, last_error
-                    """,
-                arguments: ["max": maxAttempts, "now": now]
-            )
-            .sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
-            for row in rows {
-                let failed = (row["state"] as String) == TaskState.failed.rawValue
-                try Self.insert(
-                    JournalEvent(
-                        time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
-                        detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
-            }
-            return rows.map { $0["key"] }
+                sql: Self.expireSQL
+                    + " AND lease_deadline < :now RETURNING key, ordinal, state, attempts, worker, last_error",
+                arguments: ["max": maxAttempts, "now": now])
+            return try Self.logExpired(rows, now: now, db)
         }
+    }
+
+    /// An expiry: one attempt more, queued again or failed at `:max`, the lease dropped. Callers
+    /// add which leases (`AND …`) and the RETURNING clause.
+    private static let expireSQL = """
+        UPDATE task SET attempts = attempts + 1,
+            state = CASE WHEN attempts + 1 >= :max THEN 'failed' ELSE 'queued' END,
+            finished = CASE WHEN attempts + 1 >= :max THEN :now ELSE NULL END,
+            last_error = 'lease expired: worker ' || coalesce(worker, '?')
+                || ' sent no heartbeat before its deadline',
+            lease_id = NULL, lease_deadline = NULL
+        WHERE state = 'leased'
+        """
+
+    /// Journals `lease_expired` (or `task_failed`) for each expired row; their keys in grid order.
+    private static func logExpired(_ rows: [Row], now: Double, _ db: Database) throws -> [String] {
+        let sorted = rows.sorted { ($0["ordinal"] as Int, $0["key"] as String) < ($1["ordinal"] as Int, $1["key"] as String) }
+        for row in sorted {
+            let failed = (row["state"] as String) == TaskState.failed.rawValue
+            try insert(
+                JournalEvent(
+                    time: now, kind: failed ? .taskFailed : .leaseExpired, taskKey: row["key"], worker: row["worker"],
+                    detail: "attempt \(row["attempts"] as Int): \(row["last_error"] as String)"), db)
+        }
+        return sorted.map { $0["key"] }
     }
 
     /// 32 hex digits from the system's random source.

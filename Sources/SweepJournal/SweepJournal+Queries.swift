@@ -41,8 +41,7 @@ extension SweepJournal {
     /// True when no task is queued or leased (stale tasks do not count).
     public func isFinished() throws(JournalError) -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM task WHERE state IN ('queued', 'leased'))")
-                ?? true
+            try db.fetchBool(sql: "SELECT NOT EXISTS (SELECT 1 FROM task WHERE state IN ('queued', 'leased'))") ?? true
         }
     }
 
@@ -56,30 +55,56 @@ extension SweepJournal {
 
     public func task(key: String) throws(JournalError) -> TaskRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
+            try db.fetchRow(sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
         }
     }
 
-    /// The run files stored with a task's result: file name → text (empty without result).
+    /// The run files of a task's result: file name → text (empty without result). Read from the
+    /// task folder, each only when it holds the content the journal recorded (its SHA-256); from
+    /// the journal itself for results recorded before version 5.
     public func files(taskKey: String) throws(JournalError) -> [String: String] {
-        try read { db in
-            var files: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT name, content FROM run_file WHERE task_key = ?",
-                arguments: [taskKey])
-            {
-                files[row["name"]] = row["content"]
+        var files = try legacyFiles(taskKey: taskKey, name: nil)
+        let folders = taskFolders
+        for (name, stored) in try storedFiles(taskKey: taskKey) {
+            files[name] = folders.read(taskKey: taskKey, name: name, expected: stored)
+        }
+        return files
+    }
+
+    /// One run file of a task, e.g. `file(taskKey: k, name: "trace.csv")`; nil when absent (or,
+    /// in the task folder, not the content recorded).
+    public func file(taskKey: String, name: String) throws(JournalError) -> String? {
+        if let stored = try storedFiles(taskKey: taskKey)[name] {
+            return taskFolders.read(taskKey: taskKey, name: name, expected: stored)
+        }
+        return try legacyFiles(taskKey: taskKey, name: name)[name]
+    }
+
+    /// What the journal recorded of a task's files in its task folder: name → SHA-256 and size.
+    public func storedFiles(taskKey: String) throws(JournalError) -> [String: StoredFile] {
+        guard schemaVersion >= 5 else { return [:] }
+        return try read { db in
+            var files: [String: StoredFile] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, sha256, bytes FROM task_file WHERE task_key = ?", arguments: [taskKey]) {
+                files[row["name"]] = StoredFile(sha256: row["sha256"], bytes: row["bytes"])
             }
             return files
         }
     }
 
-    /// One run file of a task, e.g. `file(taskKey: k, name: "trace.csv")`; nil when absent.
-    public func file(taskKey: String, name: String) throws(JournalError) -> String? {
+    /// Files kept in the journal itself (`run_file`, versions 1–4), all or the one named.
+    private func legacyFiles(taskKey: String, name: String?) throws(JournalError) -> [String: String] {
         try read { db in
-            try String.fetchOne(
-                db, sql: "SELECT content FROM run_file WHERE task_key = ? AND name = ?",
-                arguments: [taskKey, name])
+            var files: [String: String] = [:]
+            let rows =
+                if let name {
+                    try Row.fetchAll(
+                        db, sql: "SELECT name, content FROM run_file WHERE task_key = ? AND name = ?", arguments: [taskKey, name])
+                } else {
+                    try Row.fetchAll(db, sql: "SELECT name, content FROM run_file WHERE task_key = ?", arguments: [taskKey])
+                }
+            for row in rows { files[row["name"]] = row["content"] }
+            return files
         }
     }
 

@@ -6,8 +6,9 @@ import Synchronization
 /// log, in one file that Python's `sqlite3` opens as it is (schema: ``Schema``).
 ///
 /// One writer: ``openAsCoordinator(path:now:)`` takes an exclusive OS lock (``CoordinatorLock``)
-/// and records its owner row; every change is one transaction in WAL mode with
-/// `synchronous = FULL`, so a kill -9 at any instant loses nothing that was committed.
+/// and records its owner row; every change is one transaction (or a savepoint of a
+/// ``batch(_:)``, committed with the others of the batch) in WAL mode with `synchronous = FULL`,
+/// so a kill -9 at any instant loses nothing that was committed (docs/ARCHITECTURE.md §6).
 /// ``openReadOnly(path:)`` serves `eos status`, `export` and `report` while a coordinator
 /// runs: WAL readers never block the writer, and this connection cannot write.
 /// Times are unix seconds (`Double`) passed in by the caller, so tests can use a fake clock.
@@ -19,13 +20,28 @@ public final class SweepJournal: Sendable {
     let database: DatabaseQueue
     private let lock: CoordinatorLock?
     private let committed = Atomic<Int>(0)
+    /// The connection of the ``batch(_:)`` running now, which the writes and reads inside it use.
+    private let openBatch = Mutex<BatchConnection?>(nil)
+    /// The schema version of the file (a coordinator's journal is migrated to ``Schema/version``).
+    let schemaVersion: Int
+    private let folders: Mutex<TaskFolders>
 
-    private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?) {
+    private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?, schemaVersion: Int) {
         self.path = path
         self.isReadOnly = lock == nil
         self.database = database
         self.lock = lock
+        self.schemaVersion = schemaVersion
+        self.folders = Mutex(TaskFolders(root: Self.folder(of: path)))
     }
+
+    /// The folder the journal file is in: where `tasks/` is unless the sweep names another.
+    static func folder(of path: String) -> URL {
+        URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+    }
+
+    /// Where the task files of this sweep are (docs/ARCHITECTURE.md §6).
+    public var taskFolders: TaskFolders { folders.withLock { $0 } }
 
     /// Opens (creating if needed) the journal as its only coordinator.
     ///
@@ -54,7 +70,7 @@ public final class SweepJournal: Sendable {
         } catch {
             throw mapped(error, path: path)
         }
-        let journal = SweepJournal(path: path, database: database, lock: lock)
+        let journal = SweepJournal(path: path, database: database, lock: lock, schemaVersion: Schema.version)
         do {
             // GRDB's WAL setup chooses NORMAL; FULL also survives a power cut, not only a kill.
             try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -62,6 +78,7 @@ public final class SweepJournal: Sendable {
             throw mapped(error, path: path)
         }
         try journal.prepareSchema()
+        try journal.loadTaskRoot()
         try journal.write { db in
             let previous = try ownerRow(db)
             try db.execute(
@@ -121,13 +138,38 @@ public final class SweepJournal: Sendable {
     public static func openReadOnly(path: String) throws(JournalError) -> SweepJournal {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         let database = try readOnlyQueue(path: path, label: "SweepJournal reader")
-        let journal = SweepJournal(path: path, database: database, lock: nil)
-        let version = try journal.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        let version: Int
+        do {
+            version = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        } catch {
+            throw mapped(error, path: path)
+        }
         guard version != 0 else { throw .notAJournal(path: path, reason: "it has no journal schema") }
         guard Schema.readableVersions.contains(version) else {
             throw .unsupportedVersion(path: path, found: version, supported: Schema.version)
         }
+        let journal = SweepJournal(path: path, database: database, lock: nil, schemaVersion: version)
+        try journal.loadTaskRoot()
         return journal
+    }
+
+    /// Reads `sweep.task_root` (version 5 on): an absolute folder, or the journal's own when NULL.
+    private func loadTaskRoot() throws(JournalError) {
+        guard schemaVersion >= 5 else { return }
+        let root = try read { db in try String.fetchOne(db, sql: "SELECT task_root FROM sweep WHERE id = 1") }
+        if let root { folders.withLock { $0 = TaskFolders(root: URL(fileURLWithPath: root, isDirectory: true)) } }
+    }
+
+    /// Records `folder` (the sweep's `--out`) as the one holding `tasks/`; call after the first
+    /// `synchronize`. The journal's own folder is recorded as NULL, so that a sweep folder that
+    /// holds its journal can be moved as a whole.
+    public func recordTaskRoot(_ folder: String) throws(JournalError) {
+        let url = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let own = url.path == Self.folder(of: path).path
+        try write { db in
+            try db.execute(sql: "UPDATE sweep SET task_root = ? WHERE id = 1", arguments: [own ? nil : url.path])
+        }
+        folders.withLock { $0 = TaskFolders(root: url) }
     }
 
     /// A read-only connection to `path`: no WAL switch, no lock file, no write.
@@ -152,7 +194,7 @@ public final class SweepJournal: Sendable {
     /// Refreshes the owner row's heartbeat, so `eos status` can tell a live coordinator.
     public func heartbeat(now: Double) throws(JournalError) {
         try write { db in
-            try db.execute(sql: "UPDATE coordinator_lock SET heartbeat = ? WHERE id = 1", arguments: [now])
+            try db.run(sql: "UPDATE coordinator_lock SET heartbeat = ? WHERE id = 1", arguments: [now])
         }
     }
 
@@ -193,8 +235,8 @@ public final class SweepJournal: Sendable {
                     throw JournalError.notAJournal(path: path, reason: "an SQLite file with other tables")
                 }
                 try db.execute(sql: Schema.sql)
-                try db.execute(sql: "PRAGMA user_version = \(Schema.version)")
-                return
+                version = Schema.baseVersion
+                try db.execute(sql: "PRAGMA user_version = \(version)")
             }
             while version < Schema.version, let migration = Schema.migrations[version] {
                 try db.execute(sql: migration)
@@ -210,13 +252,58 @@ public final class SweepJournal: Sendable {
     // MARK: - Access
 
     /// Write transactions committed through this journal since it was opened: each is a
-    /// synchronous disk write (fsync), so this counts the journal's load.
+    /// synchronous disk write (fsync), so this counts the journal's load. A ``batch(_:)`` that
+    /// wrote counts once, however many changes it holds.
     public var transactionsCommitted: Int { committed.load(ordering: .relaxed) }
 
-    /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws.
+    /// Group commit: every change made inside `body` — each one still all-or-nothing, as a
+    /// savepoint — goes to disk in ONE transaction, committed (one fsync) when `body` returns;
+    /// if `body` throws, none of them is. The coordinator's loop runs each turn's messages in one
+    /// batch and sends their replies only after it committed, so a reply never announces a change
+    /// that a crash could take back (docs/ARCHITECTURE.md §6). Batches do not nest.
+    public func batch<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        guard !isReadOnly else { throw .readOnly(path: path) }
+        precondition(openBatch.withLock { $0 } == nil, "SweepJournal.batch does not nest")
+        var failure: JournalError?
+        var wrote = false
+        do {
+            let value: T? = try database.writeWithoutTransaction { db in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    openBatch.withLock { $0 = BatchConnection(database: db) }
+                    defer { wrote = openBatch.withLock { $0?.wrote ?? false }; openBatch.withLock { $0 = nil } }
+                    do throws(JournalError) {
+                        value = try body()
+                        return .commit
+                    } catch {
+                        failure = error
+                        return .rollback
+                    }
+                }
+                return value
+            }
+            if let failure { throw failure }
+            if wrote { committed.add(1, ordering: .relaxed) }
+            return value!  // set: body returned, else failure was thrown
+        } catch {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws. Inside
+    /// a ``batch(_:)`` it is a savepoint of the batch's transaction instead.
     func write<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         guard !isReadOnly else { throw .readOnly(path: path) }
         do {
+            if let batch = openBatch.withLock({ $0 }) {
+                var value: T?
+                try batch.database.inSavepoint {
+                    value = try body(batch.database)
+                    return .commit
+                }
+                openBatch.withLock { $0?.wrote = true }
+                return value!  // set: inSavepoint ran the closure or threw
+            }
             let value = try database.writeWithoutTransaction { db in
                 var value: T?
                 try db.inTransaction(.immediate) {
@@ -232,9 +319,11 @@ public final class SweepJournal: Sendable {
         }
     }
 
-    /// Runs `body` in one read transaction (a consistent snapshot).
+    /// Runs `body` in one read transaction (a consistent snapshot); inside a ``batch(_:)``, on the
+    /// batch's connection, which sees the batch's changes.
     func read<T>(_ body: (Database) throws -> T) throws(JournalError) -> T {
         do {
+            if let batch = openBatch.withLock({ $0 }) { return try body(batch.database) }
             return try database.read(body)
         } catch {
             throw Self.mapped(error, path: path)
@@ -260,8 +349,38 @@ public final class SweepJournal: Sendable {
     }
 
     static func insert(_ event: JournalEvent, _ db: Database) throws {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO event (time, kind, task_key, worker, detail) VALUES (?, ?, ?, ?, ?)",
             arguments: [event.time, event.kind.rawValue, event.taskKey, event.worker, event.detail])
+    }
+}
+
+/// The connection of an open ``SweepJournal/batch(_:)``: used only by the thread that runs the
+/// batch, from inside it (GRDB's queue is not reentrant, so writes and reads there reuse it).
+struct BatchConnection: @unchecked Sendable {
+    let database: Database
+    /// Whether a change was made in the batch (a batch without one commits nothing to disk).
+    var wrote = false
+}
+
+extension Database {
+    /// `execute(sql:arguments:)` on a statement compiled once per connection and then reused:
+    /// the statements of the coordinator's every message (grants, results, events) are not
+    /// compiled again for each.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The first row of a cached statement (see ``run(sql:arguments:)``).
+    func fetchRow(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Row? {
+        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func fetchString(sql: String, arguments: StatementArguments = StatementArguments()) throws -> String? {
+        try String.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func fetchBool(sql: String, arguments: StatementArguments = StatementArguments()) throws -> Bool? {
+        try Bool.fetchOne(cachedStatement(sql: sql), arguments: arguments)
     }
 }

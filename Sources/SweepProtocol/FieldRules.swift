@@ -18,9 +18,18 @@ struct FieldRules {
 
     /// A lease token: `ProtocolConstants.leaseTokenHexDigits` lowercase hex digits.
     func leaseToken(_ value: String, _ field: String) throws(ProtocolError) {
-        guard value.utf8.count == ProtocolConstants.leaseTokenHexDigits,
+        try token(value, digits: ProtocolConstants.leaseTokenHexDigits, "lease", field)
+    }
+
+    /// A worker's session token: `ProtocolConstants.sessionTokenHexDigits` lowercase hex digits.
+    func sessionToken(_ value: String, _ field: String) throws(ProtocolError) {
+        try token(value, digits: ProtocolConstants.sessionTokenHexDigits, "session", field)
+    }
+
+    private func token(_ value: String, digits: Int, _ kind: String, _ field: String) throws(ProtocolError) {
+        guard value.utf8.count == digits,
             value.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-        else { throw invalid(field, "is not a \(ProtocolConstants.leaseTokenHexDigits)-hex lease token") }
+        else { throw invalid(field, "is not a \(digits)-hex \(kind) token") }
     }
 
     func nonEmpty(_ value: String, _ field: String) throws(ProtocolError) {

@@ -1,4 +1,6 @@
 /// The constants of the sweep protocol, with their units (zguide style: ppqueue.c, mdbroker.c).
+/// Every duration of the protocol is in seconds (`Double`), like the `[sweep]` settings and the
+/// message fields (`heartbeat_interval`, `retry_after`, `checkpoint_every`).
 public enum ProtocolConstants {
     /// Frame 0 of every message; a peer with another version is refused. Version 2: lease ids
     /// are 128-bit tokens in hex text (version 1 sent 60-bit integers).
@@ -6,6 +8,9 @@ public enum ProtocolConstants {
     /// Length of a lease token on the wire: 32 lowercase hex digits, 128 bits from the system's
     /// cryptographic random source, so a peer cannot guess the lease of another worker.
     public static let leaseTokenHexDigits = 32
+    /// Length of a worker's session token in READY: 32 lowercase hex digits (128 random bits),
+    /// drawn once per worker process and kept across its reconnects.
+    public static let sessionTokenHexDigits = 32
     /// Frames of a message after the ROUTER routing id: version, command, JSON body.
     public static let frameCount = 3
     /// Largest frame accepted, in bytes (64 MiB): a RESULT carries every CSV of its run directory.
@@ -21,8 +26,8 @@ public enum ProtocolConstants {
     public static let maxPhaseBytes = 64
     /// Longest `label` of a TASK (the task's grid values, for the worker's log), in UTF-8 bytes.
     public static let maxLabelBytes = 1_024
-    /// A worker's first reconnect delay after its coordinator went silent, in milliseconds.
-    public static let reconnectBackoffInitial = 1_000
-    /// Ceiling of the worker's doubling reconnect delay, in milliseconds.
-    public static let reconnectBackoffMax = 32_000
+    /// A worker's first reconnect delay after its coordinator went silent, in seconds.
+    public static let reconnectBackoffInitial = 1.0
+    /// Ceiling of the worker's doubling reconnect delay, in seconds.
+    public static let reconnectBackoffMax = 32.0
 }

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Workers pull: READY → TASK → (HEARTBEAT with progress)* → RESULT | FAIL | RETURN → READY.
 /// JSON bodies (frame 2), with their snake_case keys:
-/// - `READY` `{"worker", "host", "pid", "threads", "held_results": [task key]}`
+/// - `READY` `{"worker", "host", "pid", "threads", "held_results": [task key], "session", "connection"}`
+///   (`session` and `connection` optional: older workers send neither)
 /// - `HEARTBEAT` `{"progress": {"task_key", "lease_id", "step", "total_steps", "phase", "loss"?,
 ///   "sharpness"?}}`, or `{}` when idle
 /// - `RESULT` `{"lease_id", "task_key", "attempt", "summary": JSON text, "files": {name: CSV text},
@@ -38,17 +39,31 @@ public enum WorkerMessage: Equatable, Sendable {
         public var threads: Int
         /// Task keys of finished results the worker holds and has not had ACKed.
         public var heldResults: [String]
+        /// The worker process's session token (``ProtocolConstants/sessionTokenHexDigits`` lowercase
+        /// hex digits, 128 random bits), the same on every connection of the process; nil from a
+        /// worker that sends none. It lets the coordinator see that two connections are one worker:
+        /// a TASK that went to a connection the worker has abandoned is handed to its newer one.
+        public var session: String?
+        /// Which connection of the session this is, ≥ 0: 0 for the first socket, one more for
+        /// every reconnect. A READY from a lower number than one already heard comes from a socket
+        /// the worker has abandoned (it was delayed on the way) and gets no task.
+        public var connection: Int?
 
-        public init(worker: String, host: String, pid: Int, threads: Int, heldResults: [String]) {
+        public init(
+            worker: String, host: String, pid: Int, threads: Int, heldResults: [String], session: String? = nil,
+            connection: Int? = nil
+        ) {
             self.worker = worker
             self.host = host
             self.pid = pid
             self.threads = threads
             self.heldResults = heldResults
+            self.session = session
+            self.connection = connection
         }
 
         enum CodingKeys: String, CodingKey {
-            case worker, host, pid, threads
+            case worker, host, pid, threads, session, connection
             case heldResults = "held_results"
         }
     }
@@ -201,6 +216,8 @@ public enum WorkerMessage: Equatable, Sendable {
             try rules.atLeast(body.threads, 1, "threads")
             try rules.atMost(count: body.heldResults.count, ProtocolConstants.maxHeldResults, "held_results")
             for (index, key) in body.heldResults.enumerated() { try rules.taskKey(key, "held_results[\(index)]") }
+            if let session = body.session { try rules.sessionToken(session, "session") }
+            if let connection = body.connection { try rules.atLeast(connection, 0, "connection") }
             return .ready(body)
         case .heartbeat:
             let body = try MessageFraming.body(HeartbeatBody.self, command: command, from: json)

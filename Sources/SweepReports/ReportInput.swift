@@ -49,7 +49,7 @@ struct ReportInput {
                     try Self.summary(parsing: text, name: "task \(task.key.prefix(12)) summary.json")
                 }
                 var files = try journal.files(taskKey: task.key)
-                if task.state == .leased && files.isEmpty { files = Self.liveFiles(of: task.key, besideJournal: path) }
+                if task.state == .leased && files.isEmpty { files = Self.liveFiles(of: task.key, in: journal.taskFolders) }
                 let label =
                     orderedKeys.isEmpty
                     ? String(task.key.prefix(12))
@@ -133,13 +133,11 @@ struct ReportInput {
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
     }
 
-    /// The live `trace.csv` and `track.csv` of a running task, read from its folder
-    /// `<journal's folder>/tasks/<key>/` (where `eos sweep` and local workers put it; the
-    /// default `--journal` is `<out>/journal.sqlite`), each cut after its last whole line;
-    /// empty when there is none (a remote worker's disk).
-    static func liveFiles(of key: String, besideJournal journal: String) -> [String: String] {
-        let folder = URL(fileURLWithPath: journal).deletingLastPathComponent()
-            .appendingPathComponent("tasks").appendingPathComponent(key)
+    /// The live `trace.csv` and `track.csv` of a running task, read from its task folder
+    /// `<out>/tasks/<key>/` (where `eos sweep` and local workers put it; docs/ARCHITECTURE.md §6),
+    /// each cut after its last whole line; empty when there is none (a remote worker's disk).
+    static func liveFiles(of key: String, in folders: TaskFolders) -> [String: String] {
+        let folder = folders.folder(taskKey: key)
         var files: [String: String] = [:]
         for name in ["trace.csv", "track.csv"] {
             guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else { continue }

@@ -14,6 +14,8 @@ public struct SweepExport {
     ]
 
     public let journalPath: String
+    /// Where the sweep's task folders are (the journal's folder unless it records another).
+    let taskFolders: TaskFolders
     let tasks: [TaskRecord]
     /// Each task's `config.json` as dotted leaves (keys it does not read are absent).
     let configs: [[String: JSONValue]]
@@ -25,8 +27,10 @@ public struct SweepExport {
     public static func load(journal path: String) throws(ReportError) -> SweepExport {
         let tasks: [TaskRecord]
         let specText: String
+        let taskFolders: TaskFolders
         do {
             let journal = try SweepJournal.openReadOnly(path: path)
+            taskFolders = journal.taskFolders
             tasks = try journal.tasks()
             specText = try journal.sweep()?.specText ?? ""
         } catch {
@@ -46,7 +50,8 @@ public struct SweepExport {
         let varying = allKeys.filter { key in Set(configs.map { $0[key].map(canonicalJSON) ?? "" }).count > 1 }
         let shown = Set(alwaysShown).union(specification?.setKeys ?? []).union(varying).subtracting(gridKeys)
         return SweepExport(
-            journalPath: path, tasks: tasks, configs: configs, configColumns: gridKeys + shown.sorted())
+            journalPath: path, taskFolders: taskFolders, tasks: tasks, configs: configs,
+            configColumns: gridKeys + shown.sorted())
     }
 
     /// The summary columns after the configuration's: the EoS summary fields (docs/CONFIGURATION.md
@@ -72,11 +77,9 @@ public struct SweepExport {
         return result
     }
 
-    /// The task's folder where `eos sweep` and local workers write it: `<journal's folder>/tasks/<key>`.
-    func runFolder(_ key: String) -> String {
-        URL(fileURLWithPath: journalPath).standardizedFileURL.deletingLastPathComponent()
-            .appendingPathComponent("tasks").appendingPathComponent(key).path
-    }
+    /// The task's folder, `<out>/tasks/<key>`: where `eos sweep` and local workers run it and the
+    /// coordinator writes its files (docs/ARCHITECTURE.md §6).
+    func runFolder(_ key: String) -> String { taskFolders.folder(taskKey: key).path }
 
     /// `--format csv`: the header, then one row per task in grid order (stale tasks last).
     public func summaryCSV() throws(ReportError) -> String {
@@ -140,7 +143,7 @@ public struct SweepExport {
             for task in tasks {
                 var text = try journal.file(taskKey: task.key, name: file)
                 if text == nil && task.state == .leased {
-                    text = ReportInput.liveFiles(of: task.key, besideJournal: journalPath)[file]
+                    text = ReportInput.liveFiles(of: task.key, in: journal.taskFolders)[file]
                 }
                 texts.append(text)
             }

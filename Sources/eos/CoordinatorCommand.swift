@@ -114,6 +114,8 @@ struct OpenedSweep {
             let counts = try journal.synchronize(
                 specification, specText: text, toolVersion: ToolVersion.current,
                 now: Date().timeIntervalSince1970)
+            // Task files go to <out>/tasks/<key>/, wherever the journal is (docs/ARCHITECTURE.md §6).
+            try journal.recordTaskRoot(self.out)
             synchronizationLine =
                 "\(specification.tasks.count) tasks (added \(counts.added), kept \(counts.kept), "
                 + "stale \(counts.staled), revived \(counts.revived)); journal \(path)"

@@ -116,6 +116,32 @@ struct SweepEndToEndTests {
         #expect(!kinds.contains(.duplicateResult))
     }
 
+    @Test("a worker that shares no file system with the coordinator: its CSVs reach the coordinator's task folders, not the journal")
+    func workerWithoutSharedFiles() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write("spec.toml", specification(configuration(steps: 20), grid: [#""model.seed" = [0, 1]"#]))
+        let endpoint = "ipc://\(scratch.path)/c.ipc"
+        let coordinator = try Child(
+            ["coordinator", "spec.toml", "--bind", endpoint, "--out", "out"], in: scratch.path, log: "coordinator.log")
+        let worker = try Child(
+            ["worker", "--connect", endpoint, "--out", "elsewhere", "--threads", "1"], in: scratch.path, log: "worker.log")
+        defer { worker.kill9(); coordinator.kill9() }
+        #expect(coordinator.wait(seconds: 90) == 0, "\(coordinator.output)")
+        let journal = try SweepJournal.openReadOnly(path: scratch.path + "/out/journal.sqlite")
+        let tasks = try journal.tasks()
+        #expect(tasks.count == 2 && tasks.allSatisfy { $0.state == .done })
+        for task in tasks {
+            let workerCopy = try String(contentsOfFile: "\(scratch.path)/elsewhere/tasks/\(task.key)/trace.csv", encoding: .utf8)
+            let coordinatorCopy = try String(contentsOfFile: "\(scratch.path)/out/tasks/\(task.key)/trace.csv", encoding: .utf8)
+            #expect(coordinatorCopy == workerCopy)
+            #expect(try journal.file(taskKey: task.key, name: "trace.csv") == workerCopy)
+            #expect(try journal.storedFiles(taskKey: task.key)["trace.csv"]?.bytes == workerCopy.utf8.count)
+        }
+        let report = try eos(["report", "out/journal.sqlite", "--out", "report"], in: scratch.path)
+        #expect(report.status == 0, "\(report.output)")
+    }
+
     @Test(
         "kill -9 of eos sweep mid-sweep, then the same command: it resumes, finished tasks never run again, same results as an uninterrupted sweep"
     )

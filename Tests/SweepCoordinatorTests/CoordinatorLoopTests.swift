@@ -258,6 +258,54 @@ struct CoordinatorLoopTests {
         #expect(record.state == .leased && record.attempts == 0 && record.worker == "real")
     }
 
+    @Test(
+        "group commit: 200 workers' READYs and RESULTs take a few journal commits, their heartbeats none; every ACK follows its commit"
+    )
+    func groupCommit() throws {
+        let workers = 200
+        let coordinator = try RunningCoordinator(tasks: workers, settings: CoordinatorSettings(heartbeatInterval: 1, liveness: 3))
+        defer { coordinator.stop() }
+        let context = try ZMQContext()
+        let peers = try (0..<workers).map { _ in try TestPeer(context, endpoint: coordinator.endpoint) }
+        defer { for peer in peers { peer.close() } }
+        // Let the connections settle (and the first ticks pass) before counting.
+        Thread.sleep(forTimeInterval: 0.5)
+        let journal = coordinator.harness.value.journal
+        var commits = journal.transactionsCommitted
+        for (i, peer) in peers.enumerated() { try peer.send(readyMessage("w\(i)")) }
+        let tasks = try peers.map { try #require(try $0.task()) }
+        #expect(Set(tasks.map(\.taskKey)).count == workers)
+        let grants = journal.transactionsCommitted - commits
+        #expect(grants < workers / 4, "\(grants) commits for \(workers) grants")
+
+        // 1.5 s of heartbeats, 4 per second per worker: only the owner row's heartbeat is written.
+        commits = journal.transactionsCommitted
+        for round in 0..<6 {
+            for (peer, task) in zip(peers, tasks) {
+                try peer.send(
+                    .heartbeat(.init(taskKey: task.taskKey, leaseID: task.leaseID, step: round, totalSteps: 9, phase: "gd")))
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        #expect(journal.transactionsCommitted - commits <= 3, "\(journal.transactionsCommitted - commits) commits for 1,200 heartbeats")
+
+        commits = journal.transactionsCommitted
+        for (peer, task) in zip(peers, tasks) {
+            try peer.send(
+                .result(
+                    .init(
+                        leaseID: task.leaseID, taskKey: task.taskKey, attempt: 1, summary: "{}", files: ["trace.csv": "step\n0\n"],
+                        resumedFromCheckpoint: false)))
+        }
+        let reader = try coordinator.journal()
+        for (peer, task) in zip(peers, tasks) {
+            #expect(try peer.next { $0 == .ack(taskKey: task.taskKey) } != nil)
+            #expect(try reader.task(key: task.taskKey)?.state == .done)  // committed before the ACK left
+        }
+        let results = journal.transactionsCommitted - commits
+        #expect(results < workers / 4, "\(results) commits for \(workers) results")
+    }
+
     @Test("a coordinator that stalls longer than a lease reads the heartbeats that waited before it expires leases")
     func stalledLoopKeepsLiveLeases() throws {
         let settings = CoordinatorSettings(heartbeatInterval: 0.2, liveness: 3)  // leases last 0.6 s

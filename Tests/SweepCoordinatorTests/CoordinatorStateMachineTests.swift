@@ -21,7 +21,9 @@ struct CoordinatorStateMachineTests {
         #expect(taskA.taskKey == h.keys[0] && taskA.attempt == 1 && taskA.checkpointEvery == 7)
         #expect(taskA.config == #"{"n":0}"#)
         let leased = try #require(try h.journal.task(key: h.keys[0]))
-        #expect(leased.state == .leased && leased.worker == "a" && leased.leaseDeadline == 10 + 0.5 * 4)
+        // The deadline lives in memory; the journal holds a later one (docs/ARCHITECTURE.md §6).
+        #expect(h.machine.deadline(ofLease: taskA.leaseID) == 10 + 0.5 * 4)
+        #expect(leased.state == .leased && leased.worker == "a" && leased.leaseDeadline == 10 + 2 * 0.5 * 4)
         let taskB = try #require(assignment(try h.ready("b", at: 11), to: "b"))
         #expect(taskB.taskKey == h.keys[1] && taskB.leaseID != taskA.leaseID)
         #expect(messages(try h.ready("c", at: 12), to: "c").last == .noTask(retryAfter: 0.5))
@@ -206,16 +208,21 @@ struct CoordinatorStateMachineTests {
         // The new coordinator hands out the third task first; the second is still under b's lease.
         let third = try #require(assignment(try h.ready("c", at: 2), to: "c"))
         #expect(third.taskKey == h.keys[2])
-        _ = try h.tick(4.5)
-        let rerun = try #require(assignment(try h.ready("d", at: 5), to: "d"))
+        // b's lease lasts until the journal's deadline, 1 + 2 × 3 s (at least 2 + 3 s after the
+        // restart): b does not speak to the new coordinator, so it expires then.
+        for t in [4.0, 6.5] { _ = try h.send(.heartbeat(nil), from: "c", at: t) }
+        _ = try h.tick(6.9)
+        #expect(try h.state(running.taskKey) == .leased)
+        _ = try h.tick(7.5)
+        let rerun = try #require(assignment(try h.ready("d", at: 8), to: "d"))
         #expect(rerun.taskKey == running.taskKey && rerun.attempt == 2)
         // b finishes under the old coordinator's lease: recorded late and ACKed; d's copy is a duplicate.
-        #expect(messages(try h.send(h.result(running), from: "b", at: 6), to: "b").contains(.ack(taskKey: running.taskKey)))
-        _ = try h.send(h.result(third), from: "c", at: 6)
-        _ = try h.send(h.result(rerun), from: "d", at: 7)
+        #expect(messages(try h.send(h.result(running), from: "b", at: 9), to: "b").contains(.ack(taskKey: running.taskKey)))
+        _ = try h.send(h.result(third), from: "c", at: 9)
+        _ = try h.send(h.result(rerun), from: "d", at: 10)
         #expect(try h.journal.counts().done == 3)
         #expect(try h.journal.events(taskKey: done.taskKey).filter { $0.kind == .taskLeased }.count == 1)
-        let shutdown = try h.tick(7.5)
+        let shutdown = try h.tick(10.5)
         for worker in ["c", "d"] { #expect(messages(shutdown, to: worker) == [.shutdown(.finished)]) }
         #expect(h.machine.isFinished)
     }
@@ -241,6 +248,52 @@ struct CoordinatorStateMachineTests {
         let task = try #require(try h.journal.task(key: running.taskKey))
         #expect(task.state == .done && task.attempts == 1)
         #expect(try h.journal.events(taskKey: running.taskKey).filter { $0.kind == .taskLeased }.count == 1)
+    }
+
+    @Test(
+        "restart after a long outage: leases last a lease duration past the new start; a worker that names its lease keeps it, a gone one's expires"
+    )
+    func restartAfterLongOutage() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let kept = try #require(assignment(try h.ready("b", at: 0), to: "b"))
+        let lost = try #require(assignment(try h.ready("c", at: 0), to: "c"))
+        let progress = { (t: Double) in
+            WorkerMessage.Progress(taskKey: kept.taskKey, leaseID: kept.leaseID, step: Int(t), totalSteps: 100, phase: "gd")
+        }
+        _ = try h.send(.heartbeat(progress(1)), from: "b", at: 1)
+        try h.restart(now: 30)  // down for 29 s: every journal deadline (≤ 7) has passed
+        _ = try h.tick(30.1)
+        #expect(try h.journal.counts() == StateCounts(leased: 2))
+        // b reconnected (a new routing id) and names its lease: it keeps it.
+        for t in stride(from: 31.0, through: 40, by: 1) {
+            _ = try h.send(.heartbeat(progress(t)), from: "b-again", at: t)
+            _ = try h.tick(t + 0.5)
+        }
+        let expired = try #require(try h.journal.task(key: lost.taskKey))
+        #expect(expired.state == .queued && expired.attempts == 1)  // c never came back: gone at 30 + 3 s
+        #expect(messages(try h.send(h.result(kept), from: "b-again", at: 40.6), to: "b-again") == [.ack(taskKey: kept.taskKey)])
+        let task = try #require(try h.journal.task(key: kept.taskKey))
+        #expect(task.state == .done && task.attempts == 1)
+        #expect(try h.journal.events(taskKey: kept.taskKey).filter { $0.kind == .taskLeased }.count == 1)
+    }
+
+    @Test("restart: a TASK granted just before the crash that never reached its worker goes to the worker's new connection")
+    func restartHandsALostTaskToItsWorker() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let session = String(repeating: "9f", count: 16)
+        let ready = { (connection: Int) in
+            WorkerMessage.ready(
+                .init(worker: "w", host: "h", pid: 9, threads: 1, heldResults: [], session: session, connection: connection))
+        }
+        let lost = try #require(assignment(try h.send(ready(0), from: "w#0", at: 0), to: "w#0"))
+        try h.restart(now: 0.5)  // the TASK was in a queue of the process that died
+        let again = try #require(assignment(try h.send(ready(1), from: "w#1", at: 4), to: "w#1"))
+        #expect(again == lost)
+        #expect(try h.journal.counts() == StateCounts(queued: 1, leased: 1))
+        _ = try h.send(h.result(again), from: "w#1", at: 5)
+        #expect(try h.journal.task(key: lost.taskKey)?.attempts == 1)
     }
 
     @Test("tick heartbeats live workers once per interval and forgets workers silent for a lease duration")

@@ -100,7 +100,7 @@ struct LeaseOwnershipTests {
         #expect(logs(try h.send(.heartbeat(progress), from: "a-reconnected", at: 2.6)).allSatisfy { !$0.contains("does not hold") })
         #expect(h.machine.running.contains { $0.taskKey == task.taskKey && $0.step == 7 })
         _ = try h.tick(2.7)
-        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 2.6 + h.settings.leaseDuration)
+        #expect(h.machine.deadline(ofLease: task.leaseID) == 2.6 + h.settings.leaseDuration)
         // The old connection lost the lease: its messages no longer count.
         _ = try h.send(.fail(.init(leaseID: task.leaseID, taskKey: task.taskKey, error: "x")), from: "a", at: 2.8)
         #expect(try h.state(task.taskKey) == .leased)
@@ -122,22 +122,41 @@ struct LeaseOwnershipTests {
         }
         #expect(h.journal.transactionsCommitted == before)
         #expect(try h.journal.counts() == StateCounts(queued: 2, leased: 1))
-        // Renewals of the holder's lease go to the journal once per tick, not once per message.
+        // Renewing the holder's lease is a change in memory: on tick the journal gets only the new
+        // lease's progress row (the progress table, at most every 5 s), not the deadline.
         _ = try h.tick(0.6)
-        #expect(h.journal.transactionsCommitted - before <= 3)  // renew + expire + nothing else that writes
-        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 0.5 + h.settings.leaseDuration)
+        #expect(h.journal.transactionsCommitted == before + 1)
+        #expect(h.machine.deadline(ofLease: task.leaseID) == 0.5 + h.settings.leaseDuration)
+        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 2 * h.settings.leaseDuration)
     }
 
-    @Test("a heartbeat-only worker stays alive: renewals are written on tick from the time it was heard")
-    func renewalOnTick() throws {
+    @Test(
+        "a heartbeat-only worker stays alive; its deadline reaches the journal once per lease duration, never before the one in memory"
+    )
+    func coarseRenewal() throws {
         let h = try Harness(tasks: 1)
         defer { h.remove() }
         let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
-        _ = try h.send(.heartbeat(nil), from: "a", at: 2)
-        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 3)  // not yet written
-        _ = try h.tick(2.1)
-        #expect(try h.journal.task(key: task.taskKey)?.leaseDeadline == 5)
-        _ = try h.tick(4.9)
+        let before = h.journal.transactionsCommitted
+        var written: [Double] = []
+        for step in 1...120 {
+            let t = Double(step) * 0.25
+            if step % 4 == 0 { _ = try h.send(.heartbeat(nil), from: "a", at: t) }  // every second
+            _ = try h.tick(t)
+            let journal = try #require(try h.journal.task(key: task.taskKey)?.leaseDeadline)
+            let memory = try #require(h.machine.deadline(ofLease: task.leaseID))
+            #expect(journal >= memory, "at \(t)")
+            if journal != written.last { written.append(journal) }
+        }
         #expect(try h.state(task.taskKey) == .leased)
+        // 30 s of heartbeats, a 3 s lease: the grant's deadline (6) and one write per 3 s; besides,
+        // the new lease's progress row once (the heartbeats carry no progress).
+        #expect(written.first == 6 && (10...11).contains(written.count), "\(written)")
+        #expect(h.journal.transactionsCommitted - before == written.count - 1 + 1)
+        // Silence: it expires at the in-memory deadline, 3 s after the last heartbeat at 30 s.
+        _ = try h.tick(32.9)
+        #expect(try h.state(task.taskKey) == .leased)
+        _ = try h.tick(33.1)
+        #expect(try h.state(task.taskKey) == .queued)
     }
 }

@@ -18,15 +18,19 @@ struct DurabilityTests {
             files: ["trace.csv": "step,loss\n0,1.5\n"], resumed: false, now: 1)
         _ = try journal.lease(worker: "w", now: 2, leaseDuration: 10)
 
-        // Read-only URI while the coordinator still has the journal open.
+        // Read-only URI while the coordinator still has the journal open; the task's files are in
+        // its task folder beside the journal, with their hash and size in task_file.
         let script = """
-            import json, sqlite3, sys
+            import hashlib, json, os, sqlite3, sys
             db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+            key, sha, size = db.execute("SELECT task_key, sha256, bytes FROM task_file WHERE name = 'trace.csv'").fetchone()
+            trace = open(os.path.join(os.path.dirname(sys.argv[1]), "tasks", key, "trace.csv"), "rb").read()
             print(json.dumps({
                 "version": db.execute("PRAGMA user_version").fetchone()[0],
                 "mode": db.execute("PRAGMA journal_mode").fetchone()[0],
                 "states": dict(db.execute("SELECT state, count(*) FROM task GROUP BY state").fetchall()),
-                "trace": db.execute("SELECT content FROM run_file WHERE name = 'trace.csv'").fetchone()[0],
+                "trace": trace.decode(),
+                "hash_matches": hashlib.sha256(trace).hexdigest() == sha and len(trace) == size,
                 "summary": json.loads(db.execute("SELECT summary_json FROM result").fetchone()[0]),
                 "strict": db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT%'").fetchone()[0],
             }, sort_keys=True))
@@ -34,8 +38,8 @@ struct DurabilityTests {
         let result = try Python.run(script, [folder.journalPath])
         #expect(result.status == 0)
         let expected =
-            #"{"mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 8, "#
-            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": 3}"#
+            #"{"hash_matches": true, "mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 9, "#
+            + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": \#(Schema.version)}"#
         #expect(result.output == expected + "\n")
     }
 

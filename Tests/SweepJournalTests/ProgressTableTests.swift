@@ -38,15 +38,19 @@ import Testing
         defer { folder.remove() }
         let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
         try journal.synchronize([1])
+        // What version 2 was: no progress table (and none of what versions 4 and 5 added).
         try journal.write { db in
             try db.execute(sql: "DROP TABLE progress")
+            try db.execute(sql: "ALTER TABLE lease DROP COLUMN session")
+            try db.execute(sql: "DROP TABLE task_file")
+            try db.execute(sql: "ALTER TABLE sweep DROP COLUMN task_root")
             try db.execute(sql: "PRAGMA user_version = 2")
         }
         try journal.close(now: 1)
         #expect(try SweepJournal.openReadOnly(path: folder.journalPath).runningProgress().isEmpty)
         let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 2)
         #expect(try migrated.read { db in try db.tableExists("progress") })
-        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 3)
+        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         try migrated.close(now: 3)
     }
 

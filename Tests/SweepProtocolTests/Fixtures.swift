@@ -41,6 +41,7 @@ let everyWorkerMessage: [WorkerMessage] = [
     .fail(.init(leaseID: leaseB, taskKey: keyB, error: "data.path \"/x\" leaves the data root; use a path inside --data-root")),
     .return(.init(leaseID: leaseA, taskKey: keyA, reason: "SIGTERM")),
     .disconnect,
+    .ready(.init(worker: "w", host: "h", pid: 1, threads: 1, heldResults: [keyB], session: leaseB, connection: 3)),
 ]
 
 /// One value of every coordinator message.

@@ -118,9 +118,10 @@ import Testing
         #expect(coordinatorError(ready) == .unknownCommand("READY", known: ["WELCOME", "TASK", "NOTASK", "ACK", "HEARTBEAT", "SHUTDOWN"]))
     }
 
-    /// Fields a peer of the same protocol version may leave out (`TASK`'s `label`; the progress
-    /// object's `loss` and `sharpness` are checked in MessageRoundTripTests).
-    static let optionalFields: Set<String> = ["TASK.label"]
+    /// Fields a peer of the same protocol version may leave out (`TASK`'s `label`, READY's
+    /// `session` and `connection`; the progress object's `loss` and `sharpness` are checked in
+    /// MessageRoundTripTests).
+    static let optionalFields: Set<String> = ["TASK.label", "READY.session", "READY.connection"]
 
     @Test func everyMissingOrMistypedFieldIsNamed() throws {
         var checked = 0
@@ -224,6 +225,8 @@ import Testing
         ("TASK", #"{"lease_id":"LEASE","task_key":"","attempt":1,"config":"{}","checkpoint_every":300}"#, "task_key"),
         ("TASK", #"{"lease_id":"LEASEf","task_key":"KEYA","attempt":1,"config":"{}","checkpoint_every":300}"#, "lease_id"),
         ("NOTASK", #"{"retry_after":-1}"#, "retry_after"),
+        ("READY", #"{"worker":"w","host":"h","pid":1,"threads":1,"held_results":[],"session":"LEASE0"}"#, "session"),
+        ("READY", #"{"worker":"w","host":"h","pid":1,"threads":1,"held_results":[],"session":"LEASE","connection":-1}"#, "connection"),
         ("ACK", #"{"task_key":"KEYA0"}"#, "task_key"),
     ])
     func invalidValuesAreRefusedNamingTheField(_ command: String, _ json: String, _ field: String) {

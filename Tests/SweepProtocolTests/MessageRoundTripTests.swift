@@ -34,6 +34,13 @@ import Testing
                 "READY",
                 #"{"worker":"w1","host":"node7","pid":12,"threads":4,"held_results":["\#(keyA)"],"future_field":1}"#))
         #expect(ready == .ready(.init(worker: "w1", host: "node7", pid: 12, threads: 4, heldResults: [keyA])))
+        let withSession = try WorkerMessage.decode(
+            frames: wire(
+                "READY",
+                #"{"worker":"w1","host":"node7","pid":12,"threads":4,"held_results":[],"session":"\#(leaseB)","connection":2}"#))
+        #expect(
+            withSession
+                == .ready(.init(worker: "w1", host: "node7", pid: 12, threads: 4, heldResults: [], session: leaseB, connection: 2)))
 
         let busy = try WorkerMessage.decode(
             frames: wire(

@@ -1,0 +1,160 @@
+import Foundation
+import SweepProtocol
+import SweepWorker
+import Synchronization
+import ZeroMQTransport
+
+/// What the simulated workers saw, shared by the shards (each shard adds under the lock).
+final class LoadMetrics: Sendable {
+    struct State {
+        /// RESULT → ACK seconds, with the ACK's time.
+        var latencies: [(ackedAt: Double, seconds: Double)] = []
+        /// Times of the first ACK of each task.
+        var ackTimes: [Double] = []
+        /// How often each task was started on a simulated worker.
+        var started: [String: Int] = [:]
+        var reconnects = 0
+        var exits: [WorkerExit] = []
+    }
+
+    let state = Mutex(State())
+}
+
+/// `count` simulated workers on one thread: each is a real `WorkerStateMachine` with its own
+/// DEALER socket to the coordinator; the compute is fake (a valid result `taskSeconds` after the
+/// TASK). One event loop polls all the sockets, feeds the machines and carries out their
+/// actions exactly as `Worker` does.
+final class Shard: @unchecked Sendable {
+    private struct Simulated {
+        var machine: WorkerStateMachine
+        var socket: ZMQSocket
+        var computeUntil: Double?
+        var resultSentAt: [String: Double] = [:]
+        var exited = false
+    }
+
+    let endpoint: String
+    let taskSeconds: Double
+    let metrics: LoadMetrics
+    private let context: ZMQContext
+    private var workers: [Simulated] = []
+    private let stop = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    let clock: @Sendable () -> Double
+
+    /// A valid run record and trace, as a fast run of the digits MLP would hand in.
+    static let summary = """
+        {"status":"completed","stop_reason":"steps","steps_done":100,"two_over_eta":20.0,"sharpness_at":"iterate",\
+        "eos_step":null,"sharpness_ratio_median":null,"max_sharpness":3.5,"final_loss":0.0183,"final_accuracy":0.5}
+        """
+    static let files = ["trace.csv": "step,loss,accuracy\n0,2.31,0.1\n50,0.41,0.4\n100,0.0183,0.5\n"]
+
+    init(
+        index: Int, count: Int, endpoint: String, taskSeconds: Double, heartbeat: Double, metrics: LoadMetrics,
+        clock: @escaping @Sendable () -> Double
+    ) throws {
+        self.endpoint = endpoint
+        self.taskSeconds = taskSeconds
+        self.metrics = metrics
+        self.clock = clock
+        context = try ZMQContext()
+        let now = clock()
+        for i in 0..<count {
+            let identity = WorkerIdentity(name: "sim-\(index)-\(i)", host: "loadhost", pid: 100_000 + index * 10_000 + i, threads: 1)
+            workers.append(
+                Simulated(
+                    machine: WorkerStateMachine(
+                        identity: identity, silenceTimeout: 600, now: now, heartbeatInterval: heartbeat, liveness: 3),
+                    socket: try Self.connect(context, endpoint)))
+        }
+    }
+
+    private static func connect(_ context: ZMQContext, _ endpoint: String) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.dealer, context: context)
+        try socket.set(.linger(milliseconds: 0))
+        try socket.connect(endpoint)
+        return socket
+    }
+
+    func requestStop() { stop.store(true, ordering: .relaxed) }
+    var isFinished: Bool { finished.load(ordering: .relaxed) }
+
+    /// The event loop; returns once every worker exited, or after a stop request.
+    func run() {
+        defer { finished.store(true, ordering: .relaxed) }
+        var lastTick = -Double.infinity
+        while !stop.load(ordering: .relaxed), workers.contains(where: { !$0.exited }) {
+            var poller = ZMQPoller()
+            for worker in workers { poller.register(worker.socket) }
+            let nextCompute = workers.compactMap(\.computeUntil).min() ?? .infinity
+            let wait = max(0, min(0.01, nextCompute - clock()))
+            let ready: [ZMQPollEvents]
+            do {
+                ready = try poller.poll(timeoutMilliseconds: Int(wait * 1000))
+            } catch {
+                continue
+            }
+            for (i, events) in ready.enumerated() where events.contains(.readable) && !workers[i].exited {
+                while let frames = try? workers[i].socket.tryReceive() {
+                    let now = clock()
+                    let message: CoordinatorMessage
+                    do {
+                        message = try CoordinatorMessage.decode(frames: frames)
+                    } catch {
+                        perform(i, workers[i].machine.receiveMalformed(error, now: now), now: now)
+                        continue
+                    }
+                    if case .ack(let key) = message, let sent = workers[i].resultSentAt.removeValue(forKey: key) {
+                        metrics.state.withLock {
+                            $0.latencies.append((now, now - sent))
+                            $0.ackTimes.append(now)
+                        }
+                    }
+                    perform(i, workers[i].machine.receive(message, now: now), now: now)
+                    perform(i, workers[i].machine.tick(now: now), now: now)
+                }
+            }
+            let now = clock()
+            for i in workers.indices where !workers[i].exited {
+                if let until = workers[i].computeUntil, until <= now {
+                    workers[i].computeUntil = nil
+                    let outcome = TaskOutcome.result(summaryJSON: Self.summary, files: Self.files, resumedFromCheckpoint: false)
+                    perform(i, workers[i].machine.computeFinished(outcome, now: now), now: now)
+                    perform(i, workers[i].machine.tick(now: now), now: now)
+                }
+            }
+            if now - lastTick >= 0.05 {
+                lastTick = now
+                for i in workers.indices where !workers[i].exited { perform(i, workers[i].machine.tick(now: now), now: now) }
+            }
+        }
+        for worker in workers { worker.socket.close() }
+    }
+
+    private func perform(_ i: Int, _ actions: [WorkerAction], now: Double) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                if case .result(let result) = message, workers[i].resultSentAt[result.taskKey] == nil {
+                    workers[i].resultSentAt[result.taskKey] = now
+                }
+                _ = try? workers[i].socket.trySend(WorkerMessage.encode(message))
+            case .startTask(let task):
+                workers[i].computeUntil = now + taskSeconds
+                metrics.state.withLock { $0.started[task.taskKey, default: 0] += 1 }
+            case .stopTask:
+                workers[i].computeUntil = nil
+                perform(i, workers[i].machine.computeFinished(.stopped, now: now), now: now)
+            case .reconnect:
+                workers[i].socket.close()
+                if let socket = try? Self.connect(context, endpoint) { workers[i].socket = socket }
+                metrics.state.withLock { $0.reconnects += 1 }
+            case .exit(let exit):
+                workers[i].exited = true
+                metrics.state.withLock { $0.exits.append(exit) }
+            case .log:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Configuration
+import Foundation
+import Testing
+@testable import SweepJournal
+
+@Suite("Run files in the task folders: the journal keeps their hash and size")
+struct TaskFileTests {
+    @Test("a result's files go to <out>/tasks/<key>/ with their SHA-256 and size in the journal, none of their text")
+    func filesGoToTheTaskFolder() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
+        defer { try? journal.close(now: 9) }
+        try journal.synchronize([1, 2])
+        let lease = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
+        let trace = "step,loss\n" + (0..<5000).map { "\($0),\(1.0 / Double($0 + 1))" }.joined(separator: "\n") + "\n"
+        _ = try journal.complete(
+            taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}", files: ["trace.csv": trace, "beta.csv": "s,beta\n"],
+            resumed: false, now: 2)
+        let onDisk = folder.url.appendingPathComponent("tasks/\(lease.taskKey)/trace.csv").path
+        #expect(try String(contentsOfFile: onDisk, encoding: .utf8) == trace)
+        #expect(
+            try journal.storedFiles(taskKey: lease.taskKey)["trace.csv"]
+                == StoredFile(sha256: SHA256.hexDigest(Array(trace.utf8)), bytes: trace.utf8.count))
+        #expect(try journal.files(taskKey: lease.taskKey) == ["trace.csv": trace, "beta.csv": "s,beta\n"])
+        let rows = try journal.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM run_file") }
+        #expect(rows == 0)
+        // No partial files left behind.
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.url.appendingPathComponent("tasks/\(lease.taskKey)").path)
+        #expect(Set(names) == ["trace.csv", "beta.csv"])
+    }
+
+    @Test("a file the worker already wrote (shared file system) is left alone; one changed after the record is not used")
+    func sharedFileSystem() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
+        defer { try? journal.close(now: 9) }
+        try journal.synchronize([1])
+        let lease = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
+        let taskFolder = folder.url.appendingPathComponent("tasks/\(lease.taskKey)")
+        try FileManager.default.createDirectory(at: taskFolder, withIntermediateDirectories: true)
+        let path = taskFolder.appendingPathComponent("trace.csv").path
+        try "step\n0\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let inode = try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+        _ = try journal.complete(
+            taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}", files: ["trace.csv": "step\n0\n"], resumed: false,
+            now: 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int == inode)  // not rewritten
+        #expect(try journal.file(taskKey: lease.taskKey, name: "trace.csv") == "step\n0\n")
+        try "step\n0\n1\n".write(toFile: path, atomically: false, encoding: .utf8)  // another run wrote over it
+        #expect(try journal.file(taskKey: lease.taskKey, name: "trace.csv") == nil)
+        #expect(try journal.files(taskKey: lease.taskKey).isEmpty)
+    }
+
+    @Test("with the journal outside --out, the recorded task root leads readers to the files")
+    func taskRootElsewhere() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let out = folder.url.appendingPathComponent("out").path
+        let journalPath = folder.url.appendingPathComponent("journals/sweep.sqlite").path
+        try FileManager.default.createDirectory(
+            atPath: folder.url.appendingPathComponent("journals").path, withIntermediateDirectories: true)
+        let journal = try SweepJournal.openAsCoordinator(path: journalPath, now: 0)
+        try journal.synchronize([1])
+        try journal.recordTaskRoot(out)
+        let lease = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
+        _ = try journal.complete(
+            taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}", files: ["trace.csv": "x\n"], resumed: false, now: 2)
+        try journal.close(now: 3)
+        #expect(FileManager.default.fileExists(atPath: out + "/tasks/\(lease.taskKey)/trace.csv"))
+        let reader = try SweepJournal.openReadOnly(path: journalPath)
+        #expect(reader.taskFolders.root.path == out)
+        #expect(try reader.file(taskKey: lease.taskKey, name: "trace.csv") == "x\n")
+        // --out equal to the journal's folder is recorded as NULL: the sweep folder can move as a whole.
+        let local = try SweepJournal.openAsCoordinator(path: journalPath, now: 4)
+        try local.recordTaskRoot(folder.url.appendingPathComponent("journals").path)
+        #expect(try local.read { db in try String.fetchOne(db, sql: "SELECT task_root FROM sweep") } == nil)
+        try local.close(now: 5)
+    }
+
+    @Test(
+        "a version-4 journal (files in run_file) is read as it is, migrated to version 5 keeping them, and new results go to the folders",
+        .enabled(if: Python.isAvailable, "python3 with sqlite3 not found on PATH"))
+    func migrationFromVersion4() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
+        try journal.synchronize([1, 2])
+        let old = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
+        try journal.close(now: 2)
+        // What version 4 was: the result's files in run_file, no task_file, no task_root.
+        let downgrade = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TABLE task_file")
+            db.execute("ALTER TABLE sweep DROP COLUMN task_root")
+            db.execute("INSERT INTO result VALUES (?, '{}', 2.0, 0, ?)", (sys.argv[2], sys.argv[3]))
+            db.execute("INSERT INTO run_file VALUES (?, 'trace.csv', 'step\\n0\\n')", (sys.argv[2],))
+            db.execute("UPDATE task SET state = 'done', lease_id = NULL, lease_deadline = NULL, attempts = 1 WHERE key = ?", (sys.argv[2],))
+            db.execute("PRAGMA user_version = 4")
+            db.commit()
+            """
+        #expect(try Python.run(downgrade, [folder.journalPath, old.taskKey, old.leaseID]).status == 0)
+        let reader = try SweepJournal.openReadOnly(path: folder.journalPath)
+        #expect(try reader.files(taskKey: old.taskKey) == ["trace.csv": "step\n0\n"])
+        #expect(try reader.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 4)
+
+        let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 3)
+        defer { try? migrated.close(now: 9) }
+        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
+        #expect(try migrated.file(taskKey: old.taskKey, name: "trace.csv") == "step\n0\n")
+        let next = try #require(try migrated.lease(worker: "w", now: 4, leaseDuration: 3))
+        _ = try migrated.complete(
+            taskKey: next.taskKey, leaseID: next.leaseID, summaryJSON: "{}", files: ["trace.csv": "new\n"], resumed: false, now: 5)
+        #expect(try migrated.file(taskKey: next.taskKey, name: "trace.csv") == "new\n")
+        #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("tasks/\(next.taskKey)/trace.csv").path))
+    }
+}
