@@ -41,7 +41,8 @@ SUMMARY_FIELDS = [
     "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
     "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",
     "track_start_step", "dist_median", "dist_max", "pred_error_median", "loss_pred_rel_error_median",
-    "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
+    "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio", "central_loss_error_median",
+    "central_distance_ratio", "central_directions_max",
 ]
 _RUN_FIELDS = ["resumed_from_checkpoint", "blas_threads", "version", "checkpoint_error"]
 _NOT_SUMMARY_COLUMNS = {"status", "stop_reason", "steps_done", "timings", "error"} | set(_RUN_FIELDS)

@@ -1,8 +1,9 @@
 /// The rule a value of one configuration key must satisfy.
 struct KeyRule: Sendable {
     enum Kind: Sendable {
-        /// A finite float (an integer is accepted and converted) greater than `above`, if given.
-        case float(above: Double?)
+        /// A finite float (an integer is accepted and converted) greater than `above` and at most
+        /// `atMost`, where given.
+        case float(above: Double?, atMost: Double? = nil)
         /// A finite float in [0, 1) (`includesZero`) or (0, 1).
         case fraction(includesZero: Bool)
         /// A finite float (an integer is accepted and converted) in [`lower`, `upper`] (no upper
@@ -28,11 +29,11 @@ struct KeyRule: Sendable {
     func check(_ value: JSONValue, name: String? = nil) throws(ConfigError.Problem) -> JSONValue {
         let name = name ?? key
         switch (kind, value) {
-        case (.float(let above), .integer(let n)):
-            return try KeyRule.checkFloat(Double(n), above: above, name: name, original: value)
-        case (.float(let above), .number(let x)):
+        case (.float(let above, let atMost), .integer(let n)):
+            return try KeyRule.checkFloat(Double(n), above: above, atMost: atMost, name: name, original: value)
+        case (.float(let above, let atMost), .number(let x)):
             guard x.isFinite else { throw .wrongType(key: name, expected: "a finite float", got: value) }
-            return try KeyRule.checkFloat(x, above: above, name: name, original: value)
+            return try KeyRule.checkFloat(x, above: above, atMost: atMost, name: name, original: value)
         case (.floatRange(let lower, let upper), .integer(let n)):
             return try KeyRule.checkFloat(Double(n), lower: lower, upper: upper, name: name, original: value)
         case (.floatRange(let lower, let upper), .number(let x)):
@@ -97,12 +98,19 @@ struct KeyRule: Sendable {
     private static let imageShapeForm = "[c, h, w] (three integers) or []"
 
     private static func checkFloat(
-        _ x: Double, above: Double?, name: String,
+        _ x: Double, above: Double?, atMost: Double?, name: String,
         original: JSONValue
     ) throws(ConfigError.Problem) -> JSONValue {
-        if let above, !(x > above) {
-            throw .outOfRange(key: name, value: original, requirement: "> \(CanonicalJSON.format(number: above))")
+        let range: String
+        switch (above, atMost) {
+        case (let above?, let atMost?):
+            range = "in (\(CanonicalJSON.format(number: above)), \(CanonicalJSON.format(number: atMost))]"
+        case (let above?, nil): range = "> \(CanonicalJSON.format(number: above))"
+        case (nil, let atMost?): range = "<= \(CanonicalJSON.format(number: atMost))"
+        case (nil, nil): range = ""
         }
+        if let above, !(x > above) { throw .outOfRange(key: name, value: original, requirement: range) }
+        if let atMost, !(x <= atMost) { throw .outOfRange(key: name, value: original, requirement: range) }
         return .number(x)
     }
 
@@ -185,6 +193,13 @@ enum ConfigurationSchema {
             KeyRule(key: "track.projection_tol", kind: .float(above: 0)),
             KeyRule(key: "track.generalized", kind: .bool),
             KeyRule(key: "track.gradient_flow", kind: .bool),
+            KeyRule(key: "central.enabled", kind: .bool),
+            KeyRule(key: "central.steps", kind: .integer(atLeast: 0)),
+            choice("central.start", C.CentralStart.self),
+            KeyRule(key: "central.threshold", kind: .float(above: 1, atMost: 2)),
+            KeyRule(key: "central.substeps", kind: .integer(atLeast: 1)),
+            KeyRule(key: "central.k", kind: .integer(atLeast: 1)),
+            KeyRule(key: "central.gradient_flow", kind: .bool),
         ]
     }()
 
@@ -225,13 +240,14 @@ enum ConfigurationSchema {
         "train.epsilon": ["train.optimizer"],
         "train.optimizer": ["track.enabled"],
         "train.steps_after_eos": ["sharpness.every"],
+        "central.enabled": ["track.enabled", "train.optimizer"],
     ]
 
     /// Checks that involve several keys: the data keys against the data set
     /// (`checkTokenKeys`), the architecture against the data (`checkArchitecture(_:reads:)`),
     /// the class subset against the dataset and the loss, the model keys against the
-    /// architecture (`checkArchitecture`), then the optimizer keys (`checkOptimizer`). The
-    /// problem names the key to point the user at.
+    /// architecture (`checkArchitecture`), the optimizer keys (`checkOptimizer`), the stop rules,
+    /// then `[central]` (`checkCentral`). The problem names the key to point the user at.
     static func checkConsistency(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
         try checkTokenKeys(configuration.data)
         try checkArchitecture(configuration.model.arch, reads: configuration.data.name)
@@ -239,6 +255,35 @@ enum ConfigurationSchema {
         try checkArchitecture(configuration.model)
         try checkOptimizer(configuration)
         try checkStopRules(configuration)
+        try checkCentral(configuration)
+    }
+
+    /// `[central]` follows plain GD (its flow is GD's), excludes `[track]` (one direction against
+    /// any number), and the stop rules (its side-by-side part has its own budget).
+    private static func checkCentral(_ configuration: RunConfiguration) throws(ConfigError.Problem) {
+        guard configuration.central.enabled else { return }
+        if configuration.track.enabled {
+            throw .invalid(
+                key: "central.enabled",
+                message: "[central] and [track] cannot both be enabled: [track] follows one unstable direction, "
+                    + "[central] any number; set track.enabled = false")
+        }
+        let optimizer = configuration.train.optimizer
+        if optimizer != .gd {
+            throw .invalid(
+                key: "central.enabled",
+                message: "the central flow (central.enabled = true) is plain GD's, not \(optimizer.rawValue)'s; "
+                    + "set train.optimizer = \"gd\" or central.enabled = false")
+        }
+        let train = configuration.train
+        let rules = [
+            ("train.loss_goal", train.lossGoal > 0), ("train.accuracy_goal", train.accuracyGoal > 0),
+            ("train.steps_after_eos", train.stepsAfterEos > 0),
+        ]
+        if let key = rules.first(where: \.1)?.0 {
+            throw .invalid(
+                key: key, message: "stop rules end plain GD runs, not central ones; remove it or set central.enabled = false")
+        }
     }
 
     /// The stop rules (`train.loss_goal`, `train.accuracy_goal`, `train.steps_after_eos`) end a

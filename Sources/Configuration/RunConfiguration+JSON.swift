@@ -39,7 +39,8 @@ extension RunConfiguration {
     ///   the optimizer is polyak, nesterov or adam, `train.beta2` and `train.epsilon` unless it
     ///   is rmsprop or adam (an adam run's file names its β₁, β₂ and ε);
     /// - the stop rules `train.loss_goal`, `train.accuracy_goal`, `train.steps_after_eos` (off at
-    ///   their defaults).
+    ///   their defaults);
+    /// - every `[central]` key unless `central.enabled` (a central run's file names its table).
     var unreadKeys: [String] {
         var keys: [String] = []
         if data.shape.isEmpty { keys.append("data.shape") }
@@ -57,6 +58,7 @@ extension RunConfiguration {
         if !train.optimizer.isAdaptive { keys += ["train.beta2", "train.epsilon"] }
         // Added with the stop rules: off at their defaults, so older files are unchanged.
         keys += ["train.loss_goal", "train.accuracy_goal", "train.steps_after_eos"]
+        if !central.enabled { keys += ConfigurationSchema.keys.filter { $0.hasPrefix("central.") } }
         return keys
     }
 }

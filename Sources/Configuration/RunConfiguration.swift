@@ -1,5 +1,5 @@
 /// One experiment's configuration: the tables `[data]`, `[model]`, `[loss]`, `[train]`,
-/// `[sharpness]` and `[track]` of docs/CONFIGURATION.md §2, every key with its default.
+/// `[sharpness]`, `[track]` and `[central]` of docs/CONFIGURATION.md §2, every key with its default.
 ///
 /// Keys are snake_case in TOML and JSON (`classes_subset`, `diverge_factor`). Load a TOML file
 /// with `RunConfiguration.load(path:overrides:)`, a worker's config JSON with
@@ -13,6 +13,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var train = TrainSettings()
     public var sharpness = SharpnessSettings()
     public var track = TrackSettings()
+    public var central = CentralSettings()
 
     /// The all-defaults configuration.
     public init() {}
@@ -149,6 +150,34 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
             case enabled, steps, projection, projectionSteps = "projection_steps"
             case projectionTol = "projection_tol", generalized, gradientFlow = "gradient_flow"
         }
+    }
+
+    /// `[central]`: GD beside its central flow and gradient flow (docs/THEORY.md §10).
+    public struct CentralSettings: Codable, Equatable, Sendable {
+        public var enabled = false
+        /// GD updates side by side after the start.
+        public var steps = 1000
+        /// Where GD, the central flow and gradient flow start.
+        public var start = CentralStart.instability
+        /// τ ∈ (1, 2]: an eigenpair is critical when λ > τ/η.
+        public var threshold = 1.95
+        /// Euler substeps of the central flow per GD step.
+        public var substeps = 4
+        /// Eigenpairs tracked at the start; grows while the k-th eigenvalue is critical.
+        public var k = 4
+        /// Integrate gradient flow from the start beside GD.
+        public var gradientFlow = true
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case enabled, steps, start, threshold, substeps, k, gradientFlow = "gradient_flow"
+        }
+    }
+
+    /// instability = from the first unstable iterate t0 that phase A finds; init = from θ₀.
+    public enum CentralStart: String, Codable, CaseIterable, Sendable {
+        case instability, initialization = "init"
     }
 
     public enum DatasetName: String, Codable, CaseIterable, Sendable {

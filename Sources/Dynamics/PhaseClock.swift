@@ -1,6 +1,6 @@
-/// The parts of a run whose time `summary.json` reports (`timings`: gd, eigen, tracking).
+/// The parts of a run whose time `summary.json` reports (`timings`: gd, eigen, tracking, central).
 public enum RunPhase: String, Sendable, CaseIterable {
-    case gd, eigen, tracking
+    case gd, eigen, tracking, central
 }
 
 /// Times the phases of a run. The engine has no clock of its own: the caller passes one

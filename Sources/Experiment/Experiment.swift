@@ -110,7 +110,8 @@ func parameterFile<T: BLASScalar>(_ theta: [T], network: Network) -> [UInt8] {
     return Safetensors(tensors: tensors).serialized()
 }
 
-/// One engine run in the training precision T: a plain GD run, or a tracked one (`TrackedRun.swift`).
+/// One engine run in the training precision T: a plain GD run, a tracked one (`TrackedRun.swift`)
+/// or a central-flow one (`CentralRun.swift`).
 struct EngineRun<T: BLASScalar> {
     let configuration: RunConfiguration
     let dataset: Dataset
@@ -129,7 +130,8 @@ struct EngineRun<T: BLASScalar> {
     }
 
     func run(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
-        configuration.track.enabled ? try runTracked(&clock) : try runGradientDescent(&clock)
+        if configuration.central.enabled { return try runCentral(&clock) }
+        return configuration.track.enabled ? try runTracked(&clock) : try runGradientDescent(&clock)
     }
 
     /// A GD run (no tracking), with the configured optimizer, resumable from a checkpoint in its folder.

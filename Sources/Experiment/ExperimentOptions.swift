@@ -22,12 +22,16 @@ public struct ExperimentOptions: Sendable {
     /// Told one line when something fails that does not end the run (a checkpoint that cannot be
     /// written); by default written to standard error as `eos: warning: …`.
     public var warn: @Sendable (String) -> Void
+    /// Told one line about the run's course worth a note in its log (the central flow's k
+    /// growing); by default written to standard error as `eos: …`.
+    public var log: @Sendable (String) -> Void
 
     public init(
         dataRoot: String? = nil, confineToDataRoot: Bool = false, datasetCache: String? = nil,
         checkpointInterval: Double? = nil, liveInterval: Double = 2, progress: (@Sendable (RunProgress) -> Void)? = nil,
         shouldStop: (@Sendable () -> Bool)? = nil,
-        warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning
+        warn: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorWarning,
+        log: @escaping @Sendable (String) -> Void = ExperimentOptions.standardErrorLog
     ) {
         self.dataRoot = dataRoot
         self.confineToDataRoot = confineToDataRoot
@@ -37,12 +41,18 @@ public struct ExperimentOptions: Sendable {
         self.progress = progress
         self.shouldStop = shouldStop
         self.warn = warn
+        self.log = log
     }
 
     /// Writes `eos: warning: <message>` as one line to standard error; a failed write (a full log
     /// disk, often the very reason a checkpoint failed) is dropped, never a trap.
     public static let standardErrorWarning: @Sendable (String) -> Void = { message in
         try? FileHandle.standardError.write(contentsOf: Data("eos: warning: \(message)\n".utf8))
+    }
+
+    /// Writes `eos: <message>` as one line to standard error (a failed write is dropped).
+    public static let standardErrorLog: @Sendable (String) -> Void = { message in
+        try? FileHandle.standardError.write(contentsOf: Data("eos: \(message)\n".utf8))
     }
 }
 
@@ -52,7 +62,7 @@ public struct RunProgress: Sendable, Equatable {
     public let step: Int
     /// The last row the run will write if nothing stops it early.
     public let totalSteps: Int
-    /// "gd", "find-instability" or "track".
+    /// "gd", "find-instability", "track" or "central".
     public let phase: String
     public let loss: Double
     /// The latest measured sharpness, if any.

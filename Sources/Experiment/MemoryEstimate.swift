@@ -17,7 +17,8 @@ import NeuralNetwork
 ///   storage (`BlockLanczos.storedVectors`); an optimizer other than gd its buffers (momentum,
 ///   squares), for adam and rmsprop the preconditioner, its scale, the scaled operator's two
 ///   scratch vectors and the preconditioned warm start, and at the midpoint a copy of θ and the
-///   buffers (docs/THEORY.md §11); tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u,
+///   buffers (docs/THEORY.md §11); a central run adds, for 2k pairs (k = `central.k`, room to
+///   grow), the gᵢⱼ, the eigenvectors and two solves' storage; tracking adds 24 Float64 vectors (θ†, v⋆, ∇²L·u,
 ///   ∇³L[u, u], the projection's and the gradient flow's iterates) and a 2-pair solver;
 /// - the dataset in Float64 (x, y) and its serialized `data.safetensors`;
 /// - the process itself (`baseline`: Swift runtime, Foundation, OpenBLAS's buffers).
@@ -39,7 +40,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     public init(_ configuration: RunConfiguration, network: Network, examples n: Int) {
         let n = Double(n), d = Double(network.input.count), k = Double(network.outputs)
         let parameters = Double(network.parameterCount)
-        let tracking = configuration.track.enabled
+        let tracking = configuration.track.enabled || configuration.central.enabled
         let eigenvalues = configuration.sharpness.k
 
         func lossBytes(scalar s: Double, secondOrder: Bool) -> Double {
@@ -56,6 +57,12 @@ public struct MemoryEstimate: Sendable, Equatable {
         if tracking {
             if s != 8 { bytes += lossBytes(scalar: 8, secondOrder: true) }
             bytes += 8 * parameters * (24 + lanczosVectors(pairs: max(2, eigenvalues)))
+        }
+        if configuration.central.enabled {
+            // The central flow's critical eigenvectors, gᵢⱼ and Σ's eigenvectors for k pairs
+            // (twice k when k grows), and GD's own solve of as many.
+            let pairs = 2 * configuration.central.k
+            bytes += 8 * parameters * (Double(pairs * (pairs + 1) / 2 + 2 * pairs) + 2 * lanczosVectors(pairs: pairs))
         }
         bytes += 8 * n * (d + k + 1) + (configuration.usesFloat64 ? 8 : 4) * n * (d + k + 1)
         bytes += Self.baseline

@@ -138,8 +138,8 @@ extension RunConfiguration {
             stepsAfterEdge: train.stepsAfterEos > 0 ? train.stepsAfterEos : nil)
     }
 
-    /// True when any phase computes in Float64 (tracking always does).
-    var usesFloat64: Bool { train.precision == .float64 || track.enabled }
+    /// True when any phase computes in Float64 (tracking and the central flow always do).
+    var usesFloat64: Bool { train.precision == .float64 || track.enabled || central.enabled }
 }
 
 // The configuration's enums as the engine's: total switches, so a case added on either side is

@@ -64,6 +64,15 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// run's sharpness — the preconditioned one for adam and rmsprop — with it (the ratio is
     /// S/threshold). Nil in a summary written before optimizers existed: there it is 2/η.
     public var threshold: Double?
+    // The central-flow summary (nil without `[central]`), over the rows of `central.csv`.
+    /// `central_loss_error_median`: median over the steps after the start of |GD 2-step-average
+    /// loss − predicted loss| / GD 2-step-average loss (relative).
+    public var centralLossErrorMedian: Double?
+    /// `central_distance_ratio`: ‖θ − w‖ / ‖θ − w_GF‖ at the last step (GD's distance to the
+    /// central flow over its distance to gradient flow; nil without gradient flow).
+    public var centralDistanceRatio: Double?
+    /// `central_directions_max`: the most critical directions at any step.
+    public var centralDirectionsMax: Int?
 
     // How it ran.
     /// `timings`: wall-clock seconds by part (total, gd, eigen, tracking).
@@ -120,6 +129,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
         // Added with the optimizers: after the contract's EoS and tracking fields, so their
         // CSV columns (`edgeOfStability`) keep their order.
         case threshold
+        case centralLossErrorMedian = "central_loss_error_median"
+        case centralDistanceRatio = "central_distance_ratio"
+        case centralDirectionsMax = "central_directions_max"
         case timings
         case version
         case error
@@ -127,10 +139,11 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case blasThreads = "blas_threads"
         case checkpointError = "checkpoint_error"
 
-        /// The EoS summary fields (with the tracking ones), in the contract's order: the last
-        /// columns of `eos export --format csv` and of a report's `summary.csv`.
-        public static let edgeOfStability: [Field] = Array(
-            allCases[allCases.firstIndex(of: .twoOverEta)!...allCases.firstIndex(of: .lambda2MaxRatio)!])
+        /// The EoS summary fields (with the tracking and central-flow ones), in the contract's
+        /// order: the last columns of `eos export --format csv` and of a report's `summary.csv`.
+        public static let edgeOfStability: [Field] =
+            Array(allCases[allCases.firstIndex(of: .twoOverEta)!...allCases.firstIndex(of: .lambda2MaxRatio)!])
+            + [.centralLossErrorMedian, .centralDistanceRatio, .centralDirectionsMax]
     }
 
     /// The value of one field as written (null where it does not apply or is not finite).
@@ -158,6 +171,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case .gfDistMedian: Self.number(gfDistMedian)
         case .lambda2MaxRatio: Self.number(lambda2MaxRatio)
         case .threshold: Self.number(threshold)
+        case .centralLossErrorMedian: Self.number(centralLossErrorMedian)
+        case .centralDistanceRatio: Self.number(centralDistanceRatio)
+        case .centralDirectionsMax: Self.integer(centralDirectionsMax)
         case .timings: .object(timings.mapValues { Self.number($0) })
         case .version: version.map { .string($0) } ?? .null
         case .error: error.map { .string($0) } ?? .null
@@ -213,6 +229,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
         gfDistMedian = try reader.number(.gfDistMedian)
         lambda2MaxRatio = try reader.number(.lambda2MaxRatio)
         threshold = try reader.number(.threshold)
+        centralLossErrorMedian = try reader.number(.centralLossErrorMedian)
+        centralDistanceRatio = try reader.number(.centralDistanceRatio)
+        centralDirectionsMax = try reader.integer(.centralDirectionsMax)
         timings = try reader.numbers(.timings)
         error = try reader.string(.error)
         checkpointError = try reader.string(.checkpointError)

@@ -6,13 +6,15 @@ import SweepJournal
 /// grid axis other than `train.lr` and `model.width`, shown as extra leading columns), one column
 /// per width; each cell `sharpness_ratio_median / eos_step / final_loss` of the task, `diverged`
 /// appended for a diverged run, `FAILED` for a failed task, `-` for one without result; a
-/// missing field (no EoS reached: no eos_step, no ratio) is `—`.
+/// missing field (no EoS reached: no eos_step, no ratio) is `—`. A central run's cell adds
+/// `central <central_loss_error_median>` (and the header line says so).
 public enum SweepTable {
     public static func render(_ tasks: [TaskRecord], gridKeys: [String]) -> String {
         let extraKeys = gridKeys.filter { $0 != "train.lr" && $0 != "model.width" }
         var cells: [String: String] = [:]
         var rows: [(extras: [String], lr: Double, label: String)] = []
         var widths: [Int] = []
+        var central = false
         for task in tasks where task.state != .stale {
             guard let config = try? JSONValue(parsing: task.configJSON) else { continue }
             let leaves = config.dottedLeaves
@@ -26,6 +28,7 @@ public enum SweepTable {
             if !rows.contains(where: { $0.label == label }) { rows.append((extras, lr, label)) }
             if !widths.contains(width) { widths.append(width) }
             cells[label + "\u{1E}\(width)"] = cell(task)
+            if let text = task.summaryJSON, (try? RunSummary(parsing: text))?.centralLossErrorMedian != nil { central = true }
         }
         rows.sort { ($0.extras.lexicographicallyPrecedes($1.extras)) || ($0.extras == $1.extras && $0.lr < $1.lr) }
         widths.sort()
@@ -40,7 +43,10 @@ public enum SweepTable {
             line.enumerated().map { i, field in field.padding(toLength: columnWidths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces()
         }
-        return (["cells: sharpness_ratio_median / eos_step / final_loss (— where S never reached its threshold, 2/η for gd)"] + text)
+        let legend =
+            "cells: sharpness_ratio_median / eos_step / final_loss (— where S never reached its threshold, 2/η for gd)"
+            + (central ? "; central = central_loss_error_median" : "")
+        return ([legend] + text)
             .joined(separator: "\n")
     }
 
@@ -49,7 +55,9 @@ public enum SweepTable {
         guard let text = task.summaryJSON, let summary = try? RunSummary(parsing: text) else { return "-" }
         func show(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "—" }
         let mark = summary.status == .diverged ? " diverged" : ""
-        return "\(show(summary.sharpnessRatioMedian))/\(summary.eosStep.map(String.init) ?? "—")/\(show(summary.finalLoss))\(mark)"
+        let central = summary.centralLossErrorMedian.map { " central \(show($0))" } ?? ""
+        return
+            "\(show(summary.sharpnessRatioMedian))/\(summary.eosStep.map(String.init) ?? "—")/\(show(summary.finalLoss))\(central)\(mark)"
     }
 
     static func double(_ value: JSONValue) -> Double? {

@@ -1,23 +1,55 @@
+import RunRecord
+
+/// A summary field other than `sharpness_ratio_median` for a grid heatmap: the value that colours a
+/// cell, its annotation and texts.
+struct HeatmapMetric: Sendable {
+    /// The figure's title after the sweep's name.
+    let title: String
+    let value: @Sendable (RunSummary) -> Double?
+    /// The second line of a cell.
+    let annotation: @Sendable (RunSummary) -> String
+    /// A finished cell without a value.
+    let missing: String
+    let scaleLabel: String
+    /// The colour scale spans at least this much.
+    let minimumSpan: Double
+    let legendNote: String
+    let caption: String
+
+    /// `central_loss_error_median` (how well the central flow predicts GD's averaged loss) with
+    /// `central_directions_max`.
+    static let centralLossError = HeatmapMetric(
+        title: "central_loss_error_median (|GD avg loss − L(w) − tr(X)/η| / GD avg loss)",
+        value: { $0.centralLossErrorMedian },
+        annotation: { s in s.centralDirectionsMax.map { "dirs ≤ \($0)" } ?? "" },
+        missing: "no central", scaleLabel: "rel. error", minimumSpan: 0.01,
+        legendNote: "dirs = central_directions_max (most critical directions); blank = not finished",
+        caption: "Median relative error of the central flow's prediction L(w) + tr(X)/η of GD's loss "
+            + "averaged over two steps, per grid cell (0 = exact); dirs is the most directions at 2/η at once.")
+}
+
 /// The grid at a glance: one cell per (η, width) — or the grid's first two axes — coloured by
 /// `sharpness_ratio_median` (median of S·η/2 after the EoS step: 1 = sharpness held at 2/η; with
 /// other optimizers S over the run's own threshold),
 /// annotated with the value and `eos_step`; diverged cells hatched grey, failed cells crossed,
-/// unfinished cells blank. Further axes give one panel each (facets).
+/// unfinished cells blank. Further axes give one panel each (facets). With a `HeatmapMetric`
+/// (`heatmap-central`) the cells show that field instead.
 enum GridHeatmapFigure {
     static let cellWidth = 86.0
     static let cellHeight = 48.0
     static let colorBarWidth = 90.0
 
-    static func make(input: ReportInput, axes: GridAxes, name: String) -> Figure {
+    static func make(input: ReportInput, axes: GridAxes, name: String, metric: HeatmapMetric? = nil) -> Figure {
         let xValues = axes.first.map { GridAxes.values(of: $0, in: input.runs) } ?? [.null]
         let yValues = axes.second.map { GridAxes.values(of: $0, in: input.runs) } ?? [.null]
         let groups = axes.facetGroups(input.runs)
         let ratios = input.runs.filter { !$0.isFailed && !$0.isDiverged }
-            .compactMap { $0.summary?.sharpnessRatioMedian }.filter(\.isFinite)
+            .compactMap { run in run.summary.flatMap { metric?.value($0) ?? $0.sharpnessRatioMedian } }.filter(\.isFinite)
         var low = ratios.min() ?? 0, high = ratios.max() ?? 1
-        if high - low < 0.1 {
+        let span = metric?.minimumSpan ?? 0.1
+        if high - low < span {
             let middle = (low + high) / 2
-            (low, high) = (middle - 0.05, middle + 0.05)
+            (low, high) = (middle - span / 2, middle + span / 2)
         }
 
         let panelWidth = 80 + Double(xValues.count) * cellWidth + 20
@@ -40,7 +72,7 @@ enum GridHeatmapFigure {
         let configLine = ConfigSummary.line(input.runs.first?.config ?? [:], excluding: excluded)
         let allGD = input.runs.allSatisfy(\.isPlainGD)
         let ratio = allGD ? "S·η/2" : "S/threshold"
-        let title = "\(input.name): sharpness_ratio_median (\(ratio) after the EoS step)"
+        let title = metric.map { "\(input.name): \($0.title)" } ?? "\(input.name): sharpness_ratio_median (\(ratio) after the EoS step)"
         canvas.text(title, x: 10, y: 20, size: 14, bold: true)
         canvas.text(configLine, x: 10, y: 38, size: 12)
 
@@ -61,7 +93,7 @@ enum GridHeatmapFigure {
                             && (axes.second.map { run.grid[$0] == yValue } ?? true)
                     }
                     drawCell(
-                        run, into: &canvas, x: left + Double(column) * cellWidth, y: cellTop,
+                        run, metric: metric, into: &canvas, x: left + Double(column) * cellWidth, y: cellTop,
                         low: low, high: high, hatch: hatch, cross: cross)
                 }
             }
@@ -82,12 +114,16 @@ enum GridHeatmapFigure {
         }
         drawColorBar(
             into: &canvas, x: Double(perRow) * panelWidth + 20, y: titleHeight + 34,
-            height: max(120, Double(yValues.count) * cellHeight), low: low, high: high, label: ratio)
+            height: max(120, Double(yValues.count) * cellHeight), low: low, high: high, label: metric?.scaleLabel ?? ratio)
         let legendY = height - 16
         canvas.rect(80, legendY - 11, 22, 14, fill: "url(#\(hatch))", stroke: "#737373")
         canvas.text("diverged", x: 108, y: legendY, size: 11)
         canvas.rect(180, legendY - 11, 22, 14, fill: "url(#\(cross))", stroke: "#737373")
         canvas.text("failed", x: 208, y: legendY, size: 11)
+        if let metric {
+            canvas.text(metric.legendNote, x: 270, y: legendY, size: 11)
+            return Figure(name: name, title: title, caption: metric.caption, svg: canvas.render(title: title))
+        }
         let stepLegend =
             allGD
             ? "t = eos_step (first step with S ≥ 2/η); blank = not finished"
@@ -104,7 +140,7 @@ enum GridHeatmapFigure {
     }
 
     private static func drawCell(
-        _ run: ReportRun?, into canvas: inout SVGCanvas, x: Double, y: Double,
+        _ run: ReportRun?, metric: HeatmapMetric?, into canvas: inout SVGCanvas, x: Double, y: Double,
         low: Double, high: Double, hatch: String, cross: String
     ) {
         let middle = x + cellWidth / 2
@@ -123,18 +159,20 @@ enum GridHeatmapFigure {
             canvas.text(
                 run.state == "leased" ? "running" : run.state, x: middle, y: y + cellHeight / 2 + 4,
                 anchor: "middle", size: 11, fill: "#737373")
-        } else if let ratio = run.summary?.sharpnessRatioMedian, ratio.isFinite {
+        } else if let summary = run.summary, let ratio = metric?.value(summary) ?? (metric == nil ? summary.sharpnessRatioMedian : nil),
+            ratio.isFinite
+        {
             let t = (ratio - low) / (high - low)
             let ink = Palette.textOn(sequential: t)
             canvas.rect(x, y, cellWidth, cellHeight, fill: Palette.sequential(t), stroke: "#ffffff")
             canvas.text(
                 SVGNumber.fixed(ratio, decimals: 3), x: middle, y: y + 20, anchor: "middle", size: 13,
                 fill: ink, bold: true)
-            let step = run.summary?.eosStep.map { "t = " + SVGNumber.fixed(Double($0), decimals: 0) } ?? ""
+            let step = metric?.annotation(summary) ?? summary.eosStep.map { "t = " + SVGNumber.fixed(Double($0), decimals: 0) } ?? ""
             canvas.text(step, x: middle, y: y + 37, anchor: "middle", size: 11, fill: ink)
         } else {
             canvas.rect(x, y, cellWidth, cellHeight, fill: "#f0f0f0", stroke: "#ffffff")
-            canvas.text("no EoS", x: middle, y: y + cellHeight / 2 + 4, anchor: "middle", size: 11)
+            canvas.text(metric?.missing ?? "no EoS", x: middle, y: y + cellHeight / 2 + 4, anchor: "middle", size: 11)
         }
     }
 

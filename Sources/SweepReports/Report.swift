@@ -4,9 +4,10 @@ import Foundation
 /// each as `<name>.svg`, all of them inline in a self-contained `index.html`, and `summary.csv`.
 ///
 /// A sweep gives one sharpness-vs-step figure per combination of the axes other than η and
-/// width (``SharpnessFigure``), the grid heatmap (``GridHeatmapFigure``), and for every tracked
-/// run its ``TrackingFigure`` and ``PhasePortraitFigure``; a run directory gives its sharpness
-/// figure and, when tracked, the other two. The output depends on the input only (no dates,
+/// width (``SharpnessFigure``), the grid heatmap (``GridHeatmapFigure``; a second one of
+/// `central_loss_error_median` when runs have it), for every central run its
+/// ``CentralFlowFigure``, and for every tracked run its ``TrackingFigure`` and
+/// ``PhasePortraitFigure``; a run directory gives its sharpness figure and the others it has. The output depends on the input only (no dates,
 /// no paths), so reports can be compared and checked in.
 public struct Report: Sendable {
     public let figures: [Figure]
@@ -32,6 +33,10 @@ public struct Report: Sendable {
             }
             if !input.gridKeys.isEmpty {
                 figures.append(GridHeatmapFigure.make(input: input, axes: axes, name: "heatmap"))
+                if runs.contains(where: { $0.summary?.centralLossErrorMedian != nil }) {
+                    figures.append(
+                        GridHeatmapFigure.make(input: input, axes: axes, name: "heatmap-central", metric: .centralLossError))
+                }
             }
             // Stale results (tasks an edit left out of the grid), apart from the grid's, marked.
             let stale = input.staleRuns.filter { $0.trace != nil }
@@ -45,6 +50,14 @@ public struct Report: Sendable {
             }
         case .run:
             figures.append(SharpnessFigure.make(runs: runs, axes: axes, name: "sharpness", heading: input.name, time: time))
+        }
+        for run in runs + input.staleRuns {
+            guard let central = run.central else { continue }
+            let suffix = input.kind == .run ? "" : "-" + slug(run.label)
+            figures.append(
+                CentralFlowFigure.make(
+                    run: run, central: central, name: "central" + suffix,
+                    heading: "\(run.label): GD vs central flow vs gradient flow"))
         }
         for run in runs + input.staleRuns {
             guard let track = run.track else { continue }

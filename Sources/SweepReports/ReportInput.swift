@@ -63,6 +63,9 @@ struct ReportInput {
                         },
                         track: try files["track.csv"].map { text throws(ReportError) in
                             try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) track.csv")
+                        },
+                        central: try files["central.csv"].map { text throws(ReportError) in
+                            try CSVTable(parsing: text, name: "task \(task.key.prefix(12)) central.csv")
                         }))
             }
             var staleRuns: [ReportRun] = []
@@ -126,10 +129,13 @@ struct ReportInput {
         let track = try read("track.csv", required: false).map { text throws(ReportError) in
             try CSVTable(parsing: text, name: path + "/track.csv")
         }
+        let central = try read("central.csv", required: false).map { text throws(ReportError) in
+            try CSVTable(parsing: text, name: path + "/central.csv")
+        }
         let run = ReportRun(
             label: name, key: "", state: "done", grid: [:], config: config.objectLeaves,
             summary: summary, error: summary.error,
-            trace: trace, track: track)
+            trace: trace, track: track, central: central)
         return ReportInput(kind: .run, name: name, gridKeys: [], runs: [run])
     }
 

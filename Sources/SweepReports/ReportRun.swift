@@ -20,6 +20,8 @@ struct ReportRun {
     var error: String?
     var trace: CSVTable?
     var track: CSVTable?
+    /// central.csv of a central run.
+    var central: CSVTable? = nil
 
     /// `train.optimizer` of the configuration; "gd" when config.json has none (gd leaves it out,
     /// as did every run before optimizers existed).

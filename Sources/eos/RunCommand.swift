@@ -74,6 +74,11 @@ struct RunCommand: ParsableCommand {
         print(
             "status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))"
         )
+        if outcome.stopReason == .lambda2 {
+            print(
+                "a second eigenvalue reached the edge (λ₂ > 1.9/η at θ†): [track] follows one unstable direction; "
+                    + "[central] enabled = true follows any number of them")
+        }
         if outcome.status == .stopped {
             print("stopped with a checkpoint: the same command with --resume instead of --force continues it")
             throw ExitCode(143)

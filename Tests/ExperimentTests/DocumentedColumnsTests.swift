@@ -22,6 +22,7 @@ import Testing
         let trace = TraceTable(eigenvalueCount: 2).text.split(separator: "\n")[0].split(separator: ",").map(String.init)
         #expect(undocumented(trace) == [])
         #expect(undocumented(TrackRecord.columns(gradientFlow: true)) == [])
+        #expect(undocumented(CentralRecord.columns(width: 1, gradientFlow: true) + ["central.csv"]) == [])
         let tables = TrackingTables(gradientFlow: true).files
         for (name, text) in tables {
             let header = text.split(separator: "\n")[0].split(separator: ",").map(String.init)
@@ -33,6 +34,6 @@ import Testing
         #expect(undocumented(RunSummary.Field.allCases.map(\.rawValue)) == [])
         #expect(undocumented(RunStopReason.allCases.map(\.rawValue)) == [])
         #expect(undocumented(RunStatus.allCases.map(\.rawValue)) == [])
-        #expect(undocumented(["total", "gd", "eigen", "tracking"]) == [])
+        #expect(undocumented(RunPhase.allCases.map(\.rawValue) + ["total"]) == [])
     }
 }

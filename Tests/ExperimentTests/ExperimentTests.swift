@@ -143,7 +143,8 @@ final class Atomic: @unchecked Sendable {
             "sharpness_ratio_p10", "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy",
             "loss_nonmonotone_steps", "timings", "version", "track_start_step", "dist_median", "dist_max",
             "pred_error_median", "loss_pred_rel_error_median", "sharpness_pred_rel_error_median",
-            "gf_dist_median", "lambda2_max_ratio",
+            "gf_dist_median", "lambda2_max_ratio", "central_loss_error_median", "central_distance_ratio",
+            "central_directions_max",
         ] {
             #expect(s[key] != nil, "summary.json lacks \(key)")
         }

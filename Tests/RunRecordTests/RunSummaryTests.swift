@@ -27,6 +27,9 @@ import Testing
         s.sharpnessPredRelErrorMedian = 0.02
         s.gfDistMedian = 1.5
         s.lambda2MaxRatio = 0.96
+        s.centralLossErrorMedian = 0.031
+        s.centralDistanceRatio = 0.12
+        s.centralDirectionsMax = 5
         s.checkpointError = "/runs/a/checkpoint.json: cannot write (No space left on device)"
         return s
     }
@@ -56,7 +59,8 @@ import Testing
                 "two_over_eta", "sharpness_at", "eos_step", "sharpness_ratio_median", "sharpness_ratio_p10",
                 "sharpness_ratio_p90", "max_sharpness", "final_loss", "final_accuracy", "loss_nonmonotone_steps",
                 "track_start_step", "dist_median", "dist_max", "pred_error_median", "loss_pred_rel_error_median",
-                "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio",
+                "sharpness_pred_rel_error_median", "gf_dist_median", "lambda2_max_ratio", "central_loss_error_median",
+                "central_distance_ratio", "central_directions_max",
             ])
         // The fields added after the contract's come last, so files written keep their order.
         #expect(RunSummary.Field.allCases.suffix(2) == [.blasThreads, .checkpointError])

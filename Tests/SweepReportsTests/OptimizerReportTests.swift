@@ -55,7 +55,9 @@ import SweepJournal
         #expect(Self.dashedLines(movedSVG) != Self.dashedLines(svg))
         // The tables name it.
         let header = report.summaryCSV.split(separator: "\n")[0]
-        #expect(header.hasSuffix(",lambda2_max_ratio,threshold") && report.summaryCSV.split(separator: "\n")[1].hasSuffix(",3800"))
+        #expect(
+            header.hasSuffix(",lambda2_max_ratio,central_loss_error_median,central_distance_ratio,central_directions_max,threshold")
+                && report.summaryCSV.split(separator: "\n")[1].hasSuffix(",3800"))
         #expect(report.html.contains("<th>threshold</th>"))
     }
 

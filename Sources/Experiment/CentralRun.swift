@@ -1,0 +1,154 @@
+import Foundation
+import Configuration
+import Datasets
+import LinearAlgebra
+import NeuralNetwork
+import Dynamics
+import RunRecord
+
+/// A run with `[central] enabled = true` (docs/THEORY.md §10): with `start = "instability"`,
+/// phase A in the training precision T finds the first unstable iterate t0 (as a tracked run
+/// does); then, in Float64, GD, its central flow and gradient flow run side by side from θ_{t0}
+/// (or from θ₀ with `start = "init"`) for `central.steps` steps. Writes, besides the plain run's
+/// files, `central.csv` (also every 50 rows while it runs) and `params-central-start.safetensors`.
+/// A stopped central run leaves no
+/// checkpoint: it starts again from the beginning.
+extension EngineRun {
+    func runCentral(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
+        let c = configuration
+        let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
+        try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
+        var trace = TraceTable(eigenvalueCount: c.sharpness.k)
+        var host = RunHost(options: options, trace: trace, directory: directory)
+        let objective64 = centralObjective64
+
+        let start: (theta: [Double], step: Int, initialLoss: Double)
+        switch c.central.start {
+        case .initialization:
+            let theta = theta0.map { Double($0) }
+            start = (theta, 0, objective64.loss(at: theta))
+        case .instability:
+            var finderState = InstabilityFinderState(theta: theta0)
+            let finder = InstabilityFinder(
+                objective: objective,
+                settings: InstabilityFinderSettings(
+                    learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every),
+                    eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
+                    eigensolverSeed: UInt64(c.model.seed)))
+            let outcome = finder.run(from: &finderState, clock: &clock) { row, _ in
+                if host.shouldStop() { return .stop }
+                trace.append(row)
+                host.publish(trace: trace)
+                host.report(step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
+                return .proceed
+            }
+            guard case .unstable(let t0, let thetaT0, _) = outcome else {
+                let reason: StopReason
+                if case .stopped(let r) = outcome { reason = r } else { reason = .error }
+                return try finishCentral(
+                    reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                    finalTheta: finderState.theta.map { Double($0) }, trace: trace, table: nil, summary: nil, clock: &clock,
+                    checkpointError: host.checkpointFailure)
+            }
+            start = (thetaT0.map { Double($0) }, t0, Double(finderState.initialLoss ?? 0))
+        }
+        try directory.write("params-central-start.safetensors", bytes: parameterFile(start.theta, network: objective.network))
+
+        let run = CentralFlowRun(objective: objective64, settings: centralRunSettings)
+        var state = run.start(at: start.theta, step: start.step, initialLoss: start.initialLoss)
+        var table = CentralTable(gradientFlow: c.central.gradientFlow)
+        let total = start.step + c.central.steps
+        let reason = run.run(from: &state, emitStartTrace: c.central.start == .initialization, clock: &clock) { step in
+            if host.shouldStop() { return .stop }
+            if let first = step.growth.first, let last = step.growth.last {
+                options.log(
+                    "central: at step \(step.central.step) all \(first - 1) tracked eigenvalues are critical "
+                        + "(λ > \(c.central.threshold)/η); k grows to \(last)")
+            }
+            if let row = step.trace {
+                trace.append(row)
+                host.publish(trace: trace)
+            }
+            table.append(step.central)
+            // central.csv so far every 50 rows, to follow a long run (a failed write waits for the end).
+            if table.rows.count % 50 == 0 { try? directory.write("central.csv", text: table.text) }
+            host.report(
+                step: step.central.step, of: total, phase: "central", loss: step.central.gdLoss,
+                sharpness: step.central.gdEigenvalues.first)
+            return .proceed
+        }
+        let summary = CentralSummary(startStep: start.step, rows: table.rows)
+        return try finishCentral(
+            reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta, trace: trace,
+            table: table, summary: summary, clock: &clock, checkpointError: host.checkpointFailure)
+    }
+
+    /// The loss in Float64 (the training objective itself when it is Float64).
+    private var centralObjective64: FullBatchLoss<Double> {
+        (objective as? FullBatchLoss<Double>) ?? configuration.objective(objective.network, for: dataset)
+    }
+
+    /// `[central]` (with `train.lr`, `sharpness.tol`, `train.diverge_factor`) as the engine's settings.
+    var centralRunSettings: CentralFlowRunSettings {
+        let c = configuration
+        return CentralFlowRunSettings(
+            flow: CentralFlowSettings(
+                learningRate: c.train.lr, threshold: c.central.threshold, substeps: c.central.substeps,
+                tolerance: c.sharpness.tol, eigensolverSeed: UInt64(c.model.seed)),
+            steps: c.central.steps, eigenvalueCount: c.central.k, gradientFlow: c.central.gradientFlow,
+            divergeFactor: c.train.divergeFactor)
+    }
+
+    private func finishCentral(
+        reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable, table: CentralTable?,
+        summary central: CentralSummary?, clock: inout WallClock, checkpointError: String?
+    ) throws(ExperimentError) -> RunOutcome {
+        let final: [UInt8] =
+            table == nil
+            ? parameterFile(finalTheta.map { T($0) }, network: objective.network)
+            : parameterFile(finalTheta, network: objective.network)
+        try directory.write("params-final.safetensors", bytes: final)
+        var files = ["trace.csv": trace.text]
+        if let table { files["central.csv"] = table.text }
+        for (name, text) in files { try directory.write(name, text: text) }
+        var summary = RunSummary(
+            reason: reason, stepsDone: stepsDone,
+            eos: EdgeOfStabilitySummary(
+                trace: trace.rows, learningRate: configuration.train.lr, sharpnessAt: table == nil ? .midpoint : .iterate),
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: false, checkpointError: checkpointError)
+        if let central {
+            summary.centralLossErrorMedian = central.lossErrorMedian
+            summary.centralDistanceRatio = central.distanceRatio
+            summary.centralDirectionsMax = central.directionsMax
+        }
+        return try RunOutcome(writing: summary, files: files, to: directory)
+    }
+}
+
+/// `central.csv`: one row per GD step (`CentralRecord.columns`), its lists as wide as the largest
+/// k of the run (k can grow), so the text is made at the end.
+struct CentralTable {
+    let gradientFlow: Bool
+    private(set) var rows: [CentralRecord] = []
+
+    init(gradientFlow: Bool) { self.gradientFlow = gradientFlow }
+
+    mutating func append(_ row: CentralRecord) { rows.append(row) }
+
+    var text: String {
+        let width = rows.map { max($0.k, $0.critical) }.max() ?? 1
+        let columns = CentralRecord.columns(width: width, gradientFlow: gradientFlow)
+        let integers: Set<String> = [
+            "step", "critical", "k", "flow_gradients", "flow_hvps", "flow_third_derivatives", "sdcp_iterations",
+        ]
+        var text = CSVNumber.line(columns)
+        for row in rows {
+            let values = row.values(width: width, gradientFlow: gradientFlow)
+            text += CSVNumber.line(
+                zip(columns, values).map { name, value in
+                    integers.contains(name) ? value.map { String(Int($0)) } ?? "" : CSVNumber.format(value)
+                })
+        }
+        return text
+    }
+}
