@@ -16,7 +16,7 @@ struct LiveSweepTests {
         let sweep = try Child(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path, log: "sweep.log")
         defer { sweep.kill9() }
         let journal = scratch.path + "/out/journal.sqlite"
-        #expect(waitUntil(seconds: 30) { FileManager.default.fileExists(atPath: journal) })
+        #expect(waitUntil(seconds: 30) { ((try? openJournal(journal)?.counts().inGrid) ?? 0) == 2 })
         let watch = try Child(["status", "out/journal.sqlite", "--watch"], in: scratch.path, log: "watch.log")
         defer { watch.kill9() }
 
