@@ -14,12 +14,16 @@ model.activation, loss.name, train.lr, train.steps), the summary fields of summa
 time_total, time_gd, time_eigen, time_tracking, resumed_from_checkpoint, blas_threads, version,
 checkpoint_error, worker, started, finished (UTC datetimes, to the millisecond), wall_seconds,
 run_folder and error. `history` has key, status, the same configuration columns, then the file's
-own columns, one row per row of each task's file; a running task contributes the live file of its
-folder beside the journal. For a run directory the configuration columns are all its keys.
+own columns, one row per row of each task's file (from the journal's run_file, or — journals that
+keep run files in the task folders, with their SHA-256 in task_file — from there); a running task
+contributes the live file of its folder. For a run directory the configuration columns are all its
+keys. Where a task's config.json leaves a key out (a default the run does not read), the column
+shows its grid value, as eos export does.
 
 The journal is opened read-only (it may be read while its sweep runs).
 """
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -86,6 +90,40 @@ def _open(journal):
     return sqlite3.connect(f"file:{os.path.abspath(journal)}?mode=ro", uri=True)
 
 
+def _columns(db, table):
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _task_root(db, journal):
+    """The folder holding tasks/: sweep.task_root where the journal has one, else the journal's own folder."""
+    if "task_root" in _columns(db, "sweep"):
+        found = db.execute("SELECT task_root FROM sweep WHERE id = 1").fetchone()
+        if found and found[0]:
+            return found[0]
+    return os.path.dirname(os.path.abspath(journal))
+
+
+def _stored_file(db, root, key, name):
+    """A task's run file as the journal has it: in its task folder with the SHA-256 and size of
+    task_file (journals that keep files there), else its text in run_file; None without one."""
+    if "sha256" in _columns(db, "task_file"):
+        found = db.execute("SELECT sha256, bytes FROM task_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
+        if found:
+            try:
+                with open(os.path.join(root, "tasks", key, name), "rb") as f:
+                    data = f.read()
+            except OSError:
+                return None
+            if len(data) != found[1] or hashlib.sha256(data).hexdigest() != found[0]:
+                return None
+            return data.decode("utf-8")
+    if "content" in _columns(db, "run_file"):
+        found = db.execute("SELECT content FROM run_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
+        if found:
+            return found[0]
+    return None
+
+
 def _tasks(journal):
     with _open(journal) as db:
         db.row_factory = sqlite3.Row
@@ -94,7 +132,13 @@ def _tasks(journal):
             "t.finished, r.summary_json FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key "
             "ORDER BY t.state = 'stale', t.ordinal, t.key").fetchall()
         spec = db.execute("SELECT spec_text FROM sweep WHERE id = 1").fetchone()
-    return [dict(r) for r in rows], (spec[0] if spec else "")
+    tasks = [dict(r) for r in rows]
+    for task in tasks:
+        # Where config.json leaves a key out (a default the run does not read), its grid value.
+        task["config"] = _leaves(json.loads(task["config_json"]))
+        for key, value in json.loads(task["grid_json"]).items():
+            task["config"].setdefault(key, value)
+    return tasks, (spec[0] if spec else "")
 
 
 def _config_columns(configs, grids, spec_text):
@@ -132,13 +176,14 @@ def summary(source):
     if not _is_journal(source):
         return _run_summary(source)
     tasks, spec_text = _tasks(source)
-    configs = [_leaves(json.loads(t["config_json"])) for t in tasks]
+    configs = [t["config"] for t in tasks]
     grids = [json.loads(t["grid_json"]) for t in tasks]
     summaries = [json.loads(t["summary_json"]) if t["summary_json"] else None for t in tasks]
     columns = _config_columns(configs, grids, spec_text)
     extra = sorted({k for s in summaries if s for k in (s.get("timings") or {})} - set(_TIMINGS))
     timing_keys = _TIMINGS + extra
-    folder = os.path.dirname(os.path.abspath(source))
+    with _open(source) as db:
+        folder = _task_root(db, source)
     rows = []
     for task, config, s in zip(tasks, configs, summaries):
         body = _summary_row(s, timing_keys)
@@ -210,14 +255,15 @@ def history(source, file="trace.csv"):
         front = {"key": "", "status": "done"} | {k: _cell(config[k]) for k in sorted(config)}
         return _with_front(table, front)
     tasks, spec_text = _tasks(source)
-    configs = [_leaves(json.loads(t["config_json"])) for t in tasks]
+    configs = [t["config"] for t in tasks]
     columns = _config_columns(configs, [json.loads(t["grid_json"]) for t in tasks], spec_text)
-    folder = os.path.dirname(os.path.abspath(source))
     frames = []
     with _open(source) as db:
+        folder = _task_root(db, source)
         for task, config in zip(tasks, configs):
-            found = db.execute("SELECT content FROM run_file WHERE task_key = ? AND name = ?", (task["key"], file)).fetchone()
-            text = found[0] if found else (_live(folder, task["key"], file) if task["state"] == "leased" else None)
+            text = _stored_file(db, folder, task["key"], file)
+            if text is None and task["state"] == "leased":
+                text = _live(folder, task["key"], file)
             if text is None:
                 continue
             front = {"key": task["key"], "status": task["state"]} | {k: _cell(config.get(k)) for k in columns}
