@@ -32,22 +32,15 @@ import Testing
         try journal.close(now: 6)
     }
 
-    @Test("a version-2 journal (no progress table) is read, and migrated by a coordinator")
-    func versionTwoJournals() throws {
+    @Test("a journal from before the progress table is read: no progress, no error")
+    func olderJournals() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
         try journal.synchronize([1])
-        try journal.write { db in
-            try db.execute(sql: "DROP TABLE progress")
-            try db.execute(sql: "PRAGMA user_version = 2")
-        }
+        try journal.write { db in try db.execute(sql: "DROP TABLE progress") }
         try journal.close(now: 1)
         #expect(try SweepJournal.openReadOnly(path: folder.journalPath).runningProgress().isEmpty)
-        let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 2)
-        #expect(try migrated.read { db in try db.tableExists("progress") })
-        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 3)
-        try migrated.close(now: 3)
     }
 
     func running(_ step: Int, of total: Int, rate: Double?) -> TaskProgress {
