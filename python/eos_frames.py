@@ -17,7 +17,9 @@ run_folder and error. `history` has key, status, the same configuration columns,
 own columns, one row per row of each task's file, read from the sweep's task folders (a file is
 used when it has the SHA-256 the journal recorded; results recorded by an eos before journal
 schema 5 are read from the journal); a running task contributes the live file of its folder.
-For a run directory the configuration columns are all its keys.
+For a run directory the configuration columns are all its keys. Where a task's config.json
+leaves a key out (a default the run does not read), the column shows its grid value, as eos export
+does.
 
 The journal is opened read-only (it may be read while its sweep runs).
 """
@@ -98,7 +100,13 @@ def _tasks(journal):
             "t.finished, r.summary_json FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key "
             "ORDER BY t.state = 'stale', t.ordinal, t.key").fetchall()
         spec = db.execute("SELECT spec_text FROM sweep WHERE id = 1").fetchone()
-    return [dict(r) for r in rows], (spec[0] if spec else "")
+    tasks = [dict(r) for r in rows]
+    for task in tasks:
+        # Where config.json leaves a key out (a default the run does not read), its grid value.
+        task["config"] = _leaves(json.loads(task["config_json"]))
+        for key, value in json.loads(task["grid_json"]).items():
+            task["config"].setdefault(key, value)
+    return tasks, (spec[0] if spec else "")
 
 
 def _task_root(journal):
@@ -161,7 +169,7 @@ def summary(source):
     if not _is_journal(source):
         return _run_summary(source)
     tasks, spec_text = _tasks(source)
-    configs = [_leaves(json.loads(t["config_json"])) for t in tasks]
+    configs = [t["config"] for t in tasks]
     grids = [json.loads(t["grid_json"]) for t in tasks]
     summaries = [json.loads(t["summary_json"]) if t["summary_json"] else None for t in tasks]
     columns = _config_columns(configs, grids, spec_text)
@@ -239,7 +247,7 @@ def history(source, file="trace.csv"):
         front = {"key": "", "status": "done"} | {k: _cell(config[k]) for k in sorted(config)}
         return _with_front(table, front)
     tasks, spec_text = _tasks(source)
-    configs = [_leaves(json.loads(t["config_json"])) for t in tasks]
+    configs = [t["config"] for t in tasks]
     columns = _config_columns(configs, [json.loads(t["grid_json"]) for t in tasks], spec_text)
     folder = _task_root(source)
     frames = []

@@ -63,6 +63,8 @@ public final class CoordinatorStateMachine {
     /// When the running tasks' progress was last written to the journal, and whether it changed since.
     private var progressWritten = -Double.infinity
     private var progressChanged = false
+    /// Whether the last progress write stored any row (else there is nothing to clear: no write).
+    private var progressStored = false
 
     /// Bounds on what peers can make the coordinator keep or write.
     public enum Limits {
@@ -257,8 +259,12 @@ public final class CoordinatorStateMachine {
             actions.append(.log(line))
         }
         if progressChanged && now - progressWritten >= Limits.progressWriteSeconds {
-            try journal.recordProgress(progressRows(now: now))
-            progressWritten = now
+            let rows = progressRows(now: now)
+            if !rows.isEmpty || progressStored {
+                try journal.recordProgress(rows)
+                progressWritten = now
+                progressStored = !rows.isEmpty
+            }
             progressChanged = false
         }
         if !isFinished { isFinished = try journal.isFinished() }

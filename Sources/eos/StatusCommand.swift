@@ -27,7 +27,8 @@ struct StatusCommand: ParsableCommand {
                 let view = try SweepView.stored(journal)
                 let coordinator = try Self.coordinatorLine(journal)
                 let c = view.counts
-                let finished = c.queued == 0 && c.leased == 0
+                // A journal not synchronized yet (no task) is not finished: its sweep is starting.
+                let finished = c.inGrid > 0 && c.queued == 0 && c.leased == 0
                 let key = "\(c.done) \(c.leased) \(c.queued) \(c.failed) \(c.stale) \(coordinator.prefix(24))"
                 block.show(lines: view.lines + [coordinator], line: view.summary + "; " + coordinator, key: key)
                 if finished || Console.outputFailure() != nil { return }
