@@ -10,7 +10,7 @@
 `summary` has the columns of `eos export --format csv`: key, status, attempts, run_status,
 stop_reason, the configuration columns (the grid's axes, then — sorted — the keys the
 specification sets, the keys that vary between tasks, and model.arch, model.depth, model.width,
-model.activation, loss.name, train.lr, train.steps), the summary fields of summary.json, steps_done,
+model.activation, loss.name, train.lr, train.steps), the summary fields of summary.json, threshold, steps_done,
 time_total, time_gd, time_eigen, time_tracking, resumed_from_checkpoint, blas_threads, version,
 checkpoint_error, worker, started, finished (UTC datetimes, to the millisecond), wall_seconds,
 run_folder and error. `history` has key, status, the same configuration columns, then the file's
@@ -47,7 +47,7 @@ SUMMARY_FIELDS = [
     "central_distance_ratio", "central_directions_max",
 ]
 _RUN_FIELDS = ["resumed_from_checkpoint", "blas_threads", "version", "checkpoint_error"]
-_NOT_SUMMARY_COLUMNS = {"status", "stop_reason", "steps_done", "timings", "error"} | set(_RUN_FIELDS)
+_NOT_SUMMARY_COLUMNS = {"status", "stop_reason", "steps_done", "timings", "error", "threshold"} | set(_RUN_FIELDS)
 _TIMINGS = ["total", "gd", "eigen", "tracking"]
 
 
@@ -151,6 +151,7 @@ def _summary_row(summary, timing_keys):
     fields = SUMMARY_FIELDS + sorted(k for k in summary if k not in SUMMARY_FIELDS and k not in _NOT_SUMMARY_COLUMNS)
     for field in fields:
         row[field] = summary.get(field)
+    row["threshold"] = summary.get("threshold")
     row["steps_done"] = summary.get("steps_done")
     timings = summary.get("timings") or {}
     for key in timing_keys:
