@@ -83,11 +83,13 @@ public struct CentralFlowRun<O: Objective> where O.Scalar == Double {
 
     /// Runs from `state` until start + steps (`.steps`), divergence of GD or of the flow
     /// (`.diverged`) or `observe` says stop (`.signal`, `state` then at the row not emitted).
+    /// `observe` gets each row and the state it was computed from: a run resumed from that state
+    /// recomputes the row bit for bit.
     /// - Parameter emitStartTrace: whether the start row carries a trace row (false when phase A
     ///   already wrote it).
     public func run<Clock: PhaseClock>(
         from state: inout CentralFlowRunState, emitStartTrace: Bool, clock: inout Clock,
-        observe: (CentralFlowRunStep) -> RunControl
+        observe: (CentralFlowRunStep, CentralFlowRunState) -> RunControl
     ) -> StopReason {
         let eta = settings.flow.learningRate
         let flow = CentralFlow(objective: objective, settings: settings.flow)
@@ -137,7 +139,7 @@ public struct CentralFlowRun<O: Objective> where O.Scalar == Double {
             }
             let step = CentralFlowRunStep(
                 trace: t == state.startStep && !emitStartTrace ? nil : trace, central: record, growth: flowStep.growth)
-            if observe(step) == .stop {
+            if observe(step, rowStart) == .stop {
                 state = rowStart
                 return .signal
             }

@@ -11,55 +11,88 @@ import RunRecord
 /// does); then, in Float64, GD, its central flow and gradient flow run side by side from θ_{t0}
 /// (or from θ₀ with `start = "init"`) for `central.steps` steps. Writes, besides the plain run's
 /// files, `central.csv` (also every 50 rows while it runs) and `params-central-start.safetensors`.
-/// A stopped central run leaves no
-/// checkpoint: it starts again from the beginning.
+/// Like a tracked run it keeps `checkpoint.json` (`TrackedCheckpoint`: phase A's finder, or the
+/// side-by-side state with the rows so far) every `checkpoint_every` seconds and when stopped; a
+/// resumed run continues bit for bit.
 extension EngineRun {
     func runCentral(_ clock: inout WallClock) throws(ExperimentError) -> RunOutcome {
         let c = configuration
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
         try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
+        let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
+        checkpoint?.trace.forEach { trace.append($0) }
         var host = RunHost(options: options, trace: trace, directory: directory)
         let objective64 = centralObjective64
-
-        let start: (theta: [Double], step: Int, initialLoss: Double)
-        switch c.central.start {
-        case .initialization:
-            let theta = theta0.map { Double($0) }
-            start = (theta, 0, objective64.loss(at: theta))
-        case .instability:
-            var finderState = InstabilityFinderState(theta: theta0)
-            let finder = InstabilityFinder(
-                objective: objective,
-                settings: InstabilityFinderSettings(
-                    learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every),
-                    eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
-                    eigensolverSeed: UInt64(c.model.seed)))
-            let outcome = finder.run(from: &finderState, clock: &clock) { row, _ in
-                if host.shouldStop() { return .stop }
-                trace.append(row)
-                host.publish(trace: trace)
-                host.report(step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
-                return .proceed
-            }
-            guard case .unstable(let t0, let thetaT0, _) = outcome else {
-                let reason: StopReason
-                if case .stopped(let r) = outcome { reason = r } else { reason = .error }
-                return try finishCentral(
-                    reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
-                    finalTheta: finderState.theta.map { Double($0) }, trace: trace, table: nil, summary: nil, clock: &clock,
-                    checkpointError: host.checkpointFailure)
-            }
-            start = (thetaT0.map { Double($0) }, t0, Double(finderState.initialLoss ?? 0))
-        }
-        try directory.write("params-central-start.safetensors", bytes: parameterFile(start.theta, network: objective.network))
+        // Phase A's rows are not tracking tables; a central checkpoint keeps them empty.
+        let noTables = TrackingTables(gradientFlow: false)
 
         let run = CentralFlowRun(objective: objective64, settings: centralRunSettings)
-        var state = run.start(at: start.theta, step: start.step, initialLoss: start.initialLoss)
-        var table = CentralTable(gradientFlow: c.central.gradientFlow)
-        let total = start.step + c.central.steps
-        let reason = run.run(from: &state, emitStartTrace: c.central.start == .initialization, clock: &clock) { step in
+        var state: CentralFlowRunState
+        var table = checkpoint?.centralTable ?? CentralTable(gradientFlow: c.central.gradientFlow)
+        if let resumed = checkpoint?.central {
+            state = resumed
+        } else {
+            let start: (theta: [Double], step: Int, initialLoss: Double)
+            switch c.central.start {
+            case .initialization:
+                let theta = theta0.map { Double($0) }
+                start = (theta, 0, objective64.loss(at: theta))
+            case .instability:
+                var finderState = checkpoint?.finder ?? InstabilityFinderState(theta: theta0)
+                let finder = InstabilityFinder(
+                    objective: objective,
+                    settings: InstabilityFinderSettings(
+                        learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every),
+                        eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
+                        eigensolverSeed: UInt64(c.model.seed)))
+                // The last checked state whose rows have all been emitted: where a stopped run resumes.
+                var resumePoint = checkpoint?.finder
+                let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
+                    if host.shouldStop() { return .stop }
+                    trace.append(row)
+                    host.publish(trace: trace)
+                    host.report(step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
+                    if let checked {
+                        resumePoint = checked
+                        host.checkpointIfDue { () throws(ExperimentError) in
+                            try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows, tables: noTables)
+                                .write(to: directory)
+                        }
+                    }
+                    return .proceed
+                }
+                guard case .unstable(let t0, let thetaT0, _) = outcome else {
+                    let reason: StopReason
+                    if case .stopped(let r) = outcome { reason = r } else { reason = .error }
+                    if host.stopped {
+                        // Rows after the resume point are computed again by the resumed run.
+                        let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
+                        try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: noTables)
+                            .write(to: directory)
+                    } else {
+                        TrackedCheckpoint<T>.remove(from: directory)
+                    }
+                    return try finishCentral(
+                        reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
+                        finalTheta: finderState.theta.map { Double($0) }, trace: trace, table: nil, summary: nil,
+                        resumed: checkpoint != nil, clock: &clock, checkpointError: host.checkpointFailure)
+                }
+                start = (thetaT0.map { Double($0) }, t0, Double(finderState.initialLoss ?? 0))
+            }
+            try directory.write("params-central-start.safetensors", bytes: parameterFile(start.theta, network: objective.network))
+            state = run.start(at: start.theta, step: start.step, initialLoss: start.initialLoss)
+        }
+
+        let total = state.startStep + c.central.steps
+        let reason = run.run(from: &state, emitStartTrace: c.central.start == .initialization, clock: &clock) { step, rowStart in
             if host.shouldStop() { return .stop }
+            host.checkpointIfDue { () throws(ExperimentError) in
+                try TrackedCheckpoint<T>(
+                    config: configJSON, finder: nil, tracker: nil, trace: trace.rows, tables: noTables, central: rowStart,
+                    centralTable: table
+                ).write(to: directory)
+            }
             if let first = step.growth.first, let last = step.growth.last {
                 options.log(
                     "central: at step \(step.central.step) all \(first - 1) tracked eigenvalues are critical "
@@ -77,10 +110,18 @@ extension EngineRun {
                 sharpness: step.central.gdEigenvalues.first)
             return .proceed
         }
-        let summary = CentralSummary(startStep: start.step, rows: table.rows)
+        if host.stopped {
+            try TrackedCheckpoint<T>(
+                config: configJSON, finder: nil, tracker: nil, trace: trace.rows, tables: noTables, central: state,
+                centralTable: table
+            ).write(to: directory)
+        } else {
+            TrackedCheckpoint<T>.remove(from: directory)
+        }
+        let summary = CentralSummary(startStep: state.startStep, rows: table.rows)
         return try finishCentral(
             reason: host.stopped ? .signal : reason, stepsDone: state.step, finalTheta: state.theta, trace: trace,
-            table: table, summary: summary, clock: &clock, checkpointError: host.checkpointFailure)
+            table: table, summary: summary, resumed: checkpoint != nil, clock: &clock, checkpointError: host.checkpointFailure)
     }
 
     /// The loss in Float64 (the training objective itself when it is Float64).
@@ -101,7 +142,7 @@ extension EngineRun {
 
     private func finishCentral(
         reason: StopReason, stepsDone: Int, finalTheta: [Double], trace: TraceTable, table: CentralTable?,
-        summary central: CentralSummary?, clock: inout WallClock, checkpointError: String?
+        summary central: CentralSummary?, resumed: Bool, clock: inout WallClock, checkpointError: String?
     ) throws(ExperimentError) -> RunOutcome {
         let final: [UInt8] =
             table == nil
@@ -115,7 +156,7 @@ extension EngineRun {
             reason: reason, stepsDone: stepsDone,
             eos: EdgeOfStabilitySummary(
                 trace: trace.rows, learningRate: configuration.train.lr, sharpnessAt: table == nil ? .midpoint : .iterate),
-            tracking: nil, timings: clock.timings, resumedFromCheckpoint: false, checkpointError: checkpointError)
+            tracking: nil, timings: clock.timings, resumedFromCheckpoint: resumed, checkpointError: checkpointError)
         if let central {
             summary.centralLossErrorMedian = central.lossErrorMedian
             summary.centralDistanceRatio = central.distanceRatio
@@ -127,7 +168,7 @@ extension EngineRun {
 
 /// `central.csv`: one row per GD step (`CentralRecord.columns`), its lists as wide as the largest
 /// k of the run (k can grow), so the text is made at the end.
-struct CentralTable {
+struct CentralTable: Codable {
     let gradientFlow: Bool
     private(set) var rows: [CentralRecord] = []
 

@@ -2,9 +2,10 @@ import Foundation
 import LinearAlgebra
 import Dynamics
 
-/// A tracked run's resumable state, `checkpoint.json`: in phase A the instability finder's state,
-/// in phase B the tracker's (θ, θ†, v⋆, gradient flow, β trackers, warm starts), the rows written
-/// so far, and the resolved configuration it belongs to. JSON keeps every Double exactly
+/// A tracked or central run's resumable state, `checkpoint.json`: in phase A the instability
+/// finder's state; in phase B the tracker's (θ, θ†, v⋆, gradient flow, β trackers, warm starts)
+/// or, for a central run, the side-by-side run's (θ, w, k and the warm starts, gradient flow) with
+/// its `central.csv` rows; the rows written so far, and the resolved configuration it belongs to. JSON keeps every Double exactly
 /// (shortest round-trip digits; NaN and ±inf as strings). Written every `checkpoint_every` seconds
 /// and when the run is stopped; removed when it ends. Its size grows with the number of β
 /// trackers (one N-vector each, one per 50 tracked steps).
@@ -17,16 +18,22 @@ struct TrackedCheckpoint<T: BLASScalar>: Codable {
     var tracker: SelfStabilizationTrackerState?
     var trace: [TraceRecord]
     var tables: TrackingTables
+    /// A central run's side-by-side state (phase B) and its `central.csv` rows so far.
+    var central: CentralFlowRunState?
+    var centralTable: CentralTable?
 
     init(
         config: String, finder: InstabilityFinderState<T>?, tracker: SelfStabilizationTrackerState?,
-        trace: [TraceRecord], tables: TrackingTables
+        trace: [TraceRecord], tables: TrackingTables, central: CentralFlowRunState? = nil,
+        centralTable: CentralTable? = nil
     ) {
         self.config = config
         self.finder = finder
         self.tracker = tracker
         self.trace = trace
         self.tables = tables
+        self.central = central
+        self.centralTable = centralTable
     }
 
     private static var encoder: JSONEncoder {

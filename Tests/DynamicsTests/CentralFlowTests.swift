@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LinearAlgebra
 import Curvature
@@ -103,8 +104,8 @@ final class SeveralEdges: Objective {
         var state = run.start(at: start, step: 7, initialLoss: toy.loss(at: start))
         var clock = NoPhaseClock()
         var rows: [CentralFlowRunStep] = []
-        let reason = run.run(from: &state, emitStartTrace: false, clock: &clock) {
-            rows.append($0); return .proceed
+        let reason = run.run(from: &state, emitStartTrace: false, clock: &clock) { row, _ in
+            rows.append(row); return .proceed
         }
         #expect(reason == .steps)
         #expect(rows.map(\.central.step) == Array(7...37))
@@ -126,5 +127,38 @@ final class SeveralEdges: Objective {
         #expect(abs(r.dist - squared.squareRoot()) < 1e-9)
         let summary = CentralSummary(startStep: 7, rows: rows.map(\.central))
         #expect(summary.directionsMax == 3 && summary.lossErrorMedian != nil && summary.startStep == 7)
+    }
+
+    /// A run stopped at a row and resumed from the state handed with it (what a checkpoint keeps,
+    /// through JSON) gives the rows of an uninterrupted run bit for bit.
+    @Test func aRunResumedFromTheStateOfARowRepeatsItExactly() throws {
+        let run = CentralFlowRun(
+            objective: toy,
+            settings: CentralFlowRunSettings(
+                flow: CentralFlowSettings(learningRate: eta, substeps: 3, tolerance: 1e-12), steps: 25, eigenvalueCount: 1))
+        let start = [Double](repeating: 0.01, count: 6)
+        var clock = NoPhaseClock()
+        var whole: [CentralRecord] = []
+        var state = run.start(at: start, step: 0, initialLoss: toy.loss(at: start))
+        _ = run.run(from: &state, emitStartTrace: true, clock: &clock) { row, _ in
+            whole.append(row.central); return .proceed
+        }
+        var first: [CentralRecord] = []
+        var saved: CentralFlowRunState?
+        state = run.start(at: start, step: 0, initialLoss: toy.loss(at: start))
+        let stopped = run.run(from: &state, emitStartTrace: true, clock: &clock) { row, rowStart in
+            if row.central.step == 12 { saved = rowStart; return .stop }
+            first.append(row.central); return .proceed
+        }
+        #expect(stopped == .signal && first.count == 12)
+        let json = try JSONEncoder().encode(try #require(saved))
+        var resumed = try JSONDecoder().decode(CentralFlowRunState.self, from: json)
+        #expect(resumed == state)
+        var rest: [CentralRecord] = []
+        _ = run.run(from: &resumed, emitStartTrace: true, clock: &clock) { row, _ in
+            rest.append(row.central); return .proceed
+        }
+        #expect(first + rest == whole)
+        #expect(whole.contains { $0.critical > 0 }, "the toy never reached the edge: the test would not test the flow")
     }
 }
