@@ -9,27 +9,34 @@ import Testing
 @Suite struct ProgressTests {
     @Test("HEARTBEAT progress with loss and sharpness: in memory at once, with the step rate; in the journal every 5 s")
     func progressIsKeptAndPersistedCoarsely() throws {
-        let h = try Harness(tasks: 2, grid: { #"{"model.width":\#(32 * ($0 + 1)),"train.lr":0.1}"# })
-        defer { h.remove() }
+        let grid: (Int) -> String = { #"{"model.width":\#(32 * ($0 + 1)),"train.lr":0.1}"# }
+        let h = try Harness(tasks: 2, grid: grid)
+        // The same worker without progress reports: what the journal costs without them.
+        let quiet = try Harness(tasks: 2, grid: grid)
+        defer { h.remove(); quiet.remove() }
         let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try #require(assignment(try quiet.ready("a", at: 0), to: "a"))
         #expect(task.label == "model.width=32 train.lr=0.1")
-        _ = try h.machine.tick(now: 0.1)  // writes the (still empty) progress of the new lease
+        _ = try h.machine.tick(now: 0.1)  // no progress yet: nothing to write
+        _ = try quiet.machine.tick(now: 0.1)
         let reader = try SweepJournal.openReadOnly(path: h.journal.path)
-        let before = h.journal.transactionsCommitted
-        var ticks = 0
+        #expect(try reader.runningProgress().isEmpty)
+        let before = h.journal.transactionsCommitted, quietBefore = quiet.journal.transactionsCommitted
         for (i, t) in stride(from: 0.5, through: 10, by: 0.5).enumerated() {
             let progress = WorkerMessage.Progress(
                 taskKey: task.taskKey, leaseID: task.leaseID, step: 10 * (i + 1), totalSteps: 1000, phase: "gd",
                 loss: 1 / Double(i + 1), sharpness: 3 + Double(i))
             _ = try h.send(.heartbeat(progress), from: "a", at: t)
+            _ = try quiet.send(.heartbeat(nil), from: "a", at: t)
             // In memory at once.
             #expect(h.machine.running.first?.step == 10 * (i + 1))
-            _ = try h.machine.tick(now: t + 0.1)
-            ticks += 1
-            if t == 4.5 { #expect(try reader.runningProgress().isEmpty) }  // the next write is due at 5.1
-            if t == 5.0 {
-                let stored = try #require(try reader.runningProgress().first)
-                #expect(stored.step == 100 && stored.loss == 0.1 && stored.sharpness == 12 && stored.worker == "a")
+            _ = try h.machine.tick(now: t + 0.125)
+            _ = try quiet.machine.tick(now: t + 0.125)
+            // The first report is written at once, then at most every 5 s (at 5.625), not per heartbeat.
+            let stored = try reader.runningProgress().first?.step
+            switch t {
+            case 0.5..<5.5: #expect(stored == 10, "at \(t)")
+            default: #expect(stored == 110, "at \(t)")
             }
         }
         let running = try #require(h.machine.running.first)
@@ -37,12 +44,12 @@ import Testing
         #expect(running.step == 200 && running.totalSteps == 1000 && running.phase == "gd")
         #expect(running.loss == 1 / 20.0 && running.sharpness == 22)
         #expect(running.stepsPerSecond == 20)  // 190 steps over 9.5 s
-        // Progress is written twice in 10 s (at 5.1 and 10.1), not once per heartbeat; the lease's
-        // deadline once in its 3 s lease durations (docs/ARCHITECTURE.md §6), and nothing else.
-        #expect(ticks == 20)
-        #expect(h.journal.transactionsCommitted - before == 2 + 3)
         let stored = try #require(try reader.runningProgress().first)
-        #expect(stored.step == 200 && stored.stepsPerSecond == 20 && stored.secondsRemaining == 40)
+        #expect(stored.loss == 1 / 11.0 && stored.sharpness == 13 && stored.stepsPerSecond == 20 && stored.worker == "a")
+        #expect(stored.secondsRemaining == 44.5)
+        // Two progress transactions in 10 s of heartbeats: all the cost of the reports.
+        #expect(
+            h.journal.transactionsCommitted - before == quiet.journal.transactionsCommitted - quietBefore + 2)
     }
 
     @Test("logs name tasks by their grid values")
