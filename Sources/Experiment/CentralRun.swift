@@ -52,7 +52,8 @@ extension EngineRun {
                     if host.shouldStop() { return .stop }
                     trace.append(row)
                     host.publish(trace: trace)
-                    host.report(step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
+                    host.report(
+                        step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
                     if let checked {
                         resumePoint = checked
                         host.checkpointIfDue { () throws(ExperimentError) in
