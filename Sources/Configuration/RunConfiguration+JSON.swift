@@ -13,14 +13,22 @@ extension RunConfiguration {
     /// The keys that only some configurations read (`unreadKeys`) are left out while they keep
     /// their default (docs/CONFIGURATION.md §5).
     public func resolvedJSON() -> String {
-        CanonicalJSON.prettyPrinted(resolvedJSONValue)
+        resolvedJSON(leaves: jsonValue.dottedLeaves)
+    }
+
+    /// `resolvedJSON()` from this configuration's `jsonValue.dottedLeaves`, computed once by a
+    /// caller that also needs them (a sweep's expansion: the task key too).
+    func resolvedJSON(leaves: [String: JSONValue]) -> String {
+        CanonicalJSON.prettyPrinted(resolvedJSONValue(leaves: leaves))
     }
 
     /// The object `resolvedJSON()` writes: `jsonValue` without `unreadKeys` at their defaults.
-    var resolvedJSONValue: JSONValue {
+    var resolvedJSONValue: JSONValue { resolvedJSONValue(leaves: jsonValue.dottedLeaves) }
+
+    private func resolvedJSONValue(leaves: [String: JSONValue]) -> JSONValue {
         let defaults = ConfigurationBuilder.defaultLeaves
         let unread = Set(unreadKeys)
-        return JSONValue(dottedLeaves: jsonValue.dottedLeaves.filter { !unread.contains($0.key) || defaults[$0.key] != $0.value })
+        return JSONValue(dottedLeaves: leaves.filter { !unread.contains($0.key) || defaults[$0.key] != $0.value })
     }
 
     /// The keys that this configuration does not read, left out of `config.json` at their

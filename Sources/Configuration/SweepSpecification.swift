@@ -196,7 +196,8 @@ public struct SweepSpecification: Equatable, Sendable {
                 gridValues.append(SweepTask.GridValue(key: axis.key, value: value))
             }
             let configuration = try builder.build(defaultLocation: defaultLocation)
-            tasks.append(SweepTask(key: configuration.taskKey, configuration: configuration, gridValues: gridValues))
+            let (key, configJSON) = configuration.keyAndResolvedJSON()
+            tasks.append(SweepTask(key: key, configuration: configuration, configJSON: configJSON, gridValues: gridValues))
             var axis = grid.count - 1
             while axis >= 0 {
                 choice[axis] += 1

@@ -11,8 +11,18 @@ extension RunConfiguration {
     public var taskKey: String { Configuration.taskKey(self) }
 
     /// The nested object of the keys whose value differs from the default (no empty tables).
-    public var nonDefaultJSON: JSONValue {
+    public var nonDefaultJSON: JSONValue { Self.nonDefaultJSON(leaves: jsonValue.dottedLeaves) }
+
+    /// `nonDefaultJSON` from a configuration's `jsonValue.dottedLeaves`.
+    static func nonDefaultJSON(leaves: [String: JSONValue]) -> JSONValue {
         let defaults = ConfigurationBuilder.defaultLeaves
-        return JSONValue(dottedLeaves: jsonValue.dottedLeaves.filter { defaults[$0.key] != $0.value })
+        return JSONValue(dottedLeaves: leaves.filter { defaults[$0.key] != $0.value })
+    }
+
+    /// The task key and `config.json` text from one encoding of the configuration (a sweep
+    /// computes both for every task; the encoding is most of their cost).
+    func keyAndResolvedJSON() -> (key: String, configJSON: String) {
+        let leaves = jsonValue.dottedLeaves
+        return (SHA256.hexDigest(canonicalJSON(Self.nonDefaultJSON(leaves: leaves)).utf8), resolvedJSON(leaves: leaves))
     }
 }

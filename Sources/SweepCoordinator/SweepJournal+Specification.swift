@@ -14,7 +14,7 @@ extension SweepJournal {
                     Dictionary(
                         task.gridValues.map { ($0.key, $0.value) },
                         uniquingKeysWith: { first, _ in first }))
-                return (key: task.key, configJSON: task.configuration.resolvedJSON(), gridJSON: canonicalJSON(grid))
+                return (key: task.key, configJSON: task.configJSON, gridJSON: canonicalJSON(grid))
             },
             now: now)
     }

@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         reportBLASKernel()
         print(
-            "eos run: \(prepared.datasetDescription); mlp depth \(configuration.model.depth) width \(configuration.model.width) \(configuration.model.activation.rawValue); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)\(RunCommand.optimizerNote(configuration))"
+            "eos run: \(prepared.datasetDescription); \(RunCommand.modelNote(configuration.model)); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)\(RunCommand.optimizerNote(configuration))"
         )
         // The header before the progress bar on stderr, and before --out is created or replaced: an
         // unwritable standard output stops the command with a previous run intact (`EOS.finish` says why).
@@ -83,6 +83,23 @@ struct RunCommand: ParsableCommand {
             print("stopped with a checkpoint: the same command with --resume instead of --force continues it")
             throw ExitCode(143)
         }
+    }
+
+    /// The network in the header line: its architecture, depth, width, the keys only it reads
+    /// (pooling and normalization, heads) and the activation, e.g. "cnn depth 2 width 32 avg pool
+    /// tanh" or "transformer depth 2 width 16 heads 2 gelu".
+    static func modelNote(_ model: RunConfiguration.ModelSettings) -> String {
+        var words = ["\(model.arch.rawValue) depth \(model.depth) width \(model.width)"]
+        switch model.arch {
+        case .mlp: break
+        case .cnn: words.append("\(model.pool.rawValue) pool")
+        case .vgg, .resnet: break
+        case .transformer: words.append("heads \(model.heads)")
+        }
+        if model.arch != .mlp && model.arch != .transformer && model.norm != .none {
+            words.append(model.norm == .group ? "group norm (\(model.groups) groups)" : "\(model.norm.rawValue) norm")
+        }
+        return (words + [model.activation.rawValue]).joined(separator: " ")
     }
 
     /// Which MSE convention a run uses, printed with every run (docs/THEORY.md §8).

@@ -77,6 +77,7 @@ struct ArchitectureEndToEndTests {
             """)
         let run = try eos(["run", "track.toml", "--out", "run"], in: scratch.path)
         #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("; cnn depth 1 width 4 avg pool tanh; "), "\(run.output.prefix(600))")
         let summary = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/run/summary.json")))
                 as? [String: Any])

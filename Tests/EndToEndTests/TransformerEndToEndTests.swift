@@ -97,6 +97,8 @@ struct TransformerEndToEndTests {
         try scratch.write("track.toml", toml + "[track]\nenabled = true\nsteps = 10\ngradient_flow = true\n")
         let run = try eos(["run", "track.toml", "--out", "run"], in: scratch.path, seconds: 300)
         #expect(run.status == 0, "\(run.output)")
+        // The header names the network as configured (it once said "mlp" for every architecture).
+        #expect(run.output.contains("; transformer depth 1 width 8 heads 2 "), "\(run.output.prefix(600))")
         let summary = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/run/summary.json")))
                 as? [String: Any])
