@@ -32,6 +32,8 @@ import Testing
         for task in s.tasks {
             #expect(task.configuration.data.n == 500 && task.configuration.model.depth == 1)
             #expect(task.key == taskKey(task.configuration))
+            // Computed at expansion from one encoding: what the configuration itself gives.
+            #expect(task.configJSON == task.configuration.resolvedJSON())
         }
         #expect(Set(s.tasks.map(\.key)).count == 6)
         var base = RunConfiguration()
