@@ -178,34 +178,49 @@ public struct SweepSpecification: Equatable, Sendable {
         return axes
     }
 
-    /// The Cartesian product of the grid over the base configuration; a combination that breaks
-    /// a multi-key check (e.g. ce with a binary subset, depth 2 with arch vgg) is reported at the
-    /// line of its key (a grid key's line when the grid sets it), else of a related key.
+    /// The Cartesian product of the grid over the base configuration, in grid order (the last
+    /// axis fastest); a combination that breaks a multi-key check (e.g. ce with a binary subset,
+    /// depth 2 with arch vgg) is reported at the line of its key (a grid key's line when the grid
+    /// sets it), else of a related key — the first such point in grid order.
+    ///
+    /// The points are independent, and building one (configuration, task key, `config.json`) is
+    /// all the cost of a sweep's start, so they are built on every core: `ParallelGrid`.
     private static func expand(
         _ grid: [GridAxis], over base: ConfigurationBuilder, document: TOMLDocument,
         defaultLocation: ConfigLocation
     ) throws(ConfigError) -> [SweepTask] {
-        var tasks: [SweepTask] = []
-        var choice = [Int](repeating: 0, count: grid.count)
-        while true {
-            var builder = base
-            var gridValues: [SweepTask.GridValue] = []
-            for (axis, index) in zip(grid, choice) {
-                let value = axis.values[index]
-                try builder.apply(value, prefix: axis.key, locate: { _ in document.location(of: "sweep.grid." + axis.key) })
-                gridValues.append(SweepTask.GridValue(key: axis.key, value: value))
+        let sizes = grid.map(\.values.count)
+        let results = ParallelGrid.map(count: sizes.reduce(1, *)) { index -> Result<SweepTask, ConfigError> in
+            // Mixed radix, the last axis fastest.
+            var choice = [Int](repeating: 0, count: grid.count)
+            var rest = index
+            for axis in grid.indices.reversed() {
+                choice[axis] = rest % sizes[axis]
+                rest /= sizes[axis]
             }
-            let configuration = try builder.build(defaultLocation: defaultLocation)
-            let (key, configJSON) = configuration.keyAndResolvedJSON()
-            tasks.append(SweepTask(key: key, configuration: configuration, configJSON: configJSON, gridValues: gridValues))
-            var axis = grid.count - 1
-            while axis >= 0 {
-                choice[axis] += 1
-                if choice[axis] < grid[axis].values.count { break }
-                choice[axis] = 0
-                axis -= 1
+            do throws(ConfigError) {
+                var builder = base
+                var gridValues: [SweepTask.GridValue] = []
+                for (axis, index) in zip(grid, choice) {
+                    let value = axis.values[index]
+                    try builder.apply(value, prefix: axis.key, locate: { _ in document.location(of: "sweep.grid." + axis.key) })
+                    gridValues.append(SweepTask.GridValue(key: axis.key, value: value))
+                }
+                let configuration = try builder.build(defaultLocation: defaultLocation)
+                let (key, configJSON) = configuration.keyAndResolvedJSON()
+                return .success(SweepTask(key: key, configuration: configuration, configJSON: configJSON, gridValues: gridValues))
+            } catch {
+                return .failure(error)
             }
-            if axis < 0 { return tasks }
         }
+        var tasks: [SweepTask] = []
+        tasks.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case .success(let task): tasks.append(task)
+            case .failure(let error): throw error
+            }
+        }
+        return tasks
     }
 }
