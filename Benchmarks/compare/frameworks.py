@@ -7,7 +7,11 @@ our median seconds, GEMM FLOPs, measured GEMM rate, and the GEMM list of the ope
 Each framework runs the same math on the same shapes with its idiomatic fast path:
 - loss: tanh MLP, or the CNN Conv2d(c, w, 3, padding=1) → tanh → AvgPool2d(2) (× depth) → flatten →
   Linear (NCHW; JAX with lax.conv_general_dilated); MSE ½·mean_i ‖f(x_i) − y_i‖², X ~ N(0, 1),
-  one-hot random labels, PyTorch init;
+  one-hot random labels, PyTorch init; or the transformer of python/eos_models.py (PyTorch: that
+  module, through torch.func.functional_call where θ is one flat tensor; JAX: a jax.numpy port of
+  its forward), token ids uniform in 0..<vocab, one output, random ±1 targets, its init (embedding
+  and positions N(0, 1), Linear U(±1/√fan_in), LayerNorm 1 and 0; docs/ARCHITECTURES.md), with the
+  logistic loss mean_i log(1 + exp(−y_i f(x_i))) as eos-compare's row says (`loss`);
 - gradient: torch nn.Sequential + loss.backward(); jax.jit(jax.grad(f));
 - HVP at a cached point: torch double backward through a retained create_graph gradient;
   jax.linearize(jax.grad(f), θ), its linear map passed to one jitted apply;
@@ -19,6 +23,8 @@ Each framework runs the same math on the same shapes with its idiomatic fast pat
   warm top-1 eigsh at the first.
 """
 import json
+import math
+import os
 import resource
 import statistics
 import sys
@@ -29,6 +35,9 @@ import scipy.sparse.linalg as sla
 import torch
 import jax
 import jax.numpy as jnp
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+import eos_models  # noqa: E402  (the reference modules, docs/ARCHITECTURES.md)
 
 jax.config.update("jax_enable_x64", True)
 QUICK = "--quick" in sys.argv
@@ -62,6 +71,28 @@ class Model:
 
     def __init__(self, shape, row):
         self.arch = row.get("arch", "mlp")
+        if self.arch == "transformer":
+            self.n, self.depth, self.width, self.classes = row["examples"], row["depth"], row["width"], row["classes"]
+            self.heads, self.vocab, self.length = row["heads"], row["vocab"], row["length"]
+            self.loss = row.get("loss", "mse")
+            self.input = [self.length]
+            d = self.width
+            # (name, shape, init) in state_dict order: "normal", a fan-in (U(±1/√fan)), "one" or "zero"
+            named = [("position", (self.length, d), "normal"), ("embed.weight", (self.vocab, d), "normal")]
+            for b in range(self.depth):
+                def lin(name, i, o):
+                    return [(f"blocks.{b}.{name}.weight", (o, i), i), (f"blocks.{b}.{name}.bias", (o,), i)]
+                named += [(f"blocks.{b}.norm1.weight", (d,), "one"), (f"blocks.{b}.norm1.bias", (d,), "zero")]
+                named += lin("attn.qkv", d, 3 * d) + lin("attn.proj", d, d)
+                named += [(f"blocks.{b}.norm2.weight", (d,), "one"), (f"blocks.{b}.norm2.bias", (d,), "zero")]
+                named += lin("fc1", d, 4 * d) + lin("fc2", 4 * d, d)
+            named += [("norm.weight", (d,), "one"), ("norm.bias", (d,), "zero"),
+                      ("head.weight", (self.classes, d), d), ("head.bias", (self.classes,), d)]
+            self.names = [name for name, _, _ in named]
+            self.tensors = [(shape, init) for _, shape, init in named]
+            self._modules = {}
+            return
+        self.loss = "mse"
         if self.arch == "mlp":
             self.sizes, self.n = parse_sizes(shape)
             self.input = [self.sizes[0]]
@@ -81,8 +112,24 @@ class Model:
             self.tensors += [((self.classes, c * h * w), c * h * w), ((self.classes,), c * h * w)]
 
     def init_theta(self, rng):
-        return np.concatenate([rng.uniform(-1 / np.sqrt(fan), 1 / np.sqrt(fan), size=int(np.prod(shape)))
-                               for shape, fan in self.tensors])
+        def draw(shape, init):
+            size = int(np.prod(shape))
+            if init == "normal":
+                return rng.standard_normal(size)
+            if init == "one":
+                return np.ones(size)
+            if init == "zero":
+                return np.zeros(size)
+            return rng.uniform(-1 / np.sqrt(init), 1 / np.sqrt(init), size=size)
+        return np.concatenate([draw(shape, init) for shape, init in self.tensors])
+
+    def data(self, rng):
+        """X and the float targets Y as numpy arrays (X: token ids for the transformer)."""
+        if self.arch == "transformer":
+            X = rng.integers(0, self.vocab, (self.n, self.length))
+            return X, rng.choice([-1.0, 1.0], (self.n, 1))
+        X = rng.standard_normal((self.n, *self.input))
+        return X, np.eye(self.classes)[rng.integers(0, self.classes, self.n)]
 
     def unflatten(self, theta):
         out, off = [], 0
@@ -92,7 +139,22 @@ class Model:
             off += size
         return out
 
+    def torch_loss(self, out, Y):
+        if self.loss == "logistic":  # eos_models.LOSSES["logistic"]
+            return torch.logaddexp(torch.zeros_like(out), -Y * out).sum() / self.n
+        return 0.5 * ((out - Y) ** 2).sum() / self.n
+
+    def jax_loss(self, out, Y):
+        if self.loss == "logistic":
+            return jnp.sum(jnp.logaddexp(0.0, -Y * out)) / self.n
+        return 0.5 * jnp.sum((out - Y) ** 2) / self.n
+
     def torch_module(self, dt):
+        if self.arch == "transformer":
+            if dt not in self._modules:
+                self._modules[dt] = eos_models.Transformer(self.vocab, self.length, self.width, self.depth, self.heads,
+                                                           self.classes, torch.nn.Tanh).to(dt)
+            return self._modules[dt]
         if self.arch == "mlp":
             layers = []
             for l, (i, o) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
@@ -108,6 +170,8 @@ class Model:
     def torch_forward(self, theta, X):
         p = self.unflatten(theta)
         a = X
+        if self.arch == "transformer":
+            return torch.func.functional_call(self.torch_module(theta.dtype), dict(zip(self.names, p)), (X,))
         if self.arch == "mlp":
             for l in range(len(p) // 2):
                 a = torch.nn.functional.linear(a, p[2 * l], p[2 * l + 1])
@@ -121,6 +185,8 @@ class Model:
     def jax_forward(self, theta, X):
         p = self.unflatten(theta)
         a = X
+        if self.arch == "transformer":
+            return self.jax_transformer(dict(zip(self.names, p)), X)
         if self.arch == "mlp":
             for l in range(len(p) // 2):
                 a = a @ p[2 * l].T + p[2 * l + 1]
@@ -136,18 +202,45 @@ class Model:
         return a.reshape(a.shape[0], -1) @ p[-2].T + p[-1]
 
 
+def _jax_transformer(self, p, X):
+    """eos_models.Transformer's forward in jax.numpy, step by step (tanh MLP activation)."""
+    def layer_norm(x, name):
+        m = x.mean(-1, keepdims=True)
+        v = ((x - m) ** 2).mean(-1, keepdims=True)
+        return (x - m) / jnp.sqrt(v + 1e-5) * p[f"{name}.weight"] + p[f"{name}.bias"]
+
+    def linear(x, name):
+        return x @ p[f"{name}.weight"].T + p[f"{name}.bias"]
+
+    d, heads = self.width, self.heads
+    h = p["embed.weight"][X] + p["position"]
+    n, T, _ = h.shape
+    for b in range(self.depth):
+        q, k, v = linear(layer_norm(h, f"blocks.{b}.norm1"), f"blocks.{b}.attn.qkv").reshape(
+            n, T, 3, heads, d // heads).transpose(2, 0, 3, 1, 4)
+        a = jax.nn.softmax(q @ jnp.swapaxes(k, -1, -2) / math.sqrt(d // heads), axis=-1)
+        h = h + linear((a @ v).transpose(0, 2, 1, 3).reshape(n, T, d), f"blocks.{b}.attn.proj")
+        y = jnp.tanh(linear(layer_norm(h, f"blocks.{b}.norm2"), f"blocks.{b}.fc1"))
+        h = h + linear(y, f"blocks.{b}.fc2")
+    return linear(layer_norm(h, "norm").mean(1), "head")
+
+
+Model.jax_transformer = _jax_transformer
+
+
 def torch_results(model, precision, ours):
     dt = TORCH_DTYPE[precision]
     rng = np.random.default_rng(1)
     n = model.n
-    X = torch.tensor(rng.standard_normal((n, *model.input)), dtype=dt)
-    Y = torch.nn.functional.one_hot(torch.tensor(rng.integers(0, model.classes, n)), model.classes).to(dt)
+    X, Y = model.data(rng)
+    X = torch.tensor(X) if model.arch == "transformer" else torch.tensor(X, dtype=dt)
+    Y = torch.tensor(Y, dtype=dt)
     theta0 = torch.tensor(model.init_theta(rng), dtype=dt)
     u = torch.tensor(rng.standard_normal(theta0.numel()), dtype=dt)
     u /= u.norm()
 
     def f(theta):
-        return 0.5 * ((model.torch_forward(theta, X) - Y) ** 2).sum() / n
+        return model.torch_loss(model.torch_forward(theta, X), Y)
 
     net = model.torch_module(dt)
     torch.nn.utils.vector_to_parameters(theta0, net.parameters())
@@ -156,7 +249,7 @@ def torch_results(model, precision, ours):
     def gradient():
         for p in params:
             p.grad = None
-        loss = 0.5 * ((net(X) - Y) ** 2).sum() / n
+        loss = model.torch_loss(net(X), Y)
         loss.backward()
 
     r = {"gradient": measure(gradient, min_seconds=SECONDS)}
@@ -221,14 +314,15 @@ def jax_results(model, precision, ours):
     dt = JAX_DTYPE[precision]
     rng = np.random.default_rng(1)
     n = model.n
-    X = jnp.asarray(rng.standard_normal((n, *model.input)), dtype=dt)
-    Y = jax.nn.one_hot(jnp.asarray(rng.integers(0, model.classes, n)), model.classes, dtype=dt)
+    X, Y = model.data(rng)
+    X = jnp.asarray(X) if model.arch == "transformer" else jnp.asarray(X, dtype=dt)
+    Y = jnp.asarray(Y, dtype=dt)
     theta0 = jnp.asarray(model.init_theta(rng), dtype=dt)
     u = jnp.asarray(rng.standard_normal(theta0.size), dtype=dt)
     u = u / jnp.linalg.norm(u)
 
     def f(theta):
-        return 0.5 * jnp.sum((model.jax_forward(theta, X) - Y) ** 2) / n
+        return model.jax_loss(model.jax_forward(theta, X), Y)
 
     grad = jax.jit(jax.grad(f))
     r = {"gradient": measure(lambda: grad(theta0).block_until_ready(), min_seconds=SECONDS)}

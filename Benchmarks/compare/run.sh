@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Our engine against PyTorch and JAX, side by side in one run on this machine.
-#   bash Benchmarks/compare/run.sh [--quick] [--only-b | --only-c | --mlp]
+#   bash Benchmarks/compare/run.sh [--quick] [--only-b | --only-c | --only-d | --mlp] [--threads N]
 # 1. makes Benchmarks/compare/.venv with jax, jaxlib and torch 2.13.0+cpu (once);
 # 2. builds eos-compare in release and records our times (JSON lines);
 # 3. times the same operations in PyTorch and JAX and prints ours/theirs, the GEMM floor,
@@ -22,7 +22,7 @@ ours="$(mktemp)"
 trap 'rm -f "$ours"' EXIT
 "$package/.build/release/eos-compare" "$@" > "$ours"
 case " $* " in
-*" --only-b "* | *" --mlp "*) ;;
+*" --only-b "* | *" --only-d "* | *" --mlp "*) ;;
 *) "$package/.build/release/eos-compare" --memory --only-c >> "$ours" ;;
 esac
 "$venv/bin/python" "$here/frameworks.py" "$ours" "$@"

@@ -1,8 +1,9 @@
 import NeuralNetwork
 
 /// A network and batch size the benchmarks run on, tanh with MSE loss on synthetic data of the
-/// literature's shapes (docs/THEORY.md §9): Cohen et al.'s fc-tanh MLP, or Damian et al.'s
-/// two-block CNN on the CIFAR-10 5k shape.
+/// literature's shapes (docs/THEORY.md §9): Cohen et al.'s fc-tanh MLP, Damian et al.'s
+/// two-block CNN on the CIFAR-10 5k shape, or the engine's transformer on token sequences
+/// (docs/ARCHITECTURES.md §Transformer).
 ///
 /// Shape letters: n examples; an MLP maps sizes s₀ → s₁ → … → s_L (s₀ = inputs, s_L = classes).
 public struct BenchmarkShape: Sendable {
@@ -43,10 +44,21 @@ public struct BenchmarkShape: Sendable {
         name: "c:cnn-tanh-avg-d2-w32-3x32x32-n5000",
         architecture: .cnn(depth: 2, width: 32, pool: .avg, norm: .none),
         input: ImageShape(channels: 3, height: 32, width: 32), classes: 10, examples: 5000)
+    /// (d) the transformer of issue #18: width 64, depth 2, 4 heads, on n = 2000 sequences of
+    /// 16 token ids over a vocabulary of 64, one output (the `tokens` task's ±1 target), as
+    /// `NetworkBuilder.buildTransformer` builds it (docs/ARCHITECTURES.md §Transformer).
+    public static let transformer = BenchmarkShape(
+        name: "d:transformer-tanh-d2-w64-h4-v64-t16-n2000",
+        architecture: .transformer(depth: 2, width: 64, heads: 4, vocab: 64, length: 16),
+        input: ImageShape(channels: 1, height: 1, width: 16), classes: 1, examples: 2000)
     /// The MLP shapes, in Float32 and Float64 (both drivers).
     public static let all = [cifar, digits]
-    /// Every shape `eos-compare` runs: the MLPs, and the CNN in Float32 only.
-    public static let compared = [cifar, digits, cnn]
+    /// Every shape `eos-compare` runs: the MLPs, and the CNN and the transformer in Float32 only.
+    public static let compared = [cifar, digits, cnn, transformer]
+
+    /// The loss of every shape: `mse`, ½·mean‖f − y‖² (`loss.name`'s default, docs/CONFIGURATION.md
+    /// §2.3; the transformer's one ±1 output included).
+    public var loss: LossFunction { .mse }
 
     /// [s₀, …, s_L] of an MLP; nil for a convolutional network.
     public var sizes: [Int]? {
@@ -75,6 +87,10 @@ public struct BenchmarkShape: Sendable {
                 shape = ImageShape(channels: width, height: shape.height / 2, width: shape.width / 2)
             }
             return entries
+        case .transformer(let depth, let width, _, _, let length):
+            // The embedding's output, then per block norm1, qkv (3d), attention, proj, the
+            // residual, norm2, fc1 (4d), σ (4d), fc2 and the residual; the final norm, the pool.
+            return length * width * (1 + depth * (1 + 3 + 1 + 1 + 1 + 1 + 4 + 4 + 1 + 1) + 1) + width + classes
         default: preconditionFailure("BenchmarkShape: no activation count for \(architecture)")
         }
     }
@@ -93,7 +109,8 @@ public struct BenchmarkShape: Sendable {
         let forward: [GEMM], weights: [GEMM], input: [GEMM]
     }
 
-    /// The network's weight layers in order. Dense i → o on n rows: forward Z = AWᵀ [n, o, i]
+    /// The network's weight layers in order. Dense i → o on n rows (a transformer's on n·T, one
+    /// row per token): forward Z = AWᵀ [n, o, i]
     /// (NT), ∂W = δᵀA [o, i, n] (TN), ∂A = δW [n, i, o] (NN). A 3×3 convolution cin → cout over
     /// P output pixels by im2col, in chunks of m examples (Conv2d.swift: m = ⌊2²¹ / (P·cin·9)⌋,
     /// the scratch budget): per chunk forward [m·P, cout, 9cin] NT, weights [cout, 9cin, m·P] TN,
@@ -127,6 +144,18 @@ public struct BenchmarkShape: Sendable {
                 shape = ImageShape(channels: width, height: shape.height / 2, width: shape.width / 2)
             }
             return layers + [dense(shape.count, classes)]
+        case .transformer(let depth, let width, _, _, let length):
+            // Per block qkv, proj, fc1, fc2 on every token, then the head on the pooled rows.
+            // Attention's per-head products q kᵀ and A v are not BLAS calls and are not listed.
+            func tokens(_ i: Int, _ o: Int) -> WeightLayer {
+                let rows = n * length
+                return WeightLayer(
+                    forward: [GEMM(m: rows, n: o, k: i, transposeA: false, transposeB: true)],
+                    weights: [GEMM(m: o, n: i, k: rows, transposeA: true, transposeB: false)],
+                    input: [GEMM(m: rows, n: i, k: o, transposeA: false, transposeB: false)])
+            }
+            let block = [tokens(width, 3 * width), tokens(width, width), tokens(width, 4 * width), tokens(4 * width, width)]
+            return Array(repeating: block, count: depth).flatMap { $0 } + [dense(width, classes)]
         default:
             preconditionFailure("BenchmarkShape: no GEMM list for \(architecture)")
         }
@@ -137,8 +166,12 @@ public struct BenchmarkShape: Sendable {
     /// no x₁, x₂ below it.
     public func gemms(_ operation: Operation) -> [GEMM] {
         var calls: [GEMM] = []
+        // A transformer's first dense layer reads the embedding, which depends on θ: every
+        // layer is inner there.
+        let readsData: Bool
+        if case .transformer = architecture { readsData = false } else { readsData = true }
         for (l, layer) in weightLayers.enumerated() {
-            let inner = l > 0 ? 1 : 0
+            let inner = l > 0 || !readsData ? 1 : 0
             func add(_ count: Int, _ list: [GEMM]) { for _ in 0..<count { calls += list } }
             switch operation {
             case .gradient:

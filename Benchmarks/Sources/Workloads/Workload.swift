@@ -3,7 +3,8 @@ import NeuralNetwork
 import Curvature
 
 /// Everything one benchmark needs for a shape and precision, built once outside the timed
-/// region: X ~ N(0, 1) [n, C·H·W] (CHW rows) and one-hot random labels Y [n, k] from the `.data` stream,
+/// region: X ~ N(0, 1) [n, C·H·W] (CHW rows) and one-hot random labels Y [n, k] from the `.data`
+/// stream (a transformer's: token ids [n, T] and ±1 targets [n, 1]),
 /// θ₀ by PyTorch's default init, a unit direction u, the top eigenvectors at θ₀ (the warm start),
 /// and output buffers so the timed operations allocate nothing themselves.
 /// Used by one thread at a time (a benchmark runs its iterations serially), hence unchecked.
@@ -40,12 +41,20 @@ public final class Workload<T: BLASScalar>: @unchecked Sendable {
         var g = SeededGenerator(seed: seed, stream: .data)
         // A loop, not `map`: the generic map's closure allocated once per entry (15M mallocs for (a)).
         var storage = [T](repeating: 0, count: n * d)
-        for i in storage.indices { storage[i] = T(g.nextNormal()) }
-        let x = Matrix<T>(rows: n, columns: d, storage: storage)
         var y = Matrix<T>(rows: n, columns: k)
-        for i in 0..<n { y[i, Int(g.next() % UInt64(k))] = 1 }
+        if case .transformer(_, _, _, let vocabulary, _) = shape.architecture {
+            // Token ids uniform in 0..<V as exact integers and a ±1 target, the layout of the
+            // `tokens` data set (docs/ARCHITECTURES.md §The tokens data set); the labels are
+            // random, not its rule's, which changes no operation's cost.
+            for i in storage.indices { storage[i] = T(Int(g.next() % UInt64(vocabulary))) }
+            for i in 0..<n { y[i, 0] = g.next() % 2 == 0 ? 1 : -1 }
+        } else {
+            for i in storage.indices { storage[i] = T(g.nextNormal()) }
+            for i in 0..<n { y[i, Int(g.next() % UInt64(k))] = 1 }
+        }
+        let x = Matrix<T>(rows: n, columns: d, storage: storage)
         let network = shape.network
-        loss = FullBatchLoss(network: network, loss: .mse, inputs: x, targets: y)
+        loss = FullBatchLoss(network: network, loss: shape.loss, inputs: x, targets: y)
         theta = network.initialParameters(.pytorch, seed: seed, as: T.self)
         var ug = SeededGenerator(seed: seed, stream: .testing)
         direction = normalized((0..<theta.count).map { _ in T(ug.nextNormal()) })

@@ -1,7 +1,9 @@
 // Prints one JSON object per line for every (shape, precision, operation): our median wall-clock
 // seconds, the GEMM FLOPs, the measured GEMM rate and the GEMM list (so compare/frameworks.py can
 // time the same products with PyTorch's BLAS). Run from compare/run.sh, release build only.
-//   eos-compare [--quick] [--only-b | --only-c | --mlp]   shapes (a), (b) in Float32 and Float64, (c) in Float32
+//   eos-compare [--quick] [--only-b | --only-c | --only-d | --mlp]
+//                                                        shapes (a), (b) in Float32 and Float64, (c), (d) in Float32
+//   eos-compare … --threads N                            N BLAS threads instead of the count `eos run` picks
 //   eos-compare --memory --only-c                          peak resident memory against its budget (one shape per process)
 //   eos-compare … --op gradient                          one operation only (for profiling)
 //   eos-compare --gemm-rate
@@ -30,6 +32,11 @@ func describe(_ shape: BenchmarkShape) -> [(String, String)] {
     case .mlp(let depth, let width): fields += [("arch", "\"mlp\""), ("depth", "\(depth)"), ("width", "\(width)")]
     case .cnn(let depth, let width, let pool, _):
         fields += [("arch", "\"cnn\""), ("depth", "\(depth)"), ("width", "\(width)"), ("pool", "\"\(pool.rawValue)\"")]
+    case .transformer(let depth, let width, let heads, let vocabulary, let length):
+        fields += [
+            ("arch", "\"transformer\""), ("depth", "\(depth)"), ("width", "\(width)"), ("heads", "\(heads)"),
+            ("vocab", "\(vocabulary)"), ("length", "\(length)"), ("loss", "\"\(shape.loss.rawValue)\""),
+        ]
     default: preconditionFailure("eos-compare: \(shape.name) is not compared")
     }
     return fields
@@ -37,8 +44,8 @@ func describe(_ shape: BenchmarkShape) -> [(String, String)] {
 
 func report<T: BLASScalar>(_ shape: BenchmarkShape, _: T.Type, quick: Bool) {
     let isMLP = shape.sizes != nil
-    // The CNN's GD loop needs only the top eigenvector at θ₀, and its eigen-solve rows are left
-    // out: each of its Hessian-vector products takes seconds.
+    // The CNN's and the transformer's GD loop needs only the top eigenvector at θ₀, and their
+    // eigen-solve rows are left out (the CNN's Hessian-vector products take seconds each).
     let w = Workload<T>(shape, warmStartCount: isMLP ? 3 : 1)
     let timing = GEMMTiming<T>(capacity: shape.largestGEMMOperand)
     // The rate: one large GEMM of the gradient alone (`BenchmarkShape.rateGEMM`).
@@ -188,20 +195,27 @@ func wanted(_ op: String) -> Bool { onlyOperation == nil || onlyOperation == op 
 let shapes = BenchmarkShape.compared.filter { s in
     if arguments.contains("--only-b") { return s.name.hasPrefix("b") }
     if arguments.contains("--only-c") { return s.name.hasPrefix("c") }
+    if arguments.contains("--only-d") { return s.name.hasPrefix("d") }
     if arguments.contains("--mlp") { return s.sizes != nil }
     return true
 }
 let defaultThreads = BLASThreads.current
+/// `--threads N`: that many BLAS threads for every shape.
+let threadOverride = arguments.firstIndex(of: "--threads").flatMap { i in
+    arguments.index(after: i) < arguments.endIndex ? Int(arguments[arguments.index(after: i)]) : nil
+}
 for shape in shapes {
     // The thread count `eos run` picks for this shape (one thread for the digits MLP).
     BLASThreads.set(
-        BLASThreads.suggested(largestProductFLOPs: shape.network.largestProductFLOPs(examples: shape.examples)) ?? defaultThreads)
+        threadOverride
+            ?? BLASThreads.suggested(largestProductFLOPs: shape.network.largestProductFLOPs(examples: shape.examples))
+            ?? defaultThreads)
     FileHandle.standardError.write(Data("eos-compare: \(shape.name): \(BLASThreads.current) BLAS threads\n".utf8))
     if arguments.contains("--memory") {
         reportMemory(shape, Float.self)
         continue
     }
     report(shape, Float.self, quick: quick)
-    // The CNN in Float32 only (the shape (c)).
+    // The CNN and the transformer in Float32 only (the issues' shapes (c) and (d)).
     if shape.sizes != nil { report(shape, Double.self, quick: quick) }
 }
