@@ -25,11 +25,12 @@ extension Network {
     }
 
     /// The floating-point operations of the largest single product of a gradient pass on n
-    /// examples: 2·n·in·out for a dense layer, 2·n·Ho·Wo·cout·cin·k² for a convolution.
+    /// examples: 2·n·rows·in·out for a dense layer (rows = T for the transformer's per-token
+    /// layers, whose product has n·T rows), 2·n·Ho·Wo·cout·cin·k² for a convolution.
     public func largestProductFLOPs(examples n: Int) -> Double {
         nodes.map { node -> Double in
             switch node.kind {
-            case .dense(let inputs, let outputs, _, _): 2 * Double(n) * Double(inputs) * Double(outputs)
+            case .dense(let inputs, let outputs, _, _): 2 * Double(n * node.rows) * Double(inputs) * Double(outputs)
             case .conv(let input, _, let kernel, _, _, _, _):
                 // valueSizes[output] = Ho·Wo·cout
                 2 * Double(n) * Double(valueSizes[node.output]) * Double(input.channels * kernel * kernel)
