@@ -39,47 +39,16 @@ extension EngineRun {
                 let theta = theta0.map { Double($0) }
                 start = (theta, 0, objective64.loss(at: theta))
             case .instability:
-                var finderState = checkpoint?.finder ?? InstabilityFinderState(theta: theta0)
-                let finder = InstabilityFinder(
-                    objective: objective,
-                    settings: InstabilityFinderSettings(
-                        learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every),
-                        eigenvalueCount: c.sharpness.k, tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor,
-                        eigensolverSeed: UInt64(c.model.seed)))
-                // The last checked state whose rows have all been emitted: where a stopped run resumes.
-                var resumePoint = checkpoint?.finder
-                let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
-                    if host.shouldStop() { return .stop }
-                    trace.append(row)
-                    host.publish(trace: trace)
-                    host.report(
-                        step: row.step, of: c.train.steps, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
-                    if let checked {
-                        resumePoint = checked
-                        host.checkpointIfDue { () throws(ExperimentError) in
-                            try TrackedCheckpoint(config: configJSON, finder: checked, tracker: nil, trace: trace.rows, tables: noTables)
-                                .write(to: directory)
-                        }
-                    }
-                    return .proceed
-                }
-                guard case .unstable(let t0, let thetaT0, _) = outcome else {
-                    let reason: StopReason
-                    if case .stopped(let r) = outcome { reason = r } else { reason = .error }
-                    if host.stopped {
-                        // Rows after the resume point are computed again by the resumed run.
-                        let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
-                        try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: noTables)
-                            .write(to: directory)
-                    } else {
-                        TrackedCheckpoint<T>.remove(from: directory)
-                    }
+                switch try findInstability(
+                    from: theta0, checkpoint: checkpoint, tables: noTables, trace: &trace, host: &host, clock: &clock)
+                {
+                case .ended(let reason, let stepsDone, let finalTheta):
                     return try finishCentral(
-                        reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
-                        finalTheta: finderState.theta.map { Double($0) }, trace: trace, table: nil, summary: nil,
+                        reason: reason, stepsDone: stepsDone, finalTheta: finalTheta, trace: trace, table: nil, summary: nil,
                         resumed: checkpoint != nil, clock: &clock, checkpointError: host.checkpointFailure)
+                case .unstable(let t0, let thetaT0, let initialLoss):
+                    start = (thetaT0.map { Double($0) }, t0, initialLoss)
                 }
-                start = (thetaT0.map { Double($0) }, t0, Double(finderState.initialLoss ?? 0))
             }
             try directory.write("params-central-start.safetensors", bytes: parameterFile(start.theta, network: objective.network))
             state = run.start(at: start.theta, step: start.step, initialLoss: start.initialLoss)

@@ -15,8 +15,7 @@ extension EngineRun {
         let c = configuration
         let theta0: [T] = objective.network.initialParameters(c.initialization, seed: UInt64(c.model.seed))
         try directory.write("params-init.safetensors", bytes: parameterFile(theta0, network: objective.network))
-        // Phase A's bar counts to its budget; phase B's to t0 + track.steps once t0 is known.
-        let total = c.train.steps
+        // Phase A's bar counts to its budget (c.train.steps); phase B's to t0 + track.steps.
         let checkpoint = try TrackedCheckpoint<T>.load(from: directory, configJSON: configJSON)
         var trace = TraceTable(eigenvalueCount: c.sharpness.k)
         checkpoint?.trace.forEach { trace.append($0) }
@@ -33,49 +32,16 @@ extension EngineRun {
         if let resumedState = checkpoint?.tracker {
             state = resumedState
         } else {
-            var finderState = checkpoint?.finder ?? InstabilityFinderState(theta: theta0)
-            let finder = InstabilityFinder(
-                objective: objective,
-                settings: InstabilityFinderSettings(
-                    learningRate: c.train.lr, steps: c.train.steps, every: max(1, c.sharpness.every), eigenvalueCount: c.sharpness.k,
-                    tolerance: c.sharpness.tol, divergeFactor: c.train.divergeFactor, eigensolverSeed: UInt64(c.model.seed)))
-            // The last checked state whose rows have all been emitted: where a stopped run resumes.
-            var resumePoint = checkpoint?.finder
-            let outcome = finder.run(from: &finderState, clock: &clock) { row, checked in
-                if host.shouldStop() { return .stop }
-                trace.append(row)
-                host.publish(trace: trace)
-                host.report(step: row.step, of: total, phase: "find-instability", loss: row.loss, sharpness: row.sharpness.first)
-                if let checked {
-                    resumePoint = checked
-                    host.checkpointIfDue { () throws(ExperimentError) in
-                        try TrackedCheckpoint(
-                            config: configJSON, finder: checked, tracker: nil, trace: trace.rows,
-                            tables: tables
-                        ).write(to: directory)
-                    }
-                }
-                return .proceed
-            }
-            guard case .unstable(let t0, let thetaT0, _) = outcome else {
-                let reason: StopReason
-                if case .stopped(let r) = outcome { reason = r } else { reason = .error }
-                if host.stopped {
-                    // Rows after the resume point are computed again by the resumed run.
-                    let kept = trace.rows.filter { $0.step <= (resumePoint?.checkedStep ?? -1) }
-                    try TrackedCheckpoint(config: configJSON, finder: resumePoint, tracker: nil, trace: kept, tables: tables)
-                        .write(to: directory)
-                } else {
-                    TrackedCheckpoint<T>.remove(from: directory)
-                }
+            switch try findInstability(
+                from: theta0, checkpoint: checkpoint, tables: tables, trace: &trace, host: &host, clock: &clock)
+            {
+            case .ended(let reason, let stepsDone, let finalTheta):
                 return try finishTracked(
-                    reason: host.stopped ? .signal : reason, stepsDone: trace.rows.last?.step ?? 0,
-                    finalTheta: finderState.theta.map { Double($0) }, trace: trace, tracking: nil,
+                    reason: reason, stepsDone: stepsDone, finalTheta: finalTheta, trace: trace, tracking: nil,
                     resumed: checkpoint != nil, checkpointError: host.checkpointFailure, clock: &clock)
-            }
-            try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, network: objective.network))
-            state = clock.time(.tracking) {
-                tracker.start(at: thetaT0.map { Double($0) }, step: t0, initialLoss: Double(finderState.initialLoss ?? 0))
+            case .unstable(let t0, let thetaT0, let initialLoss):
+                try directory.write("params-track-start.safetensors", bytes: parameterFile(thetaT0, network: objective.network))
+                state = clock.time(.tracking) { tracker.start(at: thetaT0.map { Double($0) }, step: t0, initialLoss: initialLoss) }
             }
         }
 
