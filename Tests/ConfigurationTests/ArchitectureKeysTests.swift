@@ -4,17 +4,6 @@ import Testing
 /// `model.arch` = cnn | vgg | resnet and the keys `model.pool`, `model.norm`, `model.groups`
 /// (docs/CONFIGURATION.md §2.2).
 @Suite struct ArchitectureKeysTests {
-    /// The one-line message that loading `text` (plus `overrides`) fails with.
-    func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "run.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
-    }
-
     @Test func everyArchitectureAndItsKeysLoad() throws {
         let cnn = try RunConfiguration.load(
             tomlText: "[model]\narch = \"cnn\"\ndepth = 3\nwidth = 32\npool = \"max\"\nnorm = \"group\"\ngroups = 4\n",

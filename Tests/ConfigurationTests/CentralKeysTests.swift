@@ -3,16 +3,6 @@ import Testing
 
 /// `[central]` (docs/CONFIGURATION.md §2.7): keys, defaults, bad input, config.json and task keys.
 @Suite struct CentralKeysTests {
-    func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "run.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
-    }
-
     @Test func defaultsAndEveryKeyLoad() throws {
         let d = RunConfiguration().central
         #expect(!d.enabled && d.steps == 1000 && d.start == .instability && d.threshold == 1.95)

@@ -3,16 +3,6 @@ import Testing
 
 /// `data.shape` = [c, h, w] of a synthetic example (docs/CONFIGURATION.md §2.1).
 @Suite struct DataShapeTests {
-    func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "run.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
-    }
-
     @Test func theShapeSetsDimOrMustAgreeWithIt() throws {
         let implied = try RunConfiguration.load(tomlText: "[data]\nname = \"synthetic\"\nshape = [3, 8, 8]\n", file: "run.toml")
         #expect(implied.data.shape == [3, 8, 8] && implied.data.dim == 192)

@@ -4,17 +4,6 @@ import Testing
 /// `train.optimizer` = gd | polyak | nesterov | rmsprop | adam and the keys `train.momentum`,
 /// `train.beta2`, `train.epsilon` (docs/CONFIGURATION.md §2.4).
 @Suite struct OptimizerKeysTests {
-    /// The one-line message that loading `text` (plus `overrides`) fails with; nil when it loads.
-    func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "run.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
-    }
-
     @Test func everyOptimizerAndItsKeysLoadWithTorchsDefaults() throws {
         let defaults = RunConfiguration().train
         #expect(defaults.optimizer == .gd && defaults.momentum == 0.9 && defaults.beta2 == 0.999 && defaults.epsilon == 1e-8)

@@ -4,17 +4,6 @@ import Testing
 /// `data.name = "tokens"` with `data.vocab` and `data.length`, `model.arch = "transformer"` with
 /// `model.heads` (docs/CONFIGURATION.md §2.1, §2.2).
 @Suite struct TokensKeysTests {
-    /// The one-line message that loading `text` (plus `overrides`) fails with.
-    func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "run.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
-    }
-
     /// A sweep specification's one-line message.
     func sweepMessage(_ text: String) -> String? {
         do {
