@@ -10,7 +10,9 @@ import ZeroMQTransport
 /// Group commit: the journal changes of one turn — a clock tick, or up to ``maxMessagesPerTurn``
 /// messages — are one transaction (``SweepJournal/batch(_:)``, one fsync), and the turn's replies
 /// (TASK, ACK, …) leave only after it committed, so a reply never announces a change a crash
-/// could take back. The journal's load grows with turns per second, not with workers.
+/// could take back. The journal's load grows with turns per second, not with workers. The task
+/// files of a turn's results are written on a thread of their own while the turn goes on
+/// (``SweepJournal/writeTaskFilesInBackground()``), and are all written before it commits.
 public final class CoordinatorLoop {
     public let machine: CoordinatorStateMachine
     public let endpoint: String
@@ -76,6 +78,7 @@ public final class CoordinatorLoop {
         } catch {
             throw .transport(endpoint: endpoint, error)
         }
+        machine.journal.writeTaskFilesInBackground()
     }
 
     /// Runs until the sweep is finished (then lingers `grace` seconds answering late messages,

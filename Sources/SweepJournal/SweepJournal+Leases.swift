@@ -108,13 +108,15 @@ extension SweepJournal {
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
     /// "trace.csv" → the CSV with its header) and the state change, in one transaction. The files
-    /// go to the task's folder (``TaskFolders``, written before the transaction commits), the
-    /// journal keeps their SHA-256 and size.
+    /// go to the task's folder (``TaskFolders``), written before the transaction commits (by a
+    /// thread of their own inside a batch, after ``writeTaskFilesInBackground()``); the journal
+    /// keeps their SHA-256 and size.
     ///
     /// Refused (`.refused`, logged as `refused_result`) unless `leaseID` is a lease this journal
     /// granted for this task. Accepted whenever the task has no result yet, also from an
     /// expired or earlier lease of the task (logged as `late_result`); a stale task keeps its
-    /// state but keeps the result too. A second result for the same task is ignored (`.duplicate`).
+    /// state but keeps the result too. A second result for the same task is ignored (`.duplicate`),
+    /// except that its files restore those of the recorded result missing from the task folder.
     public func complete(
         taskKey: String, leaseID: String, summaryJSON: String, files: [String: String],
         resumed: Bool, now: Double
@@ -142,6 +144,13 @@ extension SweepJournal {
             let hasResult =
                 try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
             if hasResult {
+                // A redelivered result restores the files of the recorded one that a crash or a
+                // power cut kept from the task folder (each written only if it is not there).
+                let recorded = try Self.storedFiles(taskKey: taskKey, db)
+                let restorable = TaskFolders.records(of: files).filter { recorded[$0.key] == $0.value }
+                if !restorable.isEmpty {
+                    try storeTaskFiles(taskKey: taskKey, files: files.filter { restorable[$0.key] != nil }, records: restorable)
+                }
                 try Self.insert(
                     JournalEvent(
                         time: now, kind: .duplicateResult, taskKey: taskKey,
@@ -157,7 +166,8 @@ extension SweepJournal {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
-            let stored = try taskFolders.store(taskKey: taskKey, files: files)
+            let stored = TaskFolders.records(of: files)
+            try storeTaskFiles(taskKey: taskKey, files: files, records: stored)
             for name in stored.keys.sorted() {
                 try db.run(
                     sql: "INSERT INTO task_file (task_key, name, sha256, bytes) VALUES (?, ?, ?, ?)",

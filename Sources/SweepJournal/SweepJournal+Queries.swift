@@ -83,13 +83,16 @@ extension SweepJournal {
     /// What the journal recorded of a task's files in its task folder: name → SHA-256 and size.
     public func storedFiles(taskKey: String) throws(JournalError) -> [String: StoredFile] {
         guard schemaVersion >= 5 else { return [:] }
-        return try read { db in
-            var files: [String: StoredFile] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, sha256, bytes FROM task_file WHERE task_key = ?", arguments: [taskKey]) {
-                files[row["name"]] = StoredFile(sha256: row["sha256"], bytes: row["bytes"])
-            }
-            return files
+        return try read { db in try Self.storedFiles(taskKey: taskKey, db) }
+    }
+
+    /// ``storedFiles(taskKey:)`` on an open connection (a journal of version 5 or later).
+    static func storedFiles(taskKey: String, _ db: Database) throws -> [String: StoredFile] {
+        var files: [String: StoredFile] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, sha256, bytes FROM task_file WHERE task_key = ?", arguments: [taskKey]) {
+            files[row["name"]] = StoredFile(sha256: row["sha256"], bytes: row["bytes"])
         }
+        return files
     }
 
     /// Files kept in the journal itself (`run_file`, versions 1–4), all or the one named.

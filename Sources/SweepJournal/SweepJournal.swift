@@ -25,6 +25,8 @@ public final class SweepJournal: Sendable {
     /// The schema version of the file (a coordinator's journal is migrated to ``Schema/version``).
     let schemaVersion: Int
     private let folders: Mutex<TaskFolders>
+    /// Set by ``writeTaskFilesInBackground()``: the thread that writes task files.
+    private let backgroundWriter = Mutex<TaskFileWriter?>(nil)
 
     private init(path: String, database: DatabaseQueue, lock: CoordinatorLock?, schemaVersion: Int) {
         self.path = path
@@ -42,6 +44,25 @@ public final class SweepJournal: Sendable {
 
     /// Where the task files of this sweep are (docs/ARCHITECTURE.md §6).
     public var taskFolders: TaskFolders { folders.withLock { $0 } }
+
+    /// From now on, inside a ``batch(_:)``, ``complete`` records a result's files and queues their
+    /// writing on a thread of their own (``TaskFileWriter``) instead of writing them itself, and
+    /// the batch commits once every file queued in it is written: the coordinator's loop goes on
+    /// with the turn's next messages while the files of its first results reach the disk.
+    public func writeTaskFilesInBackground() {
+        backgroundWriter.withLock { $0 = $0 ?? TaskFileWriter() }
+    }
+
+    /// Writes `files` of `taskKey` into its folder: queued inside a batch after
+    /// ``writeTaskFilesInBackground()``, else now.
+    func storeTaskFiles(taskKey: String, files: [String: String], records: [String: StoredFile]) throws(JournalError) {
+        let folders = taskFolders
+        if openBatch.withLock({ $0 != nil }), let writer = backgroundWriter.withLock({ $0 }) {
+            writer.submit(folders, taskKey: taskKey, files: files, records: records)
+        } else {
+            try folders.store(taskKey: taskKey, files: files, records: records)
+        }
+    }
 
     /// Opens (creating if needed) the journal as its only coordinator.
     ///
@@ -274,6 +295,7 @@ public final class SweepJournal: Sendable {
                     defer { wrote = openBatch.withLock { $0?.wrote ?? false }; openBatch.withLock { $0 = nil } }
                     do throws(JournalError) {
                         value = try body()
+                        try backgroundWriter.withLock({ $0 })?.drain()
                         return .commit
                     } catch {
                         failure = error

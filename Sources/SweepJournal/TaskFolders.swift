@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Glibc
 
 /// The task folders of a sweep: `<root>/tasks/<task key>/<file name>`, where a worker that shares
 /// the file system runs its task and where the coordinator writes the files a RESULT carries
@@ -16,41 +17,62 @@ public struct TaskFolders: Sendable, Equatable {
         root.appendingPathComponent("tasks", isDirectory: true).appendingPathComponent(taskKey, isDirectory: true)
     }
 
-    /// Puts `files` (plain names → text) into the task's folder: a file that is there already with
-    /// the same content (the worker wrote it, sharing the file system) is left alone, any other is
-    /// written to a temporary name and renamed over, so a reader never sees half a file. Not
-    /// fsynced: a power cut may lose the newest files, whose recorded hash then tells them missing.
-    /// Returns what the journal records of each.
-    func store(taskKey: String, files: [String: String]) throws(JournalError) -> [String: StoredFile] {
+    /// What the journal records of each of `files` (plain names → text): its SHA-256 and size.
+    static func records(of files: [String: String]) -> [String: StoredFile] {
+        files.mapValues { text in
+            let bytes = Data(text.utf8)
+            return StoredFile(sha256: SHA256.hexDigest(bytes), bytes: bytes.count)
+        }
+    }
+
+    /// Puts `files` (plain names → text, their ``records(of:)`` in `records`) into the task's
+    /// folder. A file that is there already with the recorded content (the worker wrote it,
+    /// sharing the file system) is left alone; any other is written in place with open(2) and
+    /// write(2): no temporary file, because every reader checks the recorded hash, so a file cut
+    /// short by a crash reads as missing, never as wrong. Not fsynced: a power cut may lose the
+    /// newest files, which the worker's redelivered result restores (``SweepJournal/complete``).
+    func store(taskKey: String, files: [String: String], records: [String: StoredFile]) throws(JournalError) {
         let folder = folder(taskKey: taskKey).path
-        var stored: [String: StoredFile] = [:]
         var madeFolder = false
         for name in files.keys.sorted() {
             let bytes = Data(files[name]!.utf8)
-            let record = StoredFile(sha256: SHA256.hexDigest(bytes), bytes: bytes.count)
-            stored[name] = record
             let target = folder + "/" + name
-            var info = stat()
-            if stat(target, &info) == 0, Int(info.st_size) == bytes.count, let existing = FileManager.default.contents(atPath: target),
-                SHA256.hexDigest(existing) == record.sha256
-            {
-                continue
-            }
+            if let record = records[name], Self.holds(target, record) { continue }
             if !madeFolder {
                 try Self.makeFolder(folder)
                 madeFolder = true
             }
-            let temporary = folder + "/.\(name).\(UUID().uuidString.prefix(8)).partial"
-            guard FileManager.default.createFile(atPath: temporary, contents: bytes) else {
-                throw .taskFiles(path: target, reason: "cannot create \(temporary)")
-            }
-            guard rename(temporary, target) == 0 else {
-                let error = String(cString: strerror(errno))
-                unlink(temporary)
-                throw .taskFiles(path: target, reason: "rename: \(error)")
+            try Self.write(bytes, to: target)
+        }
+    }
+
+    /// Whether `path` is there with the content `record` describes.
+    private static func holds(_ path: String, _ record: StoredFile) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, Int(info.st_size) == record.bytes, let existing = FileManager.default.contents(atPath: path)
+        else { return false }
+        return SHA256.hexDigest(existing) == record.sha256
+    }
+
+    /// open(2) with O_TRUNC, write(2) until every byte is out, close(2).
+    private static func write(_ bytes: Data, to path: String) throws(JournalError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .taskFiles(path: path, reason: String(cString: strerror(errno))) }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += count
             }
         }
-        return stored
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        guard failure == 0 else { throw .taskFiles(path: path, reason: String(cString: strerror(failure))) }
     }
 
     /// mkdir(2) of a task folder, and of its parents the first time (`<root>/tasks`).

@@ -79,15 +79,25 @@ final class Shard: @unchecked Sendable {
     func requestStop() { stop.store(true, ordering: .relaxed) }
     var isFinished: Bool { finished.load(ordering: .relaxed) }
 
+    /// Computes in the order they end (every one lasts `taskSeconds`): (end, worker index).
+    private var computes: [(until: Double, worker: Int)] = []
+    private var nextCompute = 0
+    /// Set when a worker's socket was replaced: the poller is built again.
+    private var socketsChanged = true
+
     /// The event loop; returns once every worker exited, or after a stop request.
     func run() {
         defer { finished.store(true, ordering: .relaxed) }
         var lastTick = -Double.infinity
-        while !stop.load(ordering: .relaxed), workers.contains(where: { !$0.exited }) {
-            var poller = ZMQPoller()
-            for worker in workers { poller.register(worker.socket) }
-            let nextCompute = workers.compactMap(\.computeUntil).min() ?? .infinity
-            let wait = max(0, min(0.01, nextCompute - clock()))
+        var poller = ZMQPoller()
+        var running = workers.count
+        while !stop.load(ordering: .relaxed), running > 0 {
+            if socketsChanged {
+                poller = ZMQPoller()
+                for worker in workers { poller.register(worker.socket) }
+                socketsChanged = false
+            }
+            let wait = max(0, min(0.01, (nextCompute < computes.count ? computes[nextCompute].until : .infinity) - clock()))
             let ready: [ZMQPollEvents]
             do {
                 ready = try poller.poll(timeoutMilliseconds: Int(wait * 1000))
@@ -115,17 +125,24 @@ final class Shard: @unchecked Sendable {
                 }
             }
             let now = clock()
-            for i in workers.indices where !workers[i].exited {
-                if let until = workers[i].computeUntil, until <= now {
-                    workers[i].computeUntil = nil
-                    let outcome = TaskOutcome.result(summaryJSON: Self.summary, files: Self.files, resumedFromCheckpoint: false)
-                    perform(i, workers[i].machine.computeFinished(outcome, now: now), now: now)
-                    perform(i, workers[i].machine.tick(now: now), now: now)
-                }
+            while nextCompute < computes.count, computes[nextCompute].until <= now {
+                let (until, i) = computes[nextCompute]
+                nextCompute += 1
+                // A compute stopped, or replaced by a later one, has ended already.
+                guard !workers[i].exited, workers[i].computeUntil == until else { continue }
+                workers[i].computeUntil = nil
+                let outcome = TaskOutcome.result(summaryJSON: Self.summary, files: Self.files, resumedFromCheckpoint: false)
+                perform(i, workers[i].machine.computeFinished(outcome, now: now), now: now)
+                perform(i, workers[i].machine.tick(now: now), now: now)
+            }
+            if nextCompute > 4096 {
+                computes.removeFirst(nextCompute)
+                nextCompute = 0
             }
             if now - lastTick >= 0.05 {
                 lastTick = now
                 for i in workers.indices where !workers[i].exited { perform(i, workers[i].machine.tick(now: now), now: now) }
+                running = workers.count(where: { !$0.exited })
             }
         }
         for worker in workers { worker.socket.close() }
@@ -141,6 +158,7 @@ final class Shard: @unchecked Sendable {
                 _ = try? workers[i].socket.trySend(WorkerMessage.encode(message))
             case .startTask(let task):
                 workers[i].computeUntil = now + taskSeconds
+                computes.append((now + taskSeconds, i))
                 metrics.state.withLock { $0.started[task.taskKey, default: 0] += 1 }
             case .stopTask:
                 workers[i].computeUntil = nil
@@ -148,6 +166,7 @@ final class Shard: @unchecked Sendable {
             case .reconnect:
                 workers[i].socket.close()
                 if let socket = try? Self.connect(context, endpoint) { workers[i].socket = socket }
+                socketsChanged = true
                 metrics.state.withLock { $0.reconnects += 1 }
             case .exit(let exit):
                 workers[i].exited = true

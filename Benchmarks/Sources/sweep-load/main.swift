@@ -20,6 +20,19 @@ import Glibc
 import SweepJournal
 import SweepWorker
 
+/// Prints `problem` and the usage (the comment at the top of this file) and exits with status 2.
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(
+        Data(
+            """
+            sweep-load: \(problem)
+            usage: sweep-load scale|grid|kill --eos PATH [--workers N,N,…] [--heartbeat S] [--task-seconds S]
+                   [--warmup S] [--window S] [--shards K] [--work DIR] [--no-strace] [--tasks N] [--kill-after S] [--port P]
+
+            """.utf8))
+    exit(2)
+}
+
 struct Options {
     var mode = "scale"
     var eos = ""
@@ -40,26 +53,31 @@ struct Options {
         if let first = rest.first, !first.hasPrefix("-") { mode = first; rest = rest.dropFirst() }
         while let flag = rest.popFirst() {
             func value() -> String {
-                guard let next = rest.popFirst() else { fatalError("\(flag) needs a value") }
+                guard let next = rest.popFirst() else { usage("\(flag) needs a value") }
                 return next
+            }
+            func number<T>(_ parse: (String) -> T?) -> T {
+                let text = value()
+                guard let parsed = parse(text) else { usage("\(flag) needs a number, not \(text)") }
+                return parsed
             }
             switch flag {
             case "--eos": eos = value()
             case "--workers": workers = value().split(separator: ",").compactMap { Int($0) }
-            case "--heartbeat": heartbeat = Double(value())!
-            case "--task-seconds": taskSeconds = Double(value())!
-            case "--warmup": warmup = Double(value())!
-            case "--window": window = Double(value())!
-            case "--shards": shards = Int(value())!
+            case "--heartbeat": heartbeat = number { Double($0) }
+            case "--task-seconds": taskSeconds = number { Double($0) }
+            case "--warmup": warmup = number { Double($0) }
+            case "--window": window = number { Double($0) }
+            case "--shards": shards = number { Int($0) }
             case "--work": work = value()
             case "--no-strace": strace = false
-            case "--tasks": tasks = Int(value())!
-            case "--kill-after": killAfter = Double(value())!
-            case "--port": port = Int(value())!
-            default: fatalError("unknown option \(flag)")
+            case "--tasks": tasks = number { Int($0) }
+            case "--kill-after": killAfter = number { Double($0) }
+            case "--port": port = number { Int($0) }
+            default: usage("unknown option \(flag)")
             }
         }
-        if eos.isEmpty { fatalError("--eos PATH (a release build of eos) is required") }
+        if eos.isEmpty { usage("--eos PATH (a release build of eos) is required") }
     }
 }
 
@@ -328,5 +346,5 @@ switch options.mode {
 case "scale": try scale(options)
 case "grid": try grid(options)
 case "kill": try killAndRestart(options)
-default: fatalError("mode is scale, grid or kill")
+default: usage("unknown mode \(options.mode): scale, grid or kill")
 }
