@@ -27,6 +27,11 @@ final class TaskFileWriter: Sendable {
     /// the last drain.
     func drain() throws(JournalError) {
         queue.sync {}
-        if let error = failure.withLock({ value in defer { value = nil }; return value }) { throw error }
+        let error = failure.withLock { value in
+            let first = value
+            value = nil
+            return first
+        }
+        if let error { throw error }
     }
 }
