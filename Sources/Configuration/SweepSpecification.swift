@@ -55,6 +55,24 @@ public struct SweepSpecification: Equatable, Sendable {
     /// Parses and validates a sweep specification, every task included; `file` names the text
     /// in error messages.
     public static func load(tomlText: String, file: String) throws(ConfigError) -> SweepSpecification {
+        let (specification, builder, document) = try outline(tomlText: tomlText, file: file)
+        var spec = specification
+        spec.tasks = try expand(spec.grid, over: builder, document: document, defaultLocation: ConfigLocation(file: file, line: nil))
+        return spec
+    }
+
+    /// A sweep specification's settings, base, grid and set keys, without building its tasks
+    /// (`tasks` is empty): what a reader of a sweep's stored text needs (`eos export`), at a
+    /// cost independent of the grid's size. Errors as ``load(tomlText:file:)``, but for those
+    /// of single grid points.
+    public static func loadWithoutTasks(tomlText: String, file: String) throws(ConfigError) -> SweepSpecification {
+        try outline(tomlText: tomlText, file: file).specification
+    }
+
+    /// Everything ``load(tomlText:file:)`` does but the expansion, with what the expansion needs.
+    private static func outline(tomlText: String, file: String) throws(ConfigError) -> (
+        specification: SweepSpecification, builder: ConfigurationBuilder, document: TOMLDocument
+    ) {
         let document = try TOMLDocument(text: tomlText, file: file)
         guard case .object(var members) = document.root, let sweepTable = members.removeValue(forKey: "sweep") else {
             throw ConfigError(
@@ -64,7 +82,6 @@ public struct SweepSpecification: Equatable, Sendable {
         }
         var builder = ConfigurationBuilder()
         try builder.apply(.object(members), locate: document.location(of:))
-        let defaultLocation = ConfigLocation(file: file, line: nil)
         // Multi-key rules are checked per task: a base that breaks one (norm = "group" under
         // the default arch "mlp") is fine when every grid point mends it (model.arch = ["cnn", "vgg"]).
         let base = builder.decoded()
@@ -112,9 +129,8 @@ public struct SweepSpecification: Equatable, Sendable {
         if case .number(let x)? = settings["sweep.checkpoint_every"] { spec.checkpointEvery = x }
         if case .number(let x)? = settings["sweep.heartbeat_interval"] { spec.heartbeatInterval = x }
         if case .integer(let n)? = settings["sweep.liveness"] { spec.liveness = n }
-        spec.tasks = try expand(grid, over: builder, document: document, defaultLocation: defaultLocation)
         spec.setKeys = builder.sources.keys.sorted()
-        return spec
+        return (spec, builder, document)
     }
 
     /// Loads the sweep specification at `path` (named by `path` in error messages).

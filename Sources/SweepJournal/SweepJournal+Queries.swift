@@ -53,6 +53,15 @@ extension SweepJournal {
         }
     }
 
+    /// The tasks in `state`, in grid order: what `eos status` lists (the leased ones) without
+    /// reading the whole grid.
+    public func tasks(in state: TaskState) throws(JournalError) -> [TaskRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.taskQuery + " WHERE t.state = ? ORDER BY t.ordinal, t.key", arguments: [state.rawValue])
+                .map(Self.taskRecord)
+        }
+    }
+
     public func task(key: String) throws(JournalError) -> TaskRecord? {
         try read { db in
             try db.fetchRow(sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)

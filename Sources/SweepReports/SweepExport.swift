@@ -42,7 +42,7 @@ public struct SweepExport {
             let grid = (try? JSONValue(parsing: task.gridJSON))?.dottedLeaves ?? [:]
             return ((try? JSONValue(parsing: task.configJSON))?.dottedLeaves ?? [:]).merging(grid) { config, _ in config }
         }
-        let specification = try? SweepSpecification.load(tomlText: specText, file: path)
+        let specification = try? SweepSpecification.loadWithoutTasks(tomlText: specText, file: path)
         let gridKeys =
             specification?.gridKeys
             ?? Array(Set(tasks.flatMap { (try? JSONValue(parsing: $0.gridJSON))?.dottedLeaves.keys ?? [:].keys })).sorted()
@@ -56,25 +56,37 @@ public struct SweepExport {
 
     /// The summary columns after the configuration's: the EoS summary fields (docs/CONFIGURATION.md
     /// §6), the run's stability threshold (2/η for gd, the optimizer's otherwise), how the run
-    /// went, then where and when it ran.
-    var summaryColumns: [String] {
+    /// went, then where and when it ran. `timingKeys` are those of ``timingKeys(of:)``.
+    static func summaryColumns(timingKeys: [String]) -> [String] {
         RunSummary.Field.edgeOfStability.map(\.rawValue) + ["threshold", "steps_done"] + timingKeys.map { "time_" + $0 }
             + ["resumed_from_checkpoint", "blas_threads", "version", "checkpoint_error"]
             + ["worker", "started", "finished", "wall_seconds", "run_folder", "error"]
     }
 
-    /// `timings` keys: total, gd, eigen, tracking, then any other a summary has, sorted.
-    var timingKeys: [String] {
+    /// `timings` keys: total, gd, eigen, tracking, then any other one of `summaries` has, sorted.
+    static func timingKeys(of summaries: [RunSummary?]) -> [String] {
         let standard = ["total", "gd", "eigen", "tracking"]
-        let others = Set(summaries.compactMap { $0.value?.timings.keys }.flatMap { $0 }).subtracting(standard)
+        let others = Set(summaries.compactMap { $0?.timings.keys }.flatMap { $0 }).subtracting(standard)
         return standard + others.sorted()
     }
 
-    /// Each task's summary by index; an error where a stored summary is not a run record.
-    var summaries: [Int: RunSummary?] {
-        var result: [Int: RunSummary?] = [:]
-        for (i, task) in tasks.enumerated() { result[i] = task.summaryJSON.flatMap { try? RunSummary(parsing: $0) } }
-        return result
+    /// Each task's summary, in task order (nil without one); throws for a stored summary that
+    /// is not a run record.
+    func summaries() throws(ReportError) -> [RunSummary?] {
+        var summaries: [RunSummary?] = []
+        summaries.reserveCapacity(tasks.count)
+        for task in tasks {
+            guard let text = task.summaryJSON else {
+                summaries.append(nil)
+                continue
+            }
+            do { summaries.append(try RunSummary(parsing: text)) } catch {
+                throw .malformedFile(
+                    name: "task \(task.key) summary.json", line: nil,
+                    reason: "\(error); export it with --format json to see the stored text")
+            }
+        }
+        return summaries
     }
 
     /// The task's folder, `<out>/tasks/<key>`: where `eos sweep` and local workers run it and the
@@ -83,17 +95,13 @@ public struct SweepExport {
 
     /// `--format csv`: the header, then one row per task in grid order (stale tasks last).
     public func summaryCSV() throws(ReportError) -> String {
-        let timing = timingKeys
-        var lines = [csvLine(["key", "status", "attempts", "run_status", "stop_reason"] + configColumns + summaryColumns)]
+        let summaries = try summaries()
+        let timing = Self.timingKeys(of: summaries)
+        var lines = [
+            csvLine(["key", "status", "attempts", "run_status", "stop_reason"] + configColumns + Self.summaryColumns(timingKeys: timing))
+        ]
         for (index, task) in tasks.enumerated() {
-            var summary: RunSummary?
-            if let text = task.summaryJSON {
-                do { summary = try RunSummary(parsing: text) } catch {
-                    throw .malformedFile(
-                        name: "task \(task.key) summary.json", line: nil,
-                        reason: "\(error); export it with --format json to see the stored text")
-                }
-            }
+            let summary = summaries[index]
             let config = configs[index]
             var row = [task.key, task.state.rawValue, "\(task.attempts)", Self.cell(summary?[.status]), Self.cell(summary?[.stopReason])]
             row += configColumns.map { Self.cell(config[$0]) }
@@ -177,12 +185,26 @@ public struct SweepExport {
         }
     }
 
-    /// Unix seconds as ISO 8601 in UTC to the millisecond, e.g. `2026-12-06T03:33:13.250Z`.
+    /// Unix seconds as ISO 8601 in UTC to the millisecond, e.g. `2026-12-06T03:33:13.250Z`: the
+    /// seconds rounded to whole milliseconds, ties to even (as `round` in `python/eos_frames.py`),
+    /// then gmtime(3).
+    /// Formatted by hand: a date formatter per cell was a quarter of a large export's time.
     static func timestamp(_ seconds: Double) -> String {
-        let milliseconds = (seconds * 1000).rounded() / 1000
-        return ISO8601DateFormatter.string(
-            from: Date(timeIntervalSince1970: milliseconds), timeZone: TimeZone(identifier: "UTC")!,
-            formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        var (whole, milliseconds) = Int((seconds * 1000).rounded(.toNearestOrEven)).quotientAndRemainder(dividingBy: 1000)
+        if milliseconds < 0 {
+            whole -= 1
+            milliseconds += 1000
+        }
+        var time = time_t(whole)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func digits(_ value: Int32, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, count - text.count)) + text
+        }
+        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
+            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "."
+            + digits(Int32(milliseconds), 3) + "Z"
     }
 
     /// finished − started of a task that ended (done or failed), in seconds.

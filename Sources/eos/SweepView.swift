@@ -91,7 +91,7 @@ struct SweepView: Equatable {
         let name = try journal.sweep()?.name ?? "(not synchronized yet)"
         let progress = try journal.runningProgress()
         let byKey = Dictionary(progress.map { ($0.taskKey, $0) }, uniquingKeysWith: { a, _ in a })
-        let running = try journal.tasks().filter { $0.state == .leased }
+        let running = try journal.tasks(in: .leased)
         let rows = running.map { task in
             let p = byKey[task.key]
             return Row(

@@ -103,7 +103,7 @@ final class WorkerSupervisor {
             process.terminationReason == .uncaughtSignal
             ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
         slots[index].lastExit = how
-        let held = ((try? journal.tasks()) ?? []).filter { $0.state == .leased && $0.worker?.hasSuffix("-\(pid)") == true }
+        let held = ((try? journal.tasks(in: .leased)) ?? []).filter { $0.worker?.hasSuffix("-\(pid)") == true }
         failingTasks += held
         let task = held.first.map { " while running task \($0.key.prefix(16))" } ?? ""
         if finishedTasks(journal) > slots[index].finishedAtStart { slots[index].restarts = 0 }
