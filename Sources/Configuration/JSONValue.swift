@@ -52,9 +52,9 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text (``JSONParser``: integers and floats told apart as `JSONDecoder` does).
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONParser.parse(text)
     }
 
     /// Decodes this value as `type` (through `JSONDecoder`).
