@@ -88,9 +88,15 @@ enum CanonicalJSON {
     }
 
     /// RFC 8785 §3.2.2.2: `"` and `\` escaped, U+0008/09/0A/0C/0D as `\b \t \n \f \r`, other
-    /// controls below U+0020 as `\u00xx` (lowercase hex), everything else verbatim.
+    /// controls below U+0020 as `\u00xx` (lowercase hex), everything else verbatim (a string
+    /// with nothing to escape, like every key, in one piece).
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

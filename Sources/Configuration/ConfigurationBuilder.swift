@@ -5,13 +5,16 @@ import TOMLKit
 /// sweep grid values — checking every value as it comes and remembering where each key was
 /// last set, so that an error names the right file and line.
 struct ConfigurationBuilder: Sendable {
-    /// The value of every key (dotted), in normal form; starts as the defaults.
-    private(set) var leaves: [String: JSONValue] = ConfigurationBuilder.defaultLeaves
+    /// The value of every key, in normal form, as a nested object (what is decoded, without
+    /// nesting dotted keys again for every configuration of a sweep); starts as the defaults.
+    private(set) var values: JSONValue = ConfigurationBuilder.defaultValues
     /// Where each key was last set (absent: still the default).
     private(set) var sources: [String: ConfigLocation] = [:]
 
     /// The defaults of every key, from `RunConfiguration()`.
-    static let defaultLeaves: [String: JSONValue] = RunConfiguration().jsonValue.dottedLeaves
+    static let defaultValues: JSONValue = RunConfiguration().jsonValue
+    /// `defaultValues` by dotted key.
+    static let defaultLeaves: [String: JSONValue] = defaultValues.dottedLeaves
 
     /// Sets every key of `tree` (a nested object), located by `locate`; `prefix` is the path of
     /// `tree` itself. Keys are visited in file order, so the first bad one is reported.
@@ -21,7 +24,7 @@ struct ConfigurationBuilder: Sendable {
     ) throws(ConfigError) {
         if let rule = ConfigurationSchema.rulesByKey[prefix] {
             do {
-                leaves[prefix] = try rule.check(tree)
+                values.setLeaf(try rule.check(tree), at: prefix)
             } catch {
                 throw ConfigError(location: locate(prefix), problem: error)
             }
@@ -70,7 +73,7 @@ struct ConfigurationBuilder: Sendable {
             }
         }
         do {
-            leaves[key] = try rule.check(value)
+            values.setLeaf(try rule.check(value), at: key)
         } catch {
             throw ConfigError(location: location, problem: error)
         }
@@ -81,7 +84,7 @@ struct ConfigurationBuilder: Sendable {
     /// checks that involve several keys (a sweep's base: only its tasks must pass them).
     func decoded() -> RunConfiguration {
         do {
-            return try JSONValue(dottedLeaves: leaves).decode(as: RunConfiguration.self)
+            return try values.decode(as: RunConfiguration.self)
         } catch {
             preconditionFailure("a checked configuration failed to decode: \(error)")
         }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Integers and floats are kept apart (`integer` vs `number`) so that an integer key is
 /// never written as `1500.0`; an object is unordered (writers sort its keys).
-public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)
     case integer(Int)
@@ -46,10 +46,10 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
-    /// The JSON data model of an `Encodable` value (through `JSONEncoder`).
+    /// The JSON data model of an `Encodable` value: what `JSONEncoder` then `JSONDecoder` give,
+    /// without the text (`JSONValueEncoder`).
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Parses JSON text (``JSONParser``: integers and floats told apart as `JSONDecoder` does).
@@ -57,9 +57,10 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         self = try JSONParser.parse(text)
     }
 
-    /// Decodes this value as `type` (through `JSONDecoder`).
+    /// Decodes this value as `type`: what `JSONEncoder` then `JSONDecoder` give, without the
+    /// text (`JSONValueDecoder`).
     public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: JSONEncoder().encode(self))
+        try JSONValueDecoder.decode(type, from: self)
     }
 
     /// The leaves of a nested object as dotted keys (`["train.lr": 0.25, …]`); arrays are leaves.
@@ -76,24 +77,38 @@ public enum JSONValue: Sendable, Equatable, Codable, CustomStringConvertible {
         return leaves
     }
 
-    /// The nested object whose leaves are `leaves` (each dotted key split at its dots).
-    public init(dottedLeaves leaves: [String: JSONValue]) {
-        var root = JSONValue.object([:])
-        for (key, value) in leaves {
-            root.insert(value, at: key.split(separator: ".").map(String.init))
-        }
-        self = root
+    /// This object without the leaves that `drop` (given a leaf's dotted key and value) is true
+    /// of, nor the tables that leaves empty: the nested form of `dottedLeaves.filter { … }`,
+    /// without building the dotted form (a sweep does this twice for every task).
+    func removingLeaves(where drop: (String, JSONValue) -> Bool) -> JSONValue {
+        removingLeaves(prefix: "", where: drop) ?? .object([:])
     }
 
-    private mutating func insert(_ value: JSONValue, at path: [String]) {
+    /// This value without the leaves `drop` is true of, its dotted key being `prefix`; nil when
+    /// nothing is left of it.
+    private func removingLeaves(prefix: String, where drop: (String, JSONValue) -> Bool) -> JSONValue? {
+        guard case .object(let members) = self else { return drop(prefix, self) ? nil : self }
+        var kept: [String: JSONValue] = [:]
+        for (key, member) in members {
+            kept[key] = member.removingLeaves(prefix: prefix.isEmpty ? key : prefix + "." + key, where: drop)
+        }
+        return kept.isEmpty ? nil : .object(kept)
+    }
+
+    /// Sets the leaf at the dotted key `key` of this nested object (names joined by single
+    /// dots), making the tables on its way; a table it passes through must not be a leaf.
+    mutating func setLeaf(_ value: JSONValue, at key: String) {
+        setLeaf(value, at: key.split(separator: ".")[...])
+    }
+
+    private mutating func setLeaf(_ value: JSONValue, at path: ArraySlice<Substring>) {
         guard let first = path.first else {
             self = value
             return
         }
-        guard case .object(var members) = self else { preconditionFailure("JSONValue.insert: not an object") }
-        var child = members[first] ?? .object([:])
-        child.insert(value, at: Array(path.dropFirst()))
-        members[first] = child
+        guard case .object(var members) = self else { preconditionFailure("JSONValue.setLeaf: \(first) is under a leaf") }
+        self = .null  // so that `members` is the only reference, and changes in place
+        members[String(first), default: .object([:])].setLeaf(value, at: path.dropFirst())
         self = .object(members)
     }
 

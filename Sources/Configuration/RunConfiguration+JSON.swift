@@ -13,22 +13,22 @@ extension RunConfiguration {
     /// The keys that only some configurations read (`unreadKeys`) are left out while they keep
     /// their default (docs/CONFIGURATION.md §5).
     public func resolvedJSON() -> String {
-        resolvedJSON(leaves: jsonValue.dottedLeaves)
+        resolvedJSON(jsonValue)
     }
 
-    /// `resolvedJSON()` from this configuration's `jsonValue.dottedLeaves`, computed once by a
-    /// caller that also needs them (a sweep's expansion: the task key too).
-    func resolvedJSON(leaves: [String: JSONValue]) -> String {
-        CanonicalJSON.prettyPrinted(resolvedJSONValue(leaves: leaves))
+    /// `resolvedJSON()` from this configuration's `jsonValue`, computed once by a caller that
+    /// also needs it (a sweep's expansion: the task key too).
+    func resolvedJSON(_ json: JSONValue) -> String {
+        CanonicalJSON.prettyPrinted(resolvedJSONValue(json))
     }
 
     /// The object `resolvedJSON()` writes: `jsonValue` without `unreadKeys` at their defaults.
-    var resolvedJSONValue: JSONValue { resolvedJSONValue(leaves: jsonValue.dottedLeaves) }
+    var resolvedJSONValue: JSONValue { resolvedJSONValue(jsonValue) }
 
-    private func resolvedJSONValue(leaves: [String: JSONValue]) -> JSONValue {
+    private func resolvedJSONValue(_ json: JSONValue) -> JSONValue {
         let defaults = ConfigurationBuilder.defaultLeaves
         let unread = Set(unreadKeys)
-        return JSONValue(dottedLeaves: leaves.filter { !unread.contains($0.key) || defaults[$0.key] != $0.value })
+        return json.removingLeaves { key, value in unread.contains(key) && defaults[key] == value }
     }
 
     /// The keys that this configuration does not read, left out of `config.json` at their

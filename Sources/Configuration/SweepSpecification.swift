@@ -173,6 +173,7 @@ public struct SweepSpecification: Equatable, Sendable {
                         key: "sweep.grid.\(key)", expected: "a non-empty list of values", got: list))
             }
             var values: [JSONValue] = []
+            var listed = Set<JSONValue>()
             for (index, item) in items.enumerated() {
                 let value: JSONValue
                 do {
@@ -180,7 +181,7 @@ public struct SweepSpecification: Equatable, Sendable {
                 } catch {
                     throw ConfigError(location: location, problem: error)
                 }
-                guard !values.contains(value) else {
+                guard listed.insert(value).inserted else {
                     throw ConfigError(
                         location: location,
                         problem: .invalid(

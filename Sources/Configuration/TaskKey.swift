@@ -11,18 +11,18 @@ extension RunConfiguration {
     public var taskKey: String { Configuration.taskKey(self) }
 
     /// The nested object of the keys whose value differs from the default (no empty tables).
-    public var nonDefaultJSON: JSONValue { Self.nonDefaultJSON(leaves: jsonValue.dottedLeaves) }
+    public var nonDefaultJSON: JSONValue { Self.nonDefaultJSON(jsonValue) }
 
-    /// `nonDefaultJSON` from a configuration's `jsonValue.dottedLeaves`.
-    static func nonDefaultJSON(leaves: [String: JSONValue]) -> JSONValue {
+    /// `nonDefaultJSON` from this configuration's `jsonValue`.
+    static func nonDefaultJSON(_ json: JSONValue) -> JSONValue {
         let defaults = ConfigurationBuilder.defaultLeaves
-        return JSONValue(dottedLeaves: leaves.filter { defaults[$0.key] != $0.value })
+        return json.removingLeaves { key, value in defaults[key] == value }
     }
 
     /// The task key and `config.json` text from one encoding of the configuration (a sweep
-    /// computes both for every task; the encoding is most of their cost).
+    /// computes both for every task).
     func keyAndResolvedJSON() -> (key: String, configJSON: String) {
-        let leaves = jsonValue.dottedLeaves
-        return (SHA256.hexDigest(canonicalJSON(Self.nonDefaultJSON(leaves: leaves)).utf8), resolvedJSON(leaves: leaves))
+        let json = jsonValue
+        return (SHA256.hexDigest(canonicalJSON(Self.nonDefaultJSON(json)).utf8), resolvedJSON(json))
     }
 }

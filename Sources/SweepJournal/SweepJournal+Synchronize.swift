@@ -16,7 +16,7 @@ extension SweepJournal {
     ) throws(JournalError) -> SynchronizationCounts {
         var seen = Set<String>()
         for task in tasks {
-            guard task.key.count == 64, task.key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            guard task.key.utf8.count == 64, task.key.utf8.allSatisfy(Self.isLowercaseHexDigit) else {
                 throw .invalidTaskKey(path: path, key: task.key, reason: "is not 64 lowercase hex digits")
             }
             guard seen.insert(task.key).inserted else {
@@ -47,7 +47,7 @@ extension SweepJournal {
             for (ordinal, task) in tasks.enumerated() {
                 switch known[task.key] {
                 case nil:
-                    try db.execute(
+                    try db.run(
                         sql: """
                             INSERT INTO task (key, config_json, grid_json, ordinal, state, added)
                             VALUES (?, ?, ?, ?, 'queued', ?)
@@ -56,11 +56,11 @@ extension SweepJournal {
                     counts.added += 1
                 case .stale?:
                     let hasResult =
-                        try Bool.fetchOne(
-                            db, sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)",
+                        try db.fetchBool(
+                            sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)",
                             arguments: [task.key]) ?? false
                     let state: TaskState = hasResult ? .done : .queued
-                    try db.execute(
+                    try db.run(
                         sql: """
                             UPDATE task SET state = :state, stale_from = NULL, grid_json = :grid, ordinal = :ordinal,
                                 attempts = CASE WHEN :state = 'queued' THEN 0 ELSE attempts END,
@@ -74,7 +74,7 @@ extension SweepJournal {
                             detail: "back in the grid as \(state.rawValue)"), db)
                     counts.revived += 1
                 case .some:
-                    try db.execute(
+                    try db.run(
                         sql: "UPDATE task SET grid_json = ?, ordinal = ? WHERE key = ?",
                         arguments: [task.gridJSON, ordinal, task.key])
                     counts.kept += 1
@@ -82,7 +82,7 @@ extension SweepJournal {
             }
             for key in known.keys.sorted() where known[key] != .stale && !seen.contains(key) {
                 let state = known[key] ?? .queued
-                try db.execute(
+                try db.run(
                     sql: """
                         UPDATE task SET state = 'stale', stale_from = state, lease_id = NULL, lease_deadline = NULL
                         WHERE key = ?
@@ -101,5 +101,10 @@ extension SweepJournal {
                         + "staled \(counts.staled), revived \(counts.revived)"), db)
             return counts
         }
+    }
+
+    /// `0`–`9` or `a`–`f` (as UTF-8): a task key's digits.
+    private static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 }
