@@ -13,7 +13,8 @@ public enum SweepTable {
         let extraKeys = gridKeys.filter { $0 != "train.lr" && $0 != "model.width" }
         var cells: [String: String] = [:]
         var rows: [(extras: [String], lr: Double, label: String)] = []
-        var widths: [Int] = []
+        var rowLabels = Set<String>()  // a grid of 10⁵ points must not search the rows for each
+        var widthSet = Set<Int>()
         var central = false
         for task in tasks where task.state != .stale {
             guard let config = try? JSONValue(parsing: task.configJSON) else { continue }
@@ -25,13 +26,13 @@ public enum SweepTable {
             let width = leaves["model.width"].flatMap(Self.int) ?? 0
             let extras = extraKeys.map { (grid[$0] ?? leaves[$0]).map(Self.text) ?? "" }
             let label = (extras + [Self.text(.number(lr))]).joined(separator: "\u{1F}")
-            if !rows.contains(where: { $0.label == label }) { rows.append((extras, lr, label)) }
-            if !widths.contains(width) { widths.append(width) }
+            if rowLabels.insert(label).inserted { rows.append((extras, lr, label)) }
+            widthSet.insert(width)
             cells[label + "\u{1E}\(width)"] = cell(task)
             if let text = task.summaryJSON, (try? RunSummary(parsing: text))?.centralLossErrorMedian != nil { central = true }
         }
         rows.sort { ($0.extras.lexicographicallyPrecedes($1.extras)) || ($0.extras == $1.extras && $0.lr < $1.lr) }
-        widths.sort()
+        let widths = widthSet.sorted()
         let header = extraKeys + ["lr \\ width"] + widths.map { "\($0)" }
         var lines = [header]
         for row in rows {

@@ -1,33 +1,22 @@
 import Foundation
 import Glibc
 
-/// A real `eos coordinator` child process, optionally under `strace` counting its fsync and
-/// fdatasync calls (with `--seccomp-bpf`, so only those calls stop the tracee).
+/// A real `eos coordinator` child process.
 final class CoordinatorProcess {
     let process: Process
-    /// The eos process itself (strace's child when traced).
-    private(set) var pid: Int32 = 0
+    /// The eos process itself.
+    let pid: Int32
     let logPath: String
-    let fsyncLog: String?
     let launchedAt: Date
 
-    init(eos: String, spec: String, endpoint: String, out: String, log: String, traceFsyncs: Bool) throws {
+    init(eos: String, spec: String, endpoint: String, out: String, log: String) throws {
         logPath = log
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         handle.seekToEndOfFile()
-        let arguments = ["coordinator", spec, "--bind", endpoint, "--out", out]
         process = Process()
-        if traceFsyncs {
-            let trace = out + ".fsyncs.\(Int(Date().timeIntervalSince1970 * 1000)).log"
-            fsyncLog = trace
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
-            process.arguments = ["-f", "--seccomp-bpf", "-e", "trace=fsync,fdatasync", "-ttt", "-o", trace, eos] + arguments
-        } else {
-            fsyncLog = nil
-            process.executableURL = URL(fileURLWithPath: eos)
-            process.arguments = arguments
-        }
+        process.executableURL = URL(fileURLWithPath: eos)
+        process.arguments = ["coordinator", spec, "--bind", endpoint, "--out", out]
         var environment = ProcessInfo.processInfo.environment
         environment["EOS_BLAS_KERNEL"] = "keep"
         process.environment = environment
@@ -36,20 +25,8 @@ final class CoordinatorProcess {
         process.standardInput = FileHandle.nullDevice
         launchedAt = Date()
         try process.run()
+        try? handle.close()
         pid = process.processIdentifier
-        if traceFsyncs {
-            // strace forks the tracee (after a short-lived child of its own that probes seccomp):
-            // wait for the child that runs eos coordinator.
-            let deadline = Date().addingTimeInterval(10)
-            search: while Date() < deadline {
-                for child in Self.children(of: process.processIdentifier)
-                where Self.proc("/proc/\(child)/cmdline")?.split(separator: "\0").first.map(String.init) == eos {
-                    pid = child
-                    break search
-                }
-                usleep(5_000)
-            }
-        }
     }
 
     /// A /proc file's text (its size reads as 0, so it is read to its end, not by size).
@@ -57,11 +34,6 @@ final class CoordinatorProcess {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
-    }
-
-    static func children(of pid: Int32) -> [Int32] {
-        let text = proc("/proc/\(pid)/task/\(pid)/children") ?? ""
-        return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// Waits until the coordinator logged that it bound its endpoint (the grid is in the
@@ -89,22 +61,36 @@ final class CoordinatorProcess {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// fsync and fdatasync calls of the coordinator between two unix times (strace's log).
-    func fsyncs(from start: Double, to end: Double) -> Int? {
-        guard let fsyncLog, let text = try? String(contentsOfFile: fsyncLog, encoding: .utf8) else { return nil }
-        var count = 0
-        for line in text.split(separator: "\n") where line.contains("fsync(") || line.contains("fdatasync(") {
-            // "PID  1700000000.123456 fsync(5) = 0" (the pid only when several processes are traced)
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true).prefix(2)
-            guard let time = parts.lazy.filter({ $0.contains(".") }).compactMap({ Double($0) }).first else { continue }
-            if time >= start && time < end { count += 1 }
+    /// The fsync and fdatasync calls of the coordinator (every thread) during the next `seconds`:
+    /// `perf stat` counting the two system-call tracepoints, which stops nothing (strace's
+    /// stops, even for two calls only, tipped 2,000 workers into a reconnect storm). Blocks for
+    /// `seconds`; nil when perf is missing or may not trace (it needs root or
+    /// `kernel.perf_event_paranoid` ≤ -1).
+    func countFsyncs(seconds: Double) -> Int? {
+        let perf = Process()
+        perf.executableURL = URL(fileURLWithPath: "/usr/bin/perf")
+        perf.arguments = [
+            "stat", "-x", ",", "-e", "syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync", "-p", "\(pid)", "--",
+            "sleep", "\(seconds)",
+        ]
+        let output = Pipe()
+        perf.standardError = output
+        perf.standardOutput = FileHandle.nullDevice
+        guard (try? perf.run()) != nil else {
+            Thread.sleep(forTimeInterval: seconds)
+            return nil
         }
-        return count
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        perf.waitUntilExit()
+        // CSV lines "count,unit,event,…", one per event.
+        let counts = text.split(separator: "\n").filter { $0.contains("syscalls:sys_enter_") }.map { Int($0.split(separator: ",").first ?? "") }
+        guard perf.terminationStatus == 0, counts.count == 2, counts.allSatisfy({ $0 != nil }) else { return nil }
+        return counts.reduce(0) { $0 + $1! }
     }
 
     func signal(_ signal: Int32) { kill(pid, signal) }
 
-    /// SIGTERM to the coordinator, then waits for it (and strace) to exit.
+    /// SIGTERM to the coordinator, then waits for it to exit.
     func terminate(timeout: Double = 30) -> Int32? {
         signal(SIGTERM)
         return wait(timeout: timeout)

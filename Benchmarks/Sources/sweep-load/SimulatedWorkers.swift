@@ -35,6 +35,9 @@ final class Shard: @unchecked Sendable {
 
     let endpoint: String
     let taskSeconds: Double
+    /// Workers started per second: a real allocation's workers do not all start in one instant,
+    /// and a thousand READYs at once would measure the start, not the steady state.
+    let rampRate: Double
     let metrics: LoadMetrics
     private let context: ZMQContext
     private var workers: [Simulated] = []
@@ -50,11 +53,12 @@ final class Shard: @unchecked Sendable {
     static let files = ["trace.csv": "step,loss,accuracy\n0,2.31,0.1\n50,0.41,0.4\n100,0.0183,0.5\n"]
 
     init(
-        index: Int, count: Int, endpoint: String, taskSeconds: Double, heartbeat: Double, metrics: LoadMetrics,
+        index: Int, count: Int, endpoint: String, taskSeconds: Double, heartbeat: Double, rampRate: Double, metrics: LoadMetrics,
         clock: @escaping @Sendable () -> Double
     ) throws {
         self.endpoint = endpoint
         self.taskSeconds = taskSeconds
+        self.rampRate = rampRate
         self.metrics = metrics
         self.clock = clock
         context = try ZMQContext()
@@ -85,16 +89,21 @@ final class Shard: @unchecked Sendable {
     /// Set when a worker's socket was replaced: the poller is built again.
     private var socketsChanged = true
 
-    /// The event loop; returns once every worker exited, or after a stop request.
+    /// The event loop; returns once every worker exited, or after a stop request. Workers start
+    /// `rampRate` a second: until its turn a worker sends nothing and is not polled.
     func run() {
         defer { finished.store(true, ordering: .relaxed) }
         var lastTick = -Double.infinity
         var poller = ZMQPoller()
         var running = workers.count
+        let startedAt = clock()
+        var active = 0
         while !stop.load(ordering: .relaxed), running > 0 {
-            if socketsChanged {
+            let due = min(workers.count, Int((clock() - startedAt) * rampRate) + 1)
+            if socketsChanged || due != active {
+                active = due
                 poller = ZMQPoller()
-                for worker in workers { poller.register(worker.socket) }
+                for worker in workers[..<active] { poller.register(worker.socket) }
                 socketsChanged = false
             }
             let wait = max(0, min(0.01, (nextCompute < computes.count ? computes[nextCompute].until : .infinity) - clock()))
@@ -141,7 +150,7 @@ final class Shard: @unchecked Sendable {
             }
             if now - lastTick >= 0.05 {
                 lastTick = now
-                for i in workers.indices where !workers[i].exited { perform(i, workers[i].machine.tick(now: now), now: now) }
+                for i in 0..<active where !workers[i].exited { perform(i, workers[i].machine.tick(now: now), now: now) }
                 running = workers.count(where: { !$0.exited })
             }
         }

@@ -4,15 +4,21 @@
 // a set time after each TASK.
 //
 //   sweep-load scale --eos PATH [--workers 100,500,1000,2000] [--heartbeat 1] [--task-seconds 1]
-//                    [--warmup 10] [--window 20] [--shards 2] [--work DIR] [--no-strace]
+//                    [--warmup 10] [--window 20] [--shards 2] [--ramp 1000] [--work DIR] [--no-fsyncs]
 //       per N: completed tasks/s, coordinator CPU (/proc/<pid>/stat), p99 RESULT→ACK, journal
-//       fsyncs/s (strace -f --seccomp-bpf -e trace=fsync,fdatasync on the coordinator)
+//       fsyncs/s (perf stat on the fsync and fdatasync tracepoints of the coordinator)
 //   sweep-load grid --eos PATH [--tasks 100000] [--workers 2000] [--task-seconds 0]
 //       sweep start (expand + insert the grid), the sweep run to the end, then eos status and
 //       eos export (csv, json) times and the journal's size per task
 //   sweep-load kill --eos PATH [--workers 1000] [--tasks 30000] [--task-seconds 1] [--kill-after 15]
 //       kill -9 of the coordinator mid-sweep and a restart on the same journal: every result
 //       recorded, no task started twice, one lease per task
+//
+// Workers start --ramp a second. Every run writes to a new folder under --work (default: a new
+// folder in the temporary directory), and nothing is deleted while runs go on: ext4 without a
+// journal, as on this VM, passes over inodes freed in the last minutes when it allocates one,
+// so deleting the previous run's 50,000 task folders made the next run's file creation, and
+// with it the coordinator, several times slower.
 //
 // Prints one line per measurement and a JSON object per run (for docs/BENCHMARKS.md).
 import Foundation
@@ -27,7 +33,7 @@ func usage(_ problem: String) -> Never {
             """
             sweep-load: \(problem)
             usage: sweep-load scale|grid|kill --eos PATH [--workers N,N,…] [--heartbeat S] [--task-seconds S]
-                   [--warmup S] [--window S] [--shards K] [--work DIR] [--no-strace] [--tasks N] [--kill-after S] [--port P]
+                   [--warmup S] [--window S] [--shards K] [--ramp R] [--work DIR] [--no-fsyncs] [--tasks N] [--kill-after S] [--port P]
 
             """.utf8))
     exit(2)
@@ -42,8 +48,9 @@ struct Options {
     var warmup = 10.0
     var window = 20.0
     var shards = 2
-    var work = NSTemporaryDirectory() + "sweep-load"
-    var strace = true
+    var work = NSTemporaryDirectory() + "sweep-load-\(Int(Date().timeIntervalSince1970))-\(getpid())"
+    var countFsyncs = true
+    var ramp = 1000.0
     var tasks: Int?
     var killAfter = 15.0
     var port = 25_500
@@ -70,7 +77,8 @@ struct Options {
             case "--window": window = number { Double($0) }
             case "--shards": shards = number { Int($0) }
             case "--work": work = value()
-            case "--no-strace": strace = false
+            case "--no-fsyncs": countFsyncs = false
+            case "--ramp": ramp = number { Double($0) }
             case "--tasks": tasks = number { Int($0) }
             case "--kill-after": killAfter = number { Double($0) }
             case "--port": port = number { Int($0) }
@@ -135,7 +143,7 @@ func startShards(count: Int, shardCount: Int, endpoint: String, options: Options
         let size = count / shardCount + (index < count % shardCount ? 1 : 0)
         let shard = try Shard(
             index: index, count: size, endpoint: endpoint, taskSeconds: options.taskSeconds, heartbeat: options.heartbeat,
-            metrics: metrics, clock: clock)
+            rampRate: options.ramp / Double(shardCount), metrics: metrics, clock: clock)
         shards.append(shard)
         let thread = Thread { shard.run() }
         thread.stackSize = 8 << 20
@@ -181,14 +189,13 @@ func scale(_ options: Options) throws {
             + "window \(options.window) s, \(options.shards) harness threads; \(ProcessInfo.processInfo.activeProcessorCount) cores")
     for (index, workers) in options.workers.enumerated() {
         let folder = options.work + "/scale-\(workers)"
-        try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let tasks = Int(Double(workers) * (options.warmup + options.window + 15) / max(options.taskSeconds, 0.05)) + workers
         try writeSpec(folder + "/spec.toml", tasks: tasks, heartbeat: options.heartbeat)
         let endpoint = "tcp://127.0.0.1:\(options.port + index)"
         let coordinator = try CoordinatorProcess(
             eos: options.eos, spec: folder + "/spec.toml", endpoint: endpoint, out: folder + "/out",
-            log: folder + "/coordinator.log", traceFsyncs: options.strace)
+            log: folder + "/coordinator.log")
         line("# coordinator pid \(coordinator.pid) (launcher \(coordinator.process.processIdentifier))")
         guard let startup = coordinator.waitUntilListening(timeout: 300) else {
             line("N=\(workers): the coordinator did not start; see \(folder)/coordinator.log")
@@ -200,13 +207,13 @@ func scale(_ options: Options) throws {
         Thread.sleep(forTimeInterval: options.warmup)
         let load0 = loadAverage()
         let (t0, cpu0, harness0) = (clock(), coordinator.cpuSeconds(), harnessCPU())
-        Thread.sleep(forTimeInterval: options.window)
+        let fsyncs = options.countFsyncs ? coordinator.countFsyncs(seconds: options.window) : nil
+        if !options.countFsyncs { Thread.sleep(forTimeInterval: options.window) }
         let (t1, cpu1, harness1) = (clock(), coordinator.cpuSeconds(), harnessCPU())
         let load1 = loadAverage()
         let snapshot = metrics.state.withLock { $0 }
         let completed = snapshot.ackTimes.filter { $0 >= t0 && $0 < t1 }.count
         let latencies = snapshot.latencies.filter { $0.ackedAt >= t0 && $0.ackedAt < t1 }.map(\.seconds)
-        let fsyncs = coordinator.fsyncs(from: t0, to: t1)
         let elapsed = t1 - t0
         _ = coordinator.terminate()
         waitForShards(shards, timeout: 20)
@@ -233,14 +240,13 @@ func grid(_ options: Options) throws {
     let tasks = options.tasks ?? 100_000
     let workers = options.workers.last ?? 2000
     let folder = options.work + "/grid-\(tasks)"
-    try? FileManager.default.removeItem(atPath: folder)
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try writeSpec(folder + "/spec.toml", tasks: tasks, heartbeat: options.heartbeat)
     let endpoint = "tcp://127.0.0.1:\(options.port + 50)"
     line("# sweep-load grid: \(tasks) tasks, \(workers) simulated workers, tasks of \(options.taskSeconds) s; load \(loadAverage())")
     let coordinator = try CoordinatorProcess(
         eos: options.eos, spec: folder + "/spec.toml", endpoint: endpoint, out: folder + "/out",
-        log: folder + "/coordinator.log", traceFsyncs: false)
+        log: folder + "/coordinator.log")
     guard let startup = coordinator.waitUntilListening(timeout: 600) else {
         line("the coordinator did not start; see \(folder)/coordinator.log")
         _ = coordinator.terminate()
@@ -252,8 +258,10 @@ func grid(_ options: Options) throws {
     let cpu0 = coordinator.cpuSeconds()
     let shards = try startShards(count: workers, shardCount: options.shards, endpoint: endpoint, options: options, metrics: metrics)
     var lastReport = start
+    var cpu = 0.0  // sampled while it runs: /proc has nothing once it exited
     while coordinator.process.isRunning {
         Thread.sleep(forTimeInterval: 1)
+        cpu = max(cpu, coordinator.cpuSeconds() - cpu0)
         if clock() - lastReport >= 10 {
             lastReport = clock()
             let done = metrics.state.withLock { $0.ackTimes.count }
@@ -261,14 +269,13 @@ func grid(_ options: Options) throws {
         }
     }
     let runSeconds = clock() - start
-    let cpu = coordinator.cpuSeconds() - cpu0
     _ = coordinator.wait(timeout: 5)
     waitForShards(shards, timeout: 30)
     let journal = folder + "/out/journal.sqlite"
     let acked = metrics.state.withLock { $0.ackTimes.count }
     line(
         String(
-            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (until its exit status %d)", acked, runSeconds,
+            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)", acked, runSeconds,
             Double(acked) / runSeconds, cpu, coordinator.process.terminationStatus))
     let size = fileSize(journal) + fileSize(journal + "-wal")
     line(String(format: "journal: %.1f MB, %.0f bytes per task", Double(size) / 1e6, Double(size) / Double(tasks)))
@@ -287,7 +294,6 @@ func killAndRestart(_ options: Options) throws {
     let workers = options.workers.count == 1 ? options.workers[0] : 1000
     let tasks = options.tasks ?? 30_000
     let folder = options.work + "/kill-\(workers)"
-    try? FileManager.default.removeItem(atPath: folder)
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try writeSpec(folder + "/spec.toml", tasks: tasks, heartbeat: options.heartbeat)
     let endpoint = "tcp://127.0.0.1:\(options.port + 60)"
@@ -295,7 +301,7 @@ func killAndRestart(_ options: Options) throws {
         "# sweep-load kill: \(workers) simulated workers, \(tasks) tasks of \(options.taskSeconds) s, kill -9 after \(options.killAfter) s")
     let first = try CoordinatorProcess(
         eos: options.eos, spec: folder + "/spec.toml", endpoint: endpoint, out: folder + "/out",
-        log: folder + "/coordinator-1.log", traceFsyncs: false)
+        log: folder + "/coordinator-1.log")
     guard first.waitUntilListening(timeout: 300) != nil else {
         line("the coordinator did not start")
         _ = first.terminate()
@@ -313,7 +319,7 @@ func killAndRestart(_ options: Options) throws {
     line("killed (kill -9) after \(ackedBefore) ACKed results, \(doneAtKill) done in the journal; restarting")
     let second = try CoordinatorProcess(
         eos: options.eos, spec: folder + "/spec.toml", endpoint: endpoint, out: folder + "/out",
-        log: folder + "/coordinator-2.log", traceFsyncs: false)
+        log: folder + "/coordinator-2.log")
     guard let restart = second.waitUntilListening(timeout: 300) else {
         line("the restarted coordinator did not start")
         _ = second.terminate()
