@@ -83,7 +83,9 @@ final class CoordinatorProcess {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         perf.waitUntilExit()
         // CSV lines "count,unit,event,…", one per event.
-        let counts = text.split(separator: "\n").filter { $0.contains("syscalls:sys_enter_") }.map { Int($0.split(separator: ",").first ?? "") }
+        let counts = text.split(separator: "\n").filter { $0.contains("syscalls:sys_enter_") }.map {
+            Int($0.split(separator: ",").first ?? "")
+        }
         guard perf.terminationStatus == 0, counts.count == 2, counts.allSatisfy({ $0 != nil }) else { return nil }
         return counts.reduce(0) { $0 + $1! }
     }

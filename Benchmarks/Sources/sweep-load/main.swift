@@ -275,7 +275,8 @@ func grid(_ options: Options) throws {
     let acked = metrics.state.withLock { $0.ackTimes.count }
     line(
         String(
-            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)", acked, runSeconds,
+            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)", acked,
+            runSeconds,
             Double(acked) / runSeconds, cpu, coordinator.process.terminationStatus))
     let size = fileSize(journal) + fileSize(journal + "-wal")
     line(String(format: "journal: %.1f MB, %.0f bytes per task", Double(size) / 1e6, Double(size) / Double(tasks)))
