@@ -86,6 +86,8 @@ final class Shard: @unchecked Sendable {
     /// Computes in the order they end (every one lasts `taskSeconds`): (end, worker index).
     private var computes: [(until: Double, worker: Int)] = []
     private var nextCompute = 0
+    /// Seconds between the starts of two polls at least (a RESULT→ACK measured here may be late by as much).
+    static let minimumPollInterval = 0.002
     /// Set when a worker's socket was replaced: the poller is built again.
     private var socketsChanged = true
 
@@ -98,6 +100,7 @@ final class Shard: @unchecked Sendable {
         var running = workers.count
         let startedAt = clock()
         var active = 0
+        var lastPoll = -Double.infinity
         while !stop.load(ordering: .relaxed), running > 0 {
             let due = min(workers.count, Int((clock() - startedAt) * rampRate) + 1)
             if socketsChanged || due != active {
@@ -106,6 +109,11 @@ final class Shard: @unchecked Sendable {
                 for worker in workers[..<active] { poller.register(worker.socket) }
                 socketsChanged = false
             }
+            // A poll looks at every socket of the shard: at most one every `minimumPollInterval`,
+            // so that under load each one finds many messages waiting instead of one.
+            let sincePoll = clock() - lastPoll
+            if sincePoll < Self.minimumPollInterval { usleep(UInt32((Self.minimumPollInterval - sincePoll) * 1e6)) }
+            lastPoll = clock()
             let wait = max(0, min(0.01, (nextCompute < computes.count ? computes[nextCompute].until : .infinity) - clock()))
             let ready: [ZMQPollEvents]
             do {
