@@ -30,7 +30,8 @@ public struct TaskFolders: Sendable, Equatable {
     /// sharing the file system) is left alone; any other is written in place with open(2) and
     /// write(2): no temporary file, because every reader checks the recorded hash, so a file cut
     /// short by a crash reads as missing, never as wrong. Not fsynced: a power cut may lose the
-    /// newest files, which the worker's redelivered result restores (``SweepJournal/complete``).
+    /// newest files, which their recorded hashes then show missing; a result redelivered because
+    /// its ACK never left restores them (``SweepJournal/complete``).
     func store(taskKey: String, files: [String: String], records: [String: StoredFile]) throws(JournalError) {
         let folder = folder(taskKey: taskKey).path
         var madeFolder = false
