@@ -1,14 +1,21 @@
+import Foundation
+
 /// Parses JSON text (RFC 8259) into a ``JSONValue`` in one pass over its UTF-8 bytes: what
 /// ``JSONValue/init(parsing:)`` uses. Going through `JSONDecoder` and `JSONValue`'s `Decodable`
 /// conformance (a trial decode per type at every value) was most of the time of `eos export` and
 /// of every grid label the coordinator makes.
 ///
-/// Numbers are classified as `JSONDecoder` classifies them into a `JSONValue`, so that a value
-/// reads the same either way (task keys hash what is read):
-/// - digits alone (an optional `-`, no fraction or exponent), or digits with a fraction of zeros
-///   only (`3.0`), are `.integer` when the integer part fits an `Int`, exactly;
-/// - anything else is read as the nearest `Double`, and is `.integer` when that `Double` is a
-///   whole number an `Int` holds (`1e3`, `100e-2`, `1e-400` → 0), else `.number`;
+/// Numbers are classified as `JSONDecoder` classifies them into a `JSONValue` (swift-foundation's
+/// `_slowpath_unwrapFixedWidthInteger`), so that a value reads the same either way (task keys
+/// hash what is read):
+/// - digits alone (an optional `-`, no fraction or exponent) that fit an `Int` are that `.integer`;
+/// - any other number is read as the nearest `Double`; when that is a whole number an `Int`
+///   holds and below 2^53 in magnitude, it is that `.integer` (`3.0`, `1e3`, `1.0000000000000001`
+///   → 1, `1e-400` → 0); when it is not a whole number an `Int` holds, it is that `.number`;
+/// - a whole `Double` from 2^53 up, where `JSONDecoder` reads the text again as a `Decimal` by
+///   rules of its own (`9007199254740993.0` → 9007199254740993, `89556830376042670.6` →
+///   89556830376042670, but `402243423865438950.0373` a float), is handed to `JSONDecoder`
+///   itself — a rare number, so its cost does not matter;
 /// - a number out of `Double`'s range (`1e400`) is an error.
 /// Strictly RFC 8259 otherwise (no trailing commas, no leading zeros, no raw control characters
 /// in strings, no lone surrogates); of repeated object keys the first counts, as with `JSONDecoder`.
@@ -205,33 +212,33 @@ struct JSONParser {
         position += 1
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) { throw failure("a number with a leading zero") }
         skipDigits()
-        let integerEnd = position
-        var zeroFraction = true
+        var digitsAlone = true
         if current == UInt8(ascii: ".") {
+            digitsAlone = false
             position += 1
             guard let digit = current, isDigit(digit) else { throw failure("a '.' without digits after it") }
-            let fractionStart = position
             skipDigits()
-            zeroFraction = bytes[fractionStart..<position].allSatisfy { $0 == UInt8(ascii: "0") }
         }
-        var hasExponent = false
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
-            hasExponent = true
+            digitsAlone = false
             position += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             guard let digit = current, isDigit(digit) else { throw failure("an exponent without digits") }
             skipDigits()
         }
-        if !hasExponent, zeroFraction, let integer = Int(String(decoding: bytes[start..<integerEnd], as: UTF8.self)) {
-            return .integer(integer)
-        }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if digitsAlone, let integer = Int(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else {
             position = start
             throw failure("a number out of range")
         }
-        if let integer = Int(exactly: double) { return .integer(integer) }
-        return .number(double)
+        guard let integer = Int(exactly: double) else { return .number(double) }
+        if double.magnitude < 0x1p53 { return .integer(integer) }
+        guard let read = try? JSONDecoder().decode([JSONValue].self, from: Data("[\(text)]".utf8)).first else {
+            position = start
+            throw failure("a number JSONDecoder does not read")
+        }
+        return read
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -91,18 +91,6 @@ import Testing
 
     // MARK: Values
 
-    /// A seeded generator (SplitMix64), so a failure can be reproduced.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let edgeDoubles: [Double] = [
         0, -0.0, 1, -1, 1.5, 0.25, 0.1, 1e-4, 1e-5, 1e-7, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 2.2250738585072014e-308,
         1e15, 1e16, 1e17, 1e20, -1e20, 1e21, 1e22, 1e300, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,

@@ -16,7 +16,8 @@ struct JSONParserTests {
             "0", "-0", "-0.0", "1.0", "3.000", "1e3", "1E2", "0.1e1", "100e-2", "1.5", "-2.25", "1e-8", "5e-324", "4.9e-324",
             "1e20", "1e18", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "12345678901234567890",
             "9007199254740993", "9007199254740993.0", "1.0000000000000001", "1e-400", "-1e-400", "0.30000000000000004",
-            "2.5e0", "123456789.125", "-7e-1", "6.02214076e23",
+            "2.5e0", "123456789.125", "-7e-1", "6.02214076e23", "4.611686018427388e+18", "12345678901234567e2",
+            "1.0000000000000001e2", "123.4560e3", "90071992547409930000e-4", "-9.223372036854775808e18", "0e999999999999",
         ])
     func numbers(text: String) throws {
         let reference = try #require(Self.decoded("[\(text)]"))
@@ -40,11 +41,33 @@ struct JSONParserTests {
         var texts = [configuration.resolvedJSON(), canonicalJSON(configuration.jsonValue), #"{"train.lr": 0.25, "model.seed": 3}"#]
         texts.append(
             #"{"status":"completed","eos_step":null,"max_sharpness":3.5,"timings":{"total":1.25,"gd":1},"list":[1,2.5,"x",true,[],{}]}"#)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(state: 11)
         for _ in 0..<200 { texts.append(canonicalJSON(Self.randomValue(depth: 0, using: &generator))) }
         for text in texts {
             let reference = try #require(Self.decoded(text), "\(text)")
             #expect(try JSONValue(parsing: text) == reference, "\(text)")
+        }
+    }
+
+    @Test("random number texts: integers, fractions and exponents read as JSONDecoder reads them")
+    func randomNumbers() throws {
+        var random = SplitMix64(state: 7)
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) })
+        }
+        for _ in 0..<5000 {
+            var text = Bool.random(using: &random) ? "-" : ""
+            let integerLength = Int.random(in: 0...20, using: &random)
+            text += integerLength == 0 ? "0" : String(Int.random(in: 1...9, using: &random)) + digits(integerLength - 1)
+            if Bool.random(using: &random) {
+                let fraction = digits(Int.random(in: 1...20, using: &random))
+                text += "." + (Bool.random(using: &random) ? fraction : String(repeating: "0", count: fraction.count))
+            }
+            if Bool.random(using: &random) {
+                text += ["e", "E", "e+", "e-", "E-"].randomElement(using: &random)! + String(Int.random(in: 0...25, using: &random))
+            }
+            let reference = try #require(Self.decoded("[\(text)]"), "\(text)")
+            #expect(try JSONValue(parsing: "[\(text)]") == reference, "\(text)")
         }
     }
 
@@ -73,7 +96,7 @@ struct JSONParserTests {
         #expect(Self.decoded(text) == .object(["a": .integer(1)]))
     }
 
-    static func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
+    static func randomValue(depth: Int, using generator: inout SplitMix64) -> JSONValue {
         switch Int.random(in: depth > 3 ? 0...5 : 0...7, using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))
