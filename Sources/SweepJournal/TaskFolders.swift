@@ -35,15 +35,14 @@ public struct TaskFolders: Sendable, Equatable {
     func store(taskKey: String, files: [String: String], records: [String: StoredFile]) throws(JournalError) {
         let folder = folder(taskKey: taskKey).path
         var madeFolder = false
-        for name in files.keys.sorted() {
-            let bytes = Data(files[name]!.utf8)
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
             let target = folder + "/" + name
             if let record = records[name], Self.holds(target, record) { continue }
             if !madeFolder {
                 try Self.makeFolder(folder)
                 madeFolder = true
             }
-            try Self.write(bytes, to: target)
+            try Self.write(text, to: target)
         }
     }
 
@@ -55,12 +54,14 @@ public struct TaskFolders: Sendable, Equatable {
         return SHA256.hexDigest(existing) == record.sha256
     }
 
-    /// open(2) with O_TRUNC, write(2) until every byte is out, close(2).
-    private static func write(_ bytes: Data, to path: String) throws(JournalError) {
+    /// open(2) with O_TRUNC, write(2) of `text`'s UTF-8 (in place, no copy) until every byte is
+    /// out, close(2).
+    private static func write(_ text: String, to path: String) throws(JournalError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .taskFiles(path: path, reason: String(cString: strerror(errno))) }
         var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
+        var text = text
+        text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
                 let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

@@ -185,27 +185,8 @@ public struct SweepExport {
         }
     }
 
-    /// Unix seconds as ISO 8601 in UTC to the millisecond, e.g. `2026-12-06T03:33:13.250Z`: the
-    /// seconds rounded to whole milliseconds, ties to even (as `round` in `python/eos_frames.py`),
-    /// then gmtime(3).
-    /// Formatted by hand: a date formatter per cell was a quarter of a large export's time.
-    static func timestamp(_ seconds: Double) -> String {
-        var (whole, milliseconds) = Int((seconds * 1000).rounded(.toNearestOrEven)).quotientAndRemainder(dividingBy: 1000)
-        if milliseconds < 0 {
-            whole -= 1
-            milliseconds += 1000
-        }
-        var time = time_t(whole)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func digits(_ value: Int32, _ count: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, count - text.count)) + text
-        }
-        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
-            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "."
-            + digits(Int32(milliseconds), 3) + "Z"
-    }
+    /// Unix seconds as ISO 8601 in UTC to the millisecond (``ISO8601Time/utcMilliseconds(_:)``).
+    static func timestamp(_ seconds: Double) -> String { ISO8601Time.utcMilliseconds(seconds) }
 
     /// finished − started of a task that ended (done or failed), in seconds.
     static func wallSeconds(_ task: TaskRecord) -> Double? {

@@ -1,4 +1,5 @@
 import Foundation
+import RunRecord
 import SweepCoordinator
 import SweepJournal
 
@@ -139,18 +140,4 @@ final class LiveBlock {
 }
 
 /// Now as ISO 8601 with the local offset, e.g. `2026-12-06T03:09:36+01:00`: the timestamps of log lines.
-func isoTimestamp(_ date: Date = Date()) -> String {
-    // localtime_r, not ISO8601DateFormatter: a coordinator of thousands of workers logs thousands
-    // of lines a second, and a formatter per line cost more than handling the message.
-    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-    var parts = tm()
-    localtime_r(&seconds, &parts)
-    func pad(_ n: Int32, _ width: Int = 2) -> String {
-        let digits = String(n)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-    let offset = Int32(parts.tm_gmtoff / 60)
-    let zone = offset == 0 ? "Z" : "\(offset < 0 ? "-" : "+")\(pad(abs(offset) / 60)):\(pad(abs(offset) % 60))"
-    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
-        + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))\(zone)"
-}
+func isoTimestamp(_ date: Date = Date()) -> String { ISO8601Time.localSeconds(date.timeIntervalSince1970) }

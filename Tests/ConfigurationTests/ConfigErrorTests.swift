@@ -2,15 +2,9 @@ import Testing
 @testable import Configuration
 
 @Suite struct ConfigErrorTests {
-    /// The one-line message that loading `text` (plus `overrides`) fails with.
+    /// The one-line message that loading `text` (plus `overrides`) as `spec.toml` fails with.
     func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "spec.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
+        ConfigurationTests.message(text, overrides: overrides, file: "spec.toml")
     }
 
     @Test func unknownKeyNamesFileLineAndSuggestion() {

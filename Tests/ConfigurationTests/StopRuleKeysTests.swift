@@ -3,14 +3,9 @@ import Testing
 
 /// `train.loss_goal`, `train.accuracy_goal`, `train.steps_after_eos` (docs/CONFIGURATION.md §2.4).
 @Suite struct StopRuleKeysTests {
+    /// The one-line message that loading `text` (plus `overrides`) as `spec.toml` fails with.
     func message(_ text: String, overrides: [String] = []) -> String? {
-        do {
-            _ = try RunConfiguration.load(tomlText: text, file: "spec.toml", overrides: overrides)
-            return nil
-        } catch {
-            #expect(!error.description.contains("\n"))
-            return error.description
-        }
+        ConfigurationTests.message(text, overrides: overrides, file: "spec.toml")
     }
 
     @Test func valuesAreCheckedInOneLineNamingTheKey() throws {
