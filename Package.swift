@@ -52,7 +52,7 @@ let package = Package(
         // Sweep
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .target(name: "ZeroMQTransport", dependencies: ["CZeroMQ"]),
-        .target(name: "SweepProtocol"),
+        .target(name: "SweepProtocol", dependencies: ["Configuration"]),
         .target(name: "SweepJournal", dependencies: ["Configuration", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SweepCoordinator",
@@ -90,7 +90,7 @@ let package = Package(
         // The engine against PyTorch (Tests/oracle/, a venv from scripts/torch-venv via EOS_TORCH_PYTHON).
         .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
-        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol"]),
+        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "Configuration"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration"]),
         .testTarget(
             name: "SweepCoordinatorTests",

@@ -22,97 +22,101 @@ enum CanonicalJSON {
 
     /// JCS text; a non-finite number is written as Swift spells it (only for error messages).
     static func serialize(_ value: JSONValue) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, to: &out, indent: nil)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Indented JSON (two spaces per level, keys sorted as in JCS, arrays of scalars on one
     /// line), with the same string and number forms as JCS, ending in a newline.
     static func prettyPrinted(_ value: JSONValue) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, to: &out, indent: "")
-        return out + "\n"
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ value: JSONValue, to out: inout String, indent: String?) {
+    /// Writes UTF-8 bytes: the text is built byte by byte and made a `String` once.
+    private static func write(_ value: JSONValue, to out: inout [UInt8], indent: String?) {
         switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .integer(let n): out += String(n)
-        case .number(let x): out += format(number: x)
+        case .null: out += "null".utf8
+        case .bool(let flag): out += (flag ? "true" : "false").utf8
+        case .integer(let n): out += String(n).utf8
+        case .number(let x): out += format(number: x).utf8
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
             let scalars = items.allSatisfy { if case .array = $0 { false } else if case .object = $0 { false } else { true } }
             if let indent, !scalars {
                 let inner = indent + "  "
-                out += "[\n"
+                out += "[\n".utf8
                 for (i, item) in items.enumerated() {
-                    out += inner
+                    out += inner.utf8
                     write(item, to: &out, indent: inner)
-                    out += i + 1 < items.count ? ",\n" : "\n"
+                    out += (i + 1 < items.count ? ",\n" : "\n").utf8
                 }
-                out += indent + "]"
+                out += indent.utf8
+                out.append(UInt8(ascii: "]"))
             } else {
-                out += "["
+                out.append(UInt8(ascii: "["))
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out += indent == nil ? "," : ", " }
+                    if i > 0 { out += (indent == nil ? "," : ", ").utf8 }
                     write(item, to: &out, indent: indent)
                 }
-                out += "]"
+                out.append(UInt8(ascii: "]"))
             }
         case .object(let members):
             let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             if let indent, !keys.isEmpty {
                 let inner = indent + "  "
-                out += "{\n"
+                out += "{\n".utf8
                 for (i, key) in keys.enumerated() {
-                    out += inner
+                    out += inner.utf8
                     writeString(key, to: &out)
-                    out += ": "
+                    out += ": ".utf8
                     write(members[key]!, to: &out, indent: inner)
-                    out += i + 1 < keys.count ? ",\n" : "\n"
+                    out += (i + 1 < keys.count ? ",\n" : "\n").utf8
                 }
-                out += indent + "}"
+                out += indent.utf8
+                out.append(UInt8(ascii: "}"))
             } else {
-                out += "{"
+                out.append(UInt8(ascii: "{"))
                 for (i, key) in keys.enumerated() {
-                    if i > 0 { out += "," }
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
                     writeString(key, to: &out)
-                    out += ":"
+                    out.append(UInt8(ascii: ":"))
                     write(members[key]!, to: &out, indent: indent)
                 }
-                out += "}"
+                out.append(UInt8(ascii: "}"))
             }
         }
     }
 
     /// RFC 8785 §3.2.2.2: `"` and `\` escaped, U+0008/09/0A/0C/0D as `\b \t \n \f \r`, other
-    /// controls below U+0020 as `\u00xx` (lowercase hex), everything else verbatim (a string
-    /// with nothing to escape, like every key, in one piece).
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        guard s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            out += s
-            out += "\""
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\u{0C}": out += "\\f"
-            case "\r": out += "\\r"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// controls below U+0020 as `\u00xx` (lowercase hex), every other byte of the UTF-8 as it is.
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        out.append(quote)
+        for byte in s.utf8 {
+            guard byte < 0x20 || byte == quote || byte == backslash else {
+                out.append(byte)
+                continue
+            }
+            out.append(backslash)
+            switch byte {
+            case quote, backslash: out.append(byte)
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0C: out.append(UInt8(ascii: "f"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            default: out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigit(byte >> 4), hexDigit(byte & 0xF)]
             }
         }
-        out += "\""
+        out.append(quote)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     /// ECMAScript `Number.prototype.toString(x)` (ECMA-262 Number::toString): with the shortest

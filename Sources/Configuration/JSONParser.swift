@@ -32,7 +32,13 @@ struct JSONParser {
 
     /// Parses `text`, one JSON value with optional white space around it.
     static func parse(_ text: String) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: Array(text.utf8))
+        try parse(utf8: Array(text.utf8))
+    }
+
+    /// Parses UTF-8 bytes (e.g. a message frame), one JSON value with optional white space
+    /// around it; invalid UTF-8 inside a string reads as U+FFFD, as `String(decoding:as:)` reads it.
+    static func parse(utf8 bytes: [UInt8]) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
         guard parser.position == parser.bytes.count else { throw parser.failure("text after the value") }
@@ -126,33 +132,40 @@ struct JSONParser {
         }
     }
 
-    /// A quoted string, escapes decoded; `position` is at its opening quote.
+    /// A quoted string, escapes decoded; `position` is at its opening quote. The bytes between
+    /// escapes are copied in runs (a CSV file in a message is one long string with an escaped
+    /// newline on every line).
     private mutating func string() throws(Failure) -> String {
         position += 1  // "
         let start = position
-        // The common case, no escape: the bytes between the quotes as they are.
-        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-            guard byte >= 0x20 else { throw failure("a control character in a string (escape it)") }
+        try skipUnescaped()
+        guard let stop = current else { throw failure("a string without its closing quote") }
+        if stop == UInt8(ascii: "\"") {
             position += 1
+            return String(decoding: bytes[start..<position - 1], as: UTF8.self)
         }
-        guard current != nil else { throw failure("a string without its closing quote") }
-        var scalars = String(decoding: bytes[start..<position], as: UTF8.self).unicodeScalars
+        var text = Array(bytes[start..<position])
         while let byte = current, byte != UInt8(ascii: "\"") {
             if byte == UInt8(ascii: "\\") {
                 position += 1
-                scalars.append(try escape())
+                text.append(contentsOf: UTF8.encode(try escape())!)
             } else {
                 let runStart = position
-                while let next = current, next != UInt8(ascii: "\""), next != UInt8(ascii: "\\") {
-                    guard next >= 0x20 else { throw failure("a control character in a string (escape it)") }
-                    position += 1
-                }
-                scalars.append(contentsOf: String(decoding: bytes[runStart..<position], as: UTF8.self).unicodeScalars)
+                try skipUnescaped()
+                text.append(contentsOf: bytes[runStart..<position])
             }
             guard current != nil else { throw failure("a string without its closing quote") }
         }
         position += 1  // "
-        return String(scalars)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Moves past string bytes up to the next quote, backslash or end of text.
+    private mutating func skipUnescaped() throws(Failure) {
+        while let byte = current, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+            guard byte >= 0x20 else { throw failure("a control character in a string (escape it)") }
+            position += 1
+        }
     }
 
     /// The character of an escape; `position` is just after its backslash.

@@ -57,6 +57,11 @@ public enum JSONValue: Sendable, Hashable, Codable, CustomStringConvertible {
         self = try JSONParser.parse(text)
     }
 
+    /// Parses JSON from its UTF-8 bytes (``JSONParser``), e.g. a message frame as it arrived.
+    public init(parsingUTF8 bytes: [UInt8]) throws {
+        self = try JSONParser.parse(utf8: bytes)
+    }
+
     /// Decodes this value as `type`: what `JSONEncoder` then `JSONDecoder` give, without the
     /// text (`JSONValueDecoder`).
     public func decode<T: Decodable>(as type: T.Type) throws -> T {

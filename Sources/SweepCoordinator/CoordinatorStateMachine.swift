@@ -38,7 +38,8 @@ import SweepProtocol
 /// - complaints about peers are rate-limited (``ComplaintLimiter``); anonymous sessions and
 ///   ignored senders are capped (``Limits``), so hostile connections cost bounded memory;
 /// - `tick` writes the deadlines that are due, expires overdue leases (an expired one counts an
-///   attempt, up to max_attempts), forgets silent workers, heartbeats the others, and sends
+///   attempt, up to max_attempts), forgets silent workers, heartbeats those it sent nothing for a
+///   heartbeat interval (any message shows a worker that the coordinator is alive), and sends
 ///   SHUTDOWN once the sweep is finished.
 public final class CoordinatorStateMachine {
     public let journal: SweepJournal
@@ -176,8 +177,7 @@ public final class CoordinatorStateMachine {
         var actions: [CoordinatorAction] = []
         if sessions[routingID] == nil {
             sessions[routingID] = WorkerSession(
-                name: WorkerSession.anonymousName(routingID), since: now, lastHeard: now,
-                lastHeartbeatSent: now)
+                name: WorkerSession.anonymousName(routingID), since: now, lastHeard: now, lastSent: now)
             actions.append(
                 .send(
                     to: routingID,
@@ -206,6 +206,7 @@ public final class CoordinatorStateMachine {
             forget(routingID)
             if let session, session.introduced { actions.append(.log("\(session.name) disconnected")) }
         }
+        for case .send(let to, _) in actions { sessions[to]?.lastSent = now }
         return actions
     }
 
@@ -273,8 +274,8 @@ public final class CoordinatorStateMachine {
             if isFinished && !session.toldToShutDown {
                 sessions[routingID]?.toldToShutDown = true
                 actions.append(.send(to: routingID, .shutdown(.finished)))
-            } else if now - session.lastHeartbeatSent >= settings.heartbeatInterval {
-                sessions[routingID]?.lastHeartbeatSent = now
+            } else if now - session.lastSent >= settings.heartbeatInterval {
+                sessions[routingID]?.lastSent = now
                 actions.append(.send(to: routingID, .heartbeat))
             }
         }

@@ -8,8 +8,9 @@ struct WorkerSession {
     var since: Double
     /// Unix seconds of the last valid message from it.
     var lastHeard: Double
-    /// Unix seconds of the last HEARTBEAT sent to it.
-    var lastHeartbeatSent: Double
+    /// Unix seconds of the last message sent to it (a HEARTBEAT goes out only after an interval
+    /// without any: every message tells the worker that the coordinator is alive).
+    var lastSent: Double
     /// Whether it introduced itself with READY (a peer that never did and holds no lease is
     /// anonymous: such sessions are capped, oldest forgotten first).
     var introduced = false

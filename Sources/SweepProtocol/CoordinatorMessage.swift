@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// A message from the coordinator (ROUTER) to one worker (DEALER).
@@ -23,7 +24,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
     /// The sweep is finished or stopping: the worker exits.
     case shutdown(ShutdownReason)
 
-    public struct Welcome: Codable, Equatable, Sendable {
+    public struct Welcome: Equatable, Sendable {
         /// Seconds between heartbeats in both directions, > 0.
         public var heartbeatInterval: Double
         /// Heartbeat intervals without traffic before the peer is taken for dead, ≥ 1.
@@ -36,13 +37,9 @@ public enum CoordinatorMessage: Equatable, Sendable {
             self.liveness = liveness
             self.checkpointEvery = checkpointEvery
         }
-
-        enum CodingKeys: String, CodingKey {
-            case heartbeatInterval = "heartbeat_interval", liveness, checkpointEvery = "checkpoint_every"
-        }
     }
 
-    public struct TaskAssignment: Codable, Equatable, Sendable {
+    public struct TaskAssignment: Equatable, Sendable {
         /// The lease token: 32 lowercase hex digits (128 random bits) that only the worker given
         /// this TASK learns; echoed in its HEARTBEAT, RESULT, FAIL and RETURN, and the proof that
         /// they come from the holder of the lease (`ProtocolConstants.leaseTokenHexDigits`).
@@ -69,32 +66,14 @@ public enum CoordinatorMessage: Equatable, Sendable {
             self.checkpointEvery = checkpointEvery
             self.label = label
         }
-
-        enum CodingKeys: String, CodingKey {
-            case leaseID = "lease_id", taskKey = "task_key", attempt, config, checkpointEvery = "checkpoint_every", label
-        }
     }
 
     /// Why the coordinator tells a worker to exit.
-    public enum ShutdownReason: String, Codable, Equatable, Sendable {
+    public enum ShutdownReason: String, CaseIterable, Equatable, Sendable {
         /// Every task is done or failed.
         case finished
         /// The coordinator is stopping (signal, user request).
         case stopping
-    }
-
-    struct NoTaskBody: Codable {
-        var retryAfter: Double
-        enum CodingKeys: String, CodingKey { case retryAfter = "retry_after" }
-    }
-
-    struct AckBody: Codable {
-        var taskKey: String
-        enum CodingKeys: String, CodingKey { case taskKey = "task_key" }
-    }
-
-    struct ShutdownBody: Codable {
-        var reason: ShutdownReason
     }
 
     /// The command names of frame 1 that a worker accepts.
@@ -117,52 +96,73 @@ public enum CoordinatorMessage: Equatable, Sendable {
 
     /// The frames to send after the routing id: version, command, JSON body.
     public static func encode(_ message: CoordinatorMessage) -> [Data] {
-        let command = message.command.rawValue
-        return switch message {
-        case .welcome(let body): MessageFraming.frames(command: command, body: body)
-        case .task(let body): MessageFraming.frames(command: command, body: body)
-        case .noTask(let retryAfter): MessageFraming.frames(command: command, body: NoTaskBody(retryAfter: retryAfter))
-        case .ack(let taskKey): MessageFraming.frames(command: command, body: AckBody(taskKey: taskKey))
-        case .heartbeat: MessageFraming.frames(command: command, body: MessageFraming.EmptyBody())
-        case .shutdown(let reason): MessageFraming.frames(command: command, body: ShutdownBody(reason: reason))
-        }
+        let body: [String: JSONValue] =
+            switch message {
+            case .welcome(let welcome):
+                [
+                    "heartbeat_interval": MessageFraming.number(welcome.heartbeatInterval), "liveness": .integer(welcome.liveness),
+                    "checkpoint_every": MessageFraming.number(welcome.checkpointEvery),
+                ]
+            case .task(let task):
+                [
+                    "lease_id": .string(task.leaseID), "task_key": .string(task.taskKey), "attempt": .integer(task.attempt),
+                    "config": .string(task.config), "checkpoint_every": MessageFraming.number(task.checkpointEvery),
+                    "label": task.label.map(JSONValue.string),
+                ].compactMapValues { $0 }
+            case .noTask(let retryAfter): ["retry_after": MessageFraming.number(retryAfter)]
+            case .ack(let taskKey): ["task_key": .string(taskKey)]
+            case .heartbeat: [:]
+            case .shutdown(let reason): ["reason": .string(reason.rawValue)]
+            }
+        return MessageFraming.frames(command: message.command.rawValue, body: body)
     }
 
     /// Parses and validates the frames of a message (a DEALER receives no routing id).
     public static func decode(frames: [Data]) throws(ProtocolError) -> CoordinatorMessage {
         let (parsed, json) = try MessageFraming.split(frames, as: Command.self)
         let command = parsed.rawValue
+        let body = try MessageBody(json, command: command)
         let rules = FieldRules(command: command)
         switch parsed {
         case .welcome:
-            let body = try MessageFraming.body(Welcome.self, command: command, from: json)
-            try rules.positive(body.heartbeatInterval, "heartbeat_interval")
-            try rules.atLeast(body.liveness, 1, "liveness")
-            try rules.positive(body.checkpointEvery, "checkpoint_every")
-            return .welcome(body)
+            let welcome = Welcome(
+                heartbeatInterval: try body.number("heartbeat_interval"), liveness: try body.integer("liveness"),
+                checkpointEvery: try body.number("checkpoint_every"))
+            try rules.positive(welcome.heartbeatInterval, "heartbeat_interval")
+            try rules.atLeast(welcome.liveness, 1, "liveness")
+            try rules.positive(welcome.checkpointEvery, "checkpoint_every")
+            return .welcome(welcome)
         case .task:
-            let body = try MessageFraming.body(TaskAssignment.self, command: command, from: json)
-            try rules.leaseToken(body.leaseID, "lease_id")
-            try rules.taskKey(body.taskKey, "task_key")
-            try rules.atLeast(body.attempt, 1, "attempt")
-            try rules.jsonObject(body.config, "config")
-            try rules.positive(body.checkpointEvery, "checkpoint_every")
-            if let label = body.label { try rules.atMost(bytes: label, ProtocolConstants.maxLabelBytes, "label") }
-            return .task(body)
+            let task = TaskAssignment(
+                leaseID: try body.string("lease_id"), taskKey: try body.string("task_key"), attempt: try body.integer("attempt"),
+                config: try body.string("config"), checkpointEvery: try body.number("checkpoint_every"),
+                label: try body.optionalString("label"))
+            try rules.leaseToken(task.leaseID, "lease_id")
+            try rules.taskKey(task.taskKey, "task_key")
+            try rules.atLeast(task.attempt, 1, "attempt")
+            try rules.jsonObject(task.config, "config")
+            try rules.positive(task.checkpointEvery, "checkpoint_every")
+            if let label = task.label { try rules.atMost(bytes: label, ProtocolConstants.maxLabelBytes, "label") }
+            return .task(task)
         case .noTask:
-            let body = try MessageFraming.body(NoTaskBody.self, command: command, from: json)
-            try rules.nonNegative(body.retryAfter, "retry_after")
-            return .noTask(retryAfter: body.retryAfter)
+            let retryAfter = try body.number("retry_after")
+            try rules.nonNegative(retryAfter, "retry_after")
+            return .noTask(retryAfter: retryAfter)
         case .ack:
-            let body = try MessageFraming.body(AckBody.self, command: command, from: json)
-            try rules.taskKey(body.taskKey, "task_key")
-            return .ack(taskKey: body.taskKey)
+            let taskKey = try body.string("task_key")
+            try rules.taskKey(taskKey, "task_key")
+            return .ack(taskKey: taskKey)
         case .heartbeat:
-            _ = try MessageFraming.body(MessageFraming.EmptyBody.self, command: command, from: json)
             return .heartbeat
         case .shutdown:
-            let body = try MessageFraming.body(ShutdownBody.self, command: command, from: json)
-            return .shutdown(body.reason)
+            let reason = try body.string("reason")
+            guard let known = ShutdownReason(rawValue: reason) else {
+                let expected = ShutdownReason.allCases.map(\.rawValue).joined(separator: " or ")
+                throw .malformedBody(
+                    command: command, field: "reason",
+                    reason: "is \"\(ProtocolError.printable(Data(reason.utf8)))\", expected \(expected)")
+            }
+            return .shutdown(known)
         }
     }
 }

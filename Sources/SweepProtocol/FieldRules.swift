@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// The value rules of message bodies, each throwing `ProtocolError.invalidValue` naming the
@@ -46,11 +47,6 @@ struct FieldRules {
         guard value.utf8.count <= maximum else { throw invalid(field, "has \(value.utf8.count) bytes, at most \(maximum) allowed") }
     }
 
-    /// A finite number.
-    func finite(_ value: Double, _ field: String) throws(ProtocolError) {
-        guard value.isFinite else { throw invalid(field, "is \(value), expected a finite number") }
-    }
-
     func atLeast<I: BinaryInteger>(_ value: I, _ minimum: I, _ field: String) throws(ProtocolError) {
         guard value >= minimum else { throw invalid(field, "is \(value), expected at least \(minimum)") }
     }
@@ -67,8 +63,7 @@ struct FieldRules {
 
     /// Text that parses as one JSON object (a summary or a configuration).
     func jsonObject(_ text: String, _ field: String) throws(ProtocolError) {
-        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8))
-        guard object is [String: Any] else { throw invalid(field, "is not a JSON object") }
+        guard case .object = try? JSONValue(parsing: text) else { throw invalid(field, "is not a JSON object") }
     }
 
     /// A plain file name of a run directory: non-empty, no `/`, NUL, `.` or `..`, so it can never

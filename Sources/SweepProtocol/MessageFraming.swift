@@ -1,29 +1,25 @@
+import Configuration
 import Foundation
 
 /// Frames ↔ (command, JSON body), shared by `WorkerMessage` and `CoordinatorMessage`.
 ///
 /// Wire format after the ROUTER routing id (which the ROUTER adds and strips itself):
 /// frame 0 = `ProtocolConstants.version` (UTF-8), frame 1 = command name (UTF-8, e.g. `READY`),
-/// frame 2 = the command's body as a JSON object with snake_case keys (`{}` for commands without fields).
+/// frame 2 = the command's body as a JSON object with snake_case keys (`{}` for commands without
+/// fields), written as RFC 8785 canonical JSON (keys sorted, no white space) and read by
+/// ``MessageBody``.
 enum MessageFraming {
-    /// The body of commands without fields: `{}` (any keys a newer peer adds are ignored).
-    struct EmptyBody: Codable {}
+    /// The three frames of a message whose body has these fields (an absent optional field is
+    /// left out).
+    static func frames(command: String, body: [String: JSONValue]) -> [Data] {
+        [Data(ProtocolConstants.version.utf8), Data(command.utf8), Data(canonicalJSON(.object(body)).utf8)]
+    }
 
-    /// The three frames of a message.
-    static func frames<Body: Encodable>(command: String, body: Body) -> [Data] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Non-finite numbers travel as strings, which every receiver refuses as a type mismatch;
-        // with this strategy encoding plain structs of strings and numbers cannot fail.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let json: Data
-        do {
-            json = try encoder.encode(body)
-        } catch {
-            preconditionFailure("JSONEncoder failed on a \(command) body: \(error)")
-        }
-        return [Data(ProtocolConstants.version.utf8), Data(command.utf8), json]
+    /// A number field. JSON has no NaN or ±∞: those travel as the strings `nan`, `inf` and
+    /// `-inf`, which every receiver refuses as a type mismatch, so writing a body cannot fail.
+    static func number(_ x: Double) -> JSONValue {
+        guard !x.isFinite else { return .number(x) }
+        return .string(x.isNaN ? "nan" : x < 0 ? "-inf" : "inf")
     }
 
     /// Checks frame count, sizes, version and command; returns the command and its body frame.
@@ -41,51 +37,5 @@ enum MessageFraming {
             throw .unknownCommand(ProtocolError.printable(frames[1]), known: Command.allCases.map(\.rawValue))
         }
         return (command, frames[2])
-    }
-
-    /// Decodes a command's body, naming the first field that does not read.
-    static func body<Body: Decodable>(_ type: Body.Type, command: String, from json: Data) throws(ProtocolError) -> Body {
-        do {
-            return try JSONDecoder().decode(type, from: json)
-        } catch let error as DecodingError {
-            let (field, reason) = describe(error)
-            throw .malformedBody(command: command, field: field, reason: reason)
-        } catch {
-            throw .malformedBody(command: command, field: "body", reason: "not JSON")
-        }
-    }
-
-    /// The dotted field path and a short reason of a `DecodingError`.
-    private static func describe(_ error: DecodingError) -> (field: String, reason: String) {
-        func path(_ keys: [any CodingKey]) -> String {
-            let parts = keys.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
-            return parts.isEmpty ? "body" : parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return (path(context.codingPath + [key]), "missing")
-        case .typeMismatch(let type, let context):
-            return (path(context.codingPath), "expected \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return (path(context.codingPath), "null where \(typeName(type)) is required")
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty
-                ? ("body", "not a JSON object")
-                : (path(context.codingPath), "unreadable value")
-        @unknown default:
-            return ("body", "unreadable")
-        }
-    }
-
-    private static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type, is Int64.Type: "an integer"
-        case is Double.Type: "a number"
-        case is [String: Any].Type: "a JSON object"
-        case is [Any].Type: "a JSON array"
-        default: "a value of type \(type)"
-        }
     }
 }

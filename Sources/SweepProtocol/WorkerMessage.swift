@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 
 /// A message from a worker (DEALER) to the coordinator (ROUTER).
@@ -28,7 +29,7 @@ public enum WorkerMessage: Equatable, Sendable {
     /// The worker is leaving.
     case disconnect
 
-    public struct Ready: Codable, Equatable, Sendable {
+    public struct Ready: Equatable, Sendable {
         /// The worker's name (unique per process, e.g. host-pid), not empty.
         public var worker: String
         /// Host name, not empty.
@@ -61,15 +62,10 @@ public enum WorkerMessage: Equatable, Sendable {
             self.session = session
             self.connection = connection
         }
-
-        enum CodingKeys: String, CodingKey {
-            case worker, host, pid, threads, session, connection
-            case heldResults = "held_results"
-        }
     }
 
     /// Where the worker is in its current lease.
-    public struct Progress: Codable, Equatable, Sendable {
+    public struct Progress: Equatable, Sendable {
         public var taskKey: String
         /// The lease token of the TASK (32 lowercase hex digits).
         public var leaseID: String
@@ -98,13 +94,9 @@ public enum WorkerMessage: Equatable, Sendable {
             self.loss = loss.flatMap { $0.isFinite ? $0 : nil }
             self.sharpness = sharpness.flatMap { $0.isFinite ? $0 : nil }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case taskKey = "task_key", leaseID = "lease_id", step, totalSteps = "total_steps", phase, loss, sharpness
-        }
     }
 
-    public struct TaskResult: Codable, Equatable, Sendable {
+    public struct TaskResult: Equatable, Sendable {
         public var leaseID: String
         public var taskKey: String
         /// The attempt this result belongs to, ≥ 1.
@@ -127,14 +119,9 @@ public enum WorkerMessage: Equatable, Sendable {
             self.files = files
             self.resumedFromCheckpoint = resumedFromCheckpoint
         }
-
-        enum CodingKeys: String, CodingKey {
-            case leaseID = "lease_id", taskKey = "task_key", attempt, summary, files
-            case resumedFromCheckpoint = "resumed_from_checkpoint"
-        }
     }
 
-    public struct TaskFailure: Codable, Equatable, Sendable {
+    public struct TaskFailure: Equatable, Sendable {
         public var leaseID: String
         public var taskKey: String
         /// The error's one-line description, not empty.
@@ -145,11 +132,9 @@ public enum WorkerMessage: Equatable, Sendable {
             self.taskKey = taskKey
             self.error = error
         }
-
-        enum CodingKeys: String, CodingKey { case leaseID = "lease_id", taskKey = "task_key", error }
     }
 
-    public struct TaskReturn: Codable, Equatable, Sendable {
+    public struct TaskReturn: Equatable, Sendable {
         public var leaseID: String
         public var taskKey: String
         /// Why, e.g. `SIGTERM`; not empty.
@@ -160,13 +145,6 @@ public enum WorkerMessage: Equatable, Sendable {
             self.taskKey = taskKey
             self.reason = reason
         }
-
-        enum CodingKeys: String, CodingKey { case leaseID = "lease_id", taskKey = "task_key", reason }
-    }
-
-    /// The body of HEARTBEAT: `progress` is absent (or null) when the worker holds no lease.
-    struct HeartbeatBody: Codable {
-        var progress: Progress?
     }
 
     /// The command names of frame 1 that a coordinator accepts.
@@ -191,70 +169,99 @@ public enum WorkerMessage: Equatable, Sendable {
     /// frame over `ProtocolConstants.maxFrameBytes`, so a worker checks `frames[2].count` of a large
     /// RESULT and reports a FAIL instead.
     public static func encode(_ message: WorkerMessage) -> [Data] {
-        let command = message.command.rawValue
-        return switch message {
-        case .ready(let body): MessageFraming.frames(command: command, body: body)
-        case .heartbeat(let progress): MessageFraming.frames(command: command, body: HeartbeatBody(progress: progress))
-        case .result(let body): MessageFraming.frames(command: command, body: body)
-        case .fail(let body): MessageFraming.frames(command: command, body: body)
-        case .return(let body): MessageFraming.frames(command: command, body: body)
-        case .disconnect: MessageFraming.frames(command: command, body: MessageFraming.EmptyBody())
-        }
+        let body: [String: JSONValue] =
+            switch message {
+            case .ready(let ready):
+                [
+                    "worker": .string(ready.worker), "host": .string(ready.host), "pid": .integer(ready.pid),
+                    "threads": .integer(ready.threads), "held_results": .array(ready.heldResults.map(JSONValue.string)),
+                    "session": ready.session.map(JSONValue.string), "connection": ready.connection.map(JSONValue.integer),
+                ].compactMapValues { $0 }
+            case .heartbeat(let progress): progress.map { ["progress": .object(fields(of: $0))] } ?? [:]
+            case .result(let result):
+                [
+                    "lease_id": .string(result.leaseID), "task_key": .string(result.taskKey), "attempt": .integer(result.attempt),
+                    "summary": .string(result.summary), "files": .object(result.files.mapValues(JSONValue.string)),
+                    "resumed_from_checkpoint": .bool(result.resumedFromCheckpoint),
+                ]
+            case .fail(let failure):
+                ["lease_id": .string(failure.leaseID), "task_key": .string(failure.taskKey), "error": .string(failure.error)]
+            case .return(let handBack):
+                ["lease_id": .string(handBack.leaseID), "task_key": .string(handBack.taskKey), "reason": .string(handBack.reason)]
+            case .disconnect: [:]
+            }
+        return MessageFraming.frames(command: message.command.rawValue, body: body)
+    }
+
+    private static func fields(of progress: Progress) -> [String: JSONValue] {
+        [
+            "task_key": .string(progress.taskKey), "lease_id": .string(progress.leaseID), "step": .integer(progress.step),
+            "total_steps": .integer(progress.totalSteps), "phase": .string(progress.phase),
+            "loss": progress.loss.map(MessageFraming.number), "sharpness": progress.sharpness.map(MessageFraming.number),
+        ].compactMapValues { $0 }
     }
 
     /// Parses and validates the frames after the routing id.
     public static func decode(frames: [Data]) throws(ProtocolError) -> WorkerMessage {
         let (parsed, json) = try MessageFraming.split(frames, as: Command.self)
         let command = parsed.rawValue
+        let body = try MessageBody(json, command: command)
         let rules = FieldRules(command: command)
         switch parsed {
         case .ready:
-            let body = try MessageFraming.body(Ready.self, command: command, from: json)
-            try rules.nonEmpty(body.worker, "worker")
-            try rules.nonEmpty(body.host, "host")
-            try rules.atLeast(body.pid, 1, "pid")
-            try rules.atLeast(body.threads, 1, "threads")
-            try rules.atMost(count: body.heldResults.count, ProtocolConstants.maxHeldResults, "held_results")
-            for (index, key) in body.heldResults.enumerated() { try rules.taskKey(key, "held_results[\(index)]") }
-            if let session = body.session { try rules.sessionToken(session, "session") }
-            if let connection = body.connection { try rules.atLeast(connection, 0, "connection") }
-            return .ready(body)
+            let ready = Ready(
+                worker: try body.string("worker"), host: try body.string("host"), pid: try body.integer("pid"),
+                threads: try body.integer("threads"), heldResults: try body.strings("held_results"),
+                session: try body.optionalString("session"), connection: try body.optionalInteger("connection"))
+            try rules.nonEmpty(ready.worker, "worker")
+            try rules.nonEmpty(ready.host, "host")
+            try rules.atLeast(ready.pid, 1, "pid")
+            try rules.atLeast(ready.threads, 1, "threads")
+            try rules.atMost(count: ready.heldResults.count, ProtocolConstants.maxHeldResults, "held_results")
+            for (index, key) in ready.heldResults.enumerated() { try rules.taskKey(key, "held_results[\(index)]") }
+            if let session = ready.session { try rules.sessionToken(session, "session") }
+            if let connection = ready.connection { try rules.atLeast(connection, 0, "connection") }
+            return .ready(ready)
         case .heartbeat:
-            let body = try MessageFraming.body(HeartbeatBody.self, command: command, from: json)
-            if let progress = body.progress {
-                try rules.taskKey(progress.taskKey, "progress.task_key")
-                try rules.leaseToken(progress.leaseID, "progress.lease_id")
-                try rules.atLeast(progress.step, 0, "progress.step")
-                try rules.atLeast(progress.totalSteps, 0, "progress.total_steps")
-                try rules.nonEmpty(progress.phase, "progress.phase")
-                try rules.atMost(bytes: progress.phase, ProtocolConstants.maxPhaseBytes, "progress.phase")
-                if let loss = progress.loss { try rules.finite(loss, "progress.loss") }
-                if let sharpness = progress.sharpness { try rules.finite(sharpness, "progress.sharpness") }
-            }
-            return .heartbeat(body.progress)
+            guard let fields = try body.optionalObject("progress") else { return .heartbeat(nil) }
+            let progress = Progress(
+                taskKey: try fields.string("task_key"), leaseID: try fields.string("lease_id"), step: try fields.integer("step"),
+                totalSteps: try fields.integer("total_steps"), phase: try fields.string("phase"),
+                loss: try fields.optionalNumber("loss"), sharpness: try fields.optionalNumber("sharpness"))
+            try rules.taskKey(progress.taskKey, "progress.task_key")
+            try rules.leaseToken(progress.leaseID, "progress.lease_id")
+            try rules.atLeast(progress.step, 0, "progress.step")
+            try rules.atLeast(progress.totalSteps, 0, "progress.total_steps")
+            try rules.nonEmpty(progress.phase, "progress.phase")
+            try rules.atMost(bytes: progress.phase, ProtocolConstants.maxPhaseBytes, "progress.phase")
+            return .heartbeat(progress)
         case .result:
-            let body = try MessageFraming.body(TaskResult.self, command: command, from: json)
-            try rules.leaseToken(body.leaseID, "lease_id")
-            try rules.taskKey(body.taskKey, "task_key")
-            try rules.atLeast(body.attempt, 1, "attempt")
-            try rules.jsonObject(body.summary, "summary")
-            try rules.atMost(count: body.files.count, ProtocolConstants.maxResultFiles, "files")
-            for name in body.files.keys.sorted() { try rules.fileName(name, "files") }
-            return .result(body)
+            let result = TaskResult(
+                leaseID: try body.string("lease_id"), taskKey: try body.string("task_key"), attempt: try body.integer("attempt"),
+                summary: try body.string("summary"), files: try body.stringsByName("files"),
+                resumedFromCheckpoint: try body.bool("resumed_from_checkpoint"))
+            try rules.leaseToken(result.leaseID, "lease_id")
+            try rules.taskKey(result.taskKey, "task_key")
+            try rules.atLeast(result.attempt, 1, "attempt")
+            try rules.jsonObject(result.summary, "summary")
+            try rules.atMost(count: result.files.count, ProtocolConstants.maxResultFiles, "files")
+            for name in result.files.keys.sorted() { try rules.fileName(name, "files") }
+            return .result(result)
         case .fail:
-            let body = try MessageFraming.body(TaskFailure.self, command: command, from: json)
-            try rules.leaseToken(body.leaseID, "lease_id")
-            try rules.taskKey(body.taskKey, "task_key")
-            try rules.nonEmpty(body.error, "error")
-            return .fail(body)
+            let failure = TaskFailure(
+                leaseID: try body.string("lease_id"), taskKey: try body.string("task_key"), error: try body.string("error"))
+            try rules.leaseToken(failure.leaseID, "lease_id")
+            try rules.taskKey(failure.taskKey, "task_key")
+            try rules.nonEmpty(failure.error, "error")
+            return .fail(failure)
         case .return:
-            let body = try MessageFraming.body(TaskReturn.self, command: command, from: json)
-            try rules.leaseToken(body.leaseID, "lease_id")
-            try rules.taskKey(body.taskKey, "task_key")
-            try rules.nonEmpty(body.reason, "reason")
-            return .return(body)
+            let handBack = TaskReturn(
+                leaseID: try body.string("lease_id"), taskKey: try body.string("task_key"), reason: try body.string("reason"))
+            try rules.leaseToken(handBack.leaseID, "lease_id")
+            try rules.taskKey(handBack.taskKey, "task_key")
+            try rules.nonEmpty(handBack.reason, "reason")
+            return .return(handBack)
         case .disconnect:
-            _ = try MessageFraming.body(MessageFraming.EmptyBody.self, command: command, from: json)
             return .disconnect
         }
     }

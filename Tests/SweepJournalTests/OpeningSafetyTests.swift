@@ -120,10 +120,12 @@ struct OpeningSafetyTests {
         let old = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 10))
         _ = try journal.giveBack(taskKey: old.taskKey, leaseID: old.leaseID, reason: "SIGTERM", now: 2)
         try journal.close(now: 3)
-        // What version 1 was: no lease table (and none of what versions 3 to 5 added).
+        // What version 1 was: no lease table (and none of what versions 3 to 5 added, with the
+        // index version 6 dropped).
         let downgrade = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
+            db.execute("CREATE INDEX event_by_task ON event (task_key)")
             db.execute("DROP TABLE lease")
             db.execute("DROP TABLE progress")
             db.execute("DROP TABLE task_file")

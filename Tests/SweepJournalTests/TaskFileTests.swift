@@ -89,10 +89,12 @@ struct TaskFileTests {
         try journal.synchronize([1, 2])
         let old = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
         try journal.close(now: 2)
-        // What version 4 was: the result's files in run_file, no task_file, no task_root.
+        // What version 4 was: the result's files in run_file, no task_file, no task_root, and
+        // the index version 6 dropped.
         let downgrade = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
+            db.execute("CREATE INDEX event_by_task ON event (task_key)")
             db.execute("DROP TABLE task_file")
             db.execute("ALTER TABLE sweep DROP COLUMN task_root")
             db.execute("INSERT INTO result VALUES (?, '{}', 2.0, 0, ?)", (sys.argv[2], sys.argv[3]))
@@ -115,5 +117,34 @@ struct TaskFileTests {
             taskKey: next.taskKey, leaseID: next.leaseID, summaryJSON: "{}", files: ["trace.csv": "new\n"], resumed: false, now: 5)
         #expect(try migrated.file(taskKey: next.taskKey, name: "trace.csv") == "new\n")
         #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("tasks/\(next.taskKey)/trace.csv").path))
+    }
+
+    @Test("a version-5 journal loses only its index of events by task when migrated to version 6; a new journal has none")
+    func migrationFromVersion5() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
+        try journal.synchronize([1, 2])
+        let lease = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
+        let indexes = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event'"
+        #expect(try journal.read { db in try String.fetchAll(db, sql: indexes) }.isEmpty)
+        // What version 5 was: the same tables, and the index.
+        try journal.write { db in
+            try db.execute(sql: "CREATE INDEX event_by_task ON event (task_key)")
+            try db.execute(sql: "PRAGMA user_version = 5")
+        }
+        try journal.close(now: 2)
+        let reader = try SweepJournal.openReadOnly(path: folder.journalPath)
+        #expect(try reader.read { db in try String.fetchAll(db, sql: indexes) } == ["event_by_task"])
+
+        let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 3)
+        defer { try? migrated.close(now: 9) }
+        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 6)
+        #expect(try migrated.read { db in try String.fetchAll(db, sql: indexes) }.isEmpty)
+        #expect(try migrated.events(taskKey: lease.taskKey).map(\.kind) == [.taskLeased])
+        #expect(
+            try migrated.complete(
+                taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}", files: [:], resumed: false, now: 4) == .accepted)
+        #expect(try migrated.events(taskKey: lease.taskKey).map(\.kind) == [.taskLeased, .taskCompleted])
     }
 }

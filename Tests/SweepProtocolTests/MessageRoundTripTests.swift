@@ -123,4 +123,58 @@ import Testing
         #expect(object["liveness"] as? Int == 3)
         #expect(object["checkpoint_every"] as? Double == 300)
     }
+
+    /// Foundation's own parser (independent of ``MessageBody``) reads every written body as the
+    /// message says: every string byte for byte (quotes, backslashes, newlines, non-ASCII), every
+    /// number, no key more or less.
+    @Test func anIndependentParserReadsEveryBody() throws {
+        let result = try bodyObject(WorkerMessage.encode(everyWorkerMessage[5]))
+        guard case .result(let sent) = everyWorkerMessage[5] else { preconditionFailure("fixture 5 is a RESULT") }
+        #expect(result["summary"] as? String == sent.summary)
+        #expect(result["files"] as? [String: String] == sent.files)
+        #expect(result["attempt"] as? Int == 2)
+        #expect(result["resumed_from_checkpoint"] as? Bool == true)
+
+        let task = try bodyObject(CoordinatorMessage.encode(everyCoordinatorMessage[2]))
+        #expect(Set(task.keys) == ["lease_id", "task_key", "attempt", "config", "checkpoint_every", "label"])
+        #expect(task["label"] as? String == "train.lr=0.1 data.name=\"mnist\"")
+        #expect(task["checkpoint_every"] as? Double == 1)
+        #expect(Set(try bodyObject(CoordinatorMessage.encode(everyCoordinatorMessage[1])).keys).count == 5)
+
+        let progress = try bodyObject(WorkerMessage.encode(everyWorkerMessage[4]))["progress"] as? [String: Any]
+        #expect(progress?["loss"] as? Double == 0.125)
+        #expect(progress?["sharpness"] as? Double == 7.9)
+        #expect(Set(try bodyObject(WorkerMessage.encode(everyWorkerMessage[3])).keys) == ["progress"])
+        #expect(try bodyObject(WorkerMessage.encode(.heartbeat(nil))).isEmpty)
+
+        // Every control character, escaped or not, and text outside the BMP, both ways.
+        let text = String((0..<0x80).map { Character(Unicode.Scalar(UInt8($0))) }) + "η/2 \u{1F600} \u{301}\"\u{301}"
+        let failure = WorkerMessage.fail(.init(leaseID: leaseA, taskKey: keyA, error: text))
+        #expect(try bodyObject(WorkerMessage.encode(failure))["error"] as? String == text)
+        #expect(try WorkerMessage.decode(frames: WorkerMessage.encode(failure)) == failure)
+    }
+
+    /// JSON has no NaN or ±∞: such a number travels as a string and the receiver refuses it,
+    /// naming the field.
+    @Test func nonFiniteNumbersAreRefusedByTheReceiver() {
+        for (x, text) in [(Double.infinity, "inf"), (-.infinity, "-inf"), (.nan, "nan")] {
+            let frames = CoordinatorMessage.encode(.noTask(retryAfter: x))
+            #expect(String(decoding: frames[2], as: UTF8.self) == #"{"retry_after":"\#(text)"}"#)
+            #expect(coordinatorError(frames) == .malformedBody(command: "NOTASK", field: "retry_after", reason: "expected a number"))
+        }
+        let welcome = CoordinatorMessage.encode(.welcome(.init(heartbeatInterval: .nan, liveness: 3, checkpointEvery: 1)))
+        #expect(
+            coordinatorError(welcome) == .malformedBody(command: "WELCOME", field: "heartbeat_interval", reason: "expected a number"))
+    }
+
+    /// A RESULT the size of a long run's files (a CSV of 200,000 lines, an escaped newline on
+    /// each) reads back exactly.
+    @Test func largeResultRoundTrips() throws {
+        let csv = "step,loss,sharpness\n" + (0..<200_000).map { "\($0),\(Double($0) * 1e-3),\"x\"\n" }.joined()
+        let message = WorkerMessage.result(
+            .init(leaseID: leaseA, taskKey: keyA, attempt: 1, summary: "{}", files: ["trace.csv": csv], resumedFromCheckpoint: false))
+        let frames = WorkerMessage.encode(message)
+        #expect(frames[2].count > csv.utf8.count)
+        #expect(try WorkerMessage.decode(frames: frames) == message)
+    }
 }
