@@ -16,7 +16,8 @@ import SweepProtocol
 /// Rules (docs/ARCHITECTURE.md §4):
 /// - the first valid message of a routing id is answered by WELCOME first;
 /// - READY → TASK (a new lease until now + heartbeat_interval × liveness), NOTASK, or SHUTDOWN
-///   when the sweep is finished; held results already in the journal are ACKed. A READY from a
+///   when the sweep is finished; held results already in the journal are ACKed (on the connection
+///   that sent the RESULT, once: its READY follows the RESULT before the ACK arrives). A READY from a
 ///   connection that holds a lease is answered from memory with that lease's TASK again;
 /// - READY carries the worker's session token and connection number: a READY from an older
 ///   connection of a session than one already heard is answered with no task (it comes from a
@@ -269,13 +270,17 @@ public final class CoordinatorStateMachine {
             progressChanged = false
         }
         if !isFinished { isFinished = try journal.isFinished() }
-        for routingID in sessions.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let session = sessions[routingID] else { continue }
+        // In routing-id order (the same actions for the same inputs), only the sessions due: with
+        // thousands of workers, most were sent something within the interval.
+        let due = sessions.filter { _, session in
+            (isFinished && !session.toldToShutDown) || now - session.lastSent >= settings.heartbeatInterval
+        }
+        for (routingID, session) in due.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            sessions[routingID]?.lastSent = now
             if isFinished && !session.toldToShutDown {
                 sessions[routingID]?.toldToShutDown = true
                 actions.append(.send(to: routingID, .shutdown(.finished)))
-            } else if now - session.lastSent >= settings.heartbeatInterval {
-                sessions[routingID]?.lastSent = now
+            } else {
                 actions.append(.send(to: routingID, .heartbeat))
             }
         }
@@ -304,8 +309,10 @@ public final class CoordinatorStateMachine {
                     detail: "host \(ready.host), pid \(ready.pid), \(ready.threads) threads, holds \(ready.heldResults.count) results"))
             actions.append(.log("\(ready.worker) joined (host \(ready.host), pid \(ready.pid), \(ready.threads) threads)"))
         }
-        for key in ready.heldResults where try journal.task(key: key)?.summaryJSON != nil {
-            actions.append(.send(to: routingID, .ack(taskKey: key)))
+        let inFlight = sessions[routingID]?.ackedResults.intersection(ready.heldResults) ?? []
+        sessions[routingID]?.ackedResults = inFlight
+        for key in ready.heldResults where !inFlight.contains(key) {
+            if try journal.hasResult(taskKey: key) { actions.append(.send(to: routingID, .ack(taskKey: key))) }
         }
         if let token = ready.session {
             // A READY from an older connection of a worker than one already heard was delayed on
@@ -420,7 +427,9 @@ public final class CoordinatorStateMachine {
             case .refused: "refused (its lease was never granted for this task)"
             }
         let log = CoordinatorAction.log("result of task \(task) from \(worker): \(what)")
-        return outcome == .refused ? [log] : [.send(to: routingID, .ack(taskKey: result.taskKey)), log]
+        guard outcome != .refused else { return [log] }
+        sessions[routingID]?.ackedResults.insert(result.taskKey)
+        return [.send(to: routingID, .ack(taskKey: result.taskKey)), log]
     }
 
     private func handleFailure(_ failure: WorkerMessage.TaskFailure, from routingID: Data, now: Double)

@@ -18,6 +18,11 @@ struct WorkerSession {
     var toldToShutDown = false
     /// The worker's session token from READY (the same on all its connections), if it sent one.
     var session: String?
+    /// Task keys of the results ACKed to this connection that its READYs may still list as held
+    /// (a worker sends READY right after its RESULT, before the ACK arrives): such a key needs
+    /// no second ACK, one is on its way on the same connection. Forgotten once a READY no longer
+    /// lists it, so it holds at most the worker's results in flight.
+    var ackedResults: Set<String> = []
 
     /// A readable name for a routing id that has not introduced itself.
     static func anonymousName(_ routingID: Data) -> String {

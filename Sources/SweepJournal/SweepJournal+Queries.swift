@@ -62,6 +62,14 @@ extension SweepJournal {
         }
     }
 
+    /// Whether task `taskKey` has a recorded result: one index probe, what a READY's held results
+    /// are checked with.
+    public func hasResult(taskKey: String) throws(JournalError) -> Bool {
+        try read { db in
+            try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
+        }
+    }
+
     public func task(key: String) throws(JournalError) -> TaskRecord? {
         try read { db in
             try db.fetchRow(sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)

@@ -166,6 +166,34 @@ struct CoordinatorStateMachineTests {
         #expect(!sent.contains(.ack(taskKey: h.keys[1])))
     }
 
+    @Test("the READY that follows a RESULT on the same connection, listing it as held before its ACK arrived, gets no second ACK")
+    func noSecondAckOnOneConnection() throws {
+        let h = try Harness(tasks: 3)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        #expect(messages(try h.send(h.result(task), from: "a", at: 1), to: "a") == [.ack(taskKey: task.taskKey)])
+        let next = try h.ready("a", at: 1, held: [task.taskKey])
+        #expect(!messages(next, to: "a").contains(.ack(taskKey: task.taskKey)))
+        #expect(assignment(next, to: "a")?.taskKey == h.keys[1])
+        // Another connection (the worker reconnected: the first ACK may be lost with the old one) is ACKed.
+        #expect(messages(try h.ready("b", at: 2, held: [task.taskKey]), to: "b").contains(.ack(taskKey: task.taskKey)))
+        // Once a READY of the connection no longer lists it, the key is forgotten there.
+        _ = try h.ready("a", at: 3)
+        #expect(messages(try h.ready("a", at: 4, held: [task.taskKey]), to: "a").contains(.ack(taskKey: task.taskKey)))
+    }
+
+    @Test("a worker sent a TASK or an ACK within the heartbeat interval gets no HEARTBEAT; one an interval after the last message")
+    func heartbeatOnlyAfterSilence() throws {
+        let h = try Harness(tasks: 2)
+        defer { h.remove() }
+        let task = try #require(assignment(try h.ready("a", at: 0), to: "a"))
+        _ = try h.send(h.result(task), from: "a", at: 0.8)
+        #expect(messages(try h.tick(1.0), to: "a").isEmpty)
+        #expect(messages(try h.tick(1.7), to: "a").isEmpty)
+        #expect(messages(try h.tick(1.8), to: "a") == [.heartbeat])
+        #expect(messages(try h.tick(2.5), to: "a").isEmpty)
+    }
+
     @Test(
         "random bytes, truncated messages, a wrong version and bad values are logged and journaled; the sender is ignored, others carry on")
     func garbageFrames() throws {

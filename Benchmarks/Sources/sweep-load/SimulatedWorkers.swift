@@ -87,7 +87,7 @@ final class Shard: @unchecked Sendable {
     private var computes: [(until: Double, worker: Int)] = []
     private var nextCompute = 0
     /// Seconds between the starts of two polls at least (a RESULT→ACK measured here may be late by as much).
-    static let minimumPollInterval = 0.002
+    static let minimumPollInterval = 0.005
     /// Set when a worker's socket was replaced: the poller is built again.
     private var socketsChanged = true
 
