@@ -24,7 +24,8 @@ public final class CoordinatorLoop {
     private let handshakes: ZMQHandshakeMonitor?
     /// CURVE refusals reported by the ZAP handler's thread, complained about by the loop.
     private let refusals = RefusalQueue()
-    private let log: @Sendable (String) -> Void
+    /// Takes the log lines of one loop turn, in order (one write for a turn's many lines).
+    private let log: @Sendable ([String]) -> Void
 
     /// Poll timeout, in ms: how often the loop looks at the clock and the stop flag when idle.
     static let pollMilliseconds = 50
@@ -42,7 +43,7 @@ public final class CoordinatorLoop {
     /// the state machine's rate limit.
     public init(
         machine: CoordinatorStateMachine, endpoint: String, security: CoordinatorSecurity,
-        insecure: Bool = false, log: @escaping @Sendable (String) -> Void
+        insecure: Bool = false, log: @escaping @Sendable (_ lines: [String]) -> Void
     ) throws(CoordinatorError) {
         self.machine = machine
         self.endpoint = endpoint
@@ -60,7 +61,7 @@ public final class CoordinatorLoop {
                 let handler = try ZAPHandler(context: context, allowedKeys: Set(allowedKeys.keys)) { decision in
                     let key = decision.publicKey?.z85 ?? "none"
                     if decision.accepted {
-                        log("accepted worker key \(decision.publicKey.flatMap { allowedKeys[$0] } ?? key) from \(decision.address)")
+                        log(["accepted worker key \(decision.publicKey.flatMap { allowedKeys[$0] } ?? key) from \(decision.address)"])
                     } else {
                         refusals.append("refused \(decision.mechanism) worker with key \(key) from \(decision.address): \(decision.reason)")
                     }
@@ -194,19 +195,23 @@ public final class CoordinatorLoop {
         authenticator?.stop()
     }
 
+    /// Sends the turn's messages, then logs its lines in one call: a thousand results a second
+    /// are two thousand lines, which cost a write each when logged one by one.
     private func perform(_ actions: [CoordinatorAction]) throws(CoordinatorError) {
+        var lines: [String] = []
         for action in actions {
             switch action {
             case .log(let line):
-                log(line)
+                lines.append(line)
             case .send(let routingID, let message):
                 do {
                     _ = try socket.trySend([routingID] + CoordinatorMessage.encode(message))
                 } catch {
-                    log("could not send \(message.command.rawValue) to a worker: \(error.description)")
+                    lines.append("could not send \(message.command.rawValue) to a worker: \(error.description)")
                 }
             }
         }
+        if !lines.isEmpty { log(lines) }
     }
 
     private static func now() -> Double { Date().timeIntervalSince1970 }

@@ -57,7 +57,7 @@ struct CoordinatorCommand: ParsableCommand {
         do {
             loop = try CoordinatorLoop(
                 machine: opened.machine, endpoint: bind, security: security, insecure: insecure,
-                log: { logLine($0) })
+                log: { logLines($0) })
         } catch {
             opened.close()
             throw fail(error.description)
@@ -173,5 +173,16 @@ struct OpenedSweep {
 
 /// One line on standard error with an ISO 8601 timestamp (`[2026-12-06T03:09:36+01:00] …`).
 func logLine(_ line: String) {
-    Console.error("[\(isoTimestamp())] \(line)\n")
+    logLines([line])
+}
+
+/// Lines on standard error, each with the same ISO 8601 timestamp, in one write.
+func logLines(_ lines: [String]) {
+    Console.error(timestamped(lines))
+}
+
+/// `[time] line\n` for each of `lines`, one timestamp for all (they are logged together).
+func timestamped(_ lines: [String]) -> String {
+    let prefix = "[\(isoTimestamp())] "
+    return lines.map { prefix + $0 + "\n" }.joined()
 }

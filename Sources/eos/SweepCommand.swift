@@ -48,8 +48,8 @@ struct SweepCommand: ParsableCommand {
         do {
             loop = try CoordinatorLoop(
                 machine: opened.machine, endpoint: endpoint, security: .plain,
-                log: { line in
-                    SweepCommand.appendLog(line, out: sweepFolder)
+                log: { lines in
+                    SweepCommand.appendLog(lines, out: sweepFolder)
                 })
         } catch {
             opened.close()
@@ -60,7 +60,7 @@ struct SweepCommand: ParsableCommand {
             launch: { index in try startWorker(index: index, endpoint: endpoint, threads: threads, out: sweepFolder) },
             log: { line in
                 logLine(line)
-                SweepCommand.appendLog(line, out: sweepFolder)
+                SweepCommand.appendLog([line], out: sweepFolder)
             })
         if !((try? opened.journal.isFinished()) ?? false) {
             do {
@@ -147,13 +147,13 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// The coordinator's log lines go to `<out>/logs/coordinator.log`, keeping the terminal for progress.
-    static func appendLog(_ line: String, out: String) {
+    static func appendLog(_ lines: [String], out: String) {
         let path = out + "/logs/coordinator.log"
         try? FileManager.default.createDirectory(atPath: out + "/logs", withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
-        try? handle.write(contentsOf: Data("[\(isoTimestamp())] \(line)\n".utf8))
+        try? handle.write(contentsOf: Data(timestamped(lines).utf8))
         try? handle.close()
     }
 }
