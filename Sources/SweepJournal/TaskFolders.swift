@@ -73,10 +73,6 @@ public struct TaskFolders: Sendable, Equatable {
                 offset += count
             }
         }
-        // Start the file's writeback now (POSIX_FADV_DONTNEED writes dirty pages back without
-        // waiting): otherwise thousands of files reach the disk in one burst when they turn 30 s
-        // old, and the journal's fsync of that moment waits behind them (stalls of a second).
-        if failure == 0 { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED) }
         if close(descriptor) != 0, failure == 0 { failure = errno }
         guard failure == 0 else { throw .taskFiles(path: path, reason: String(cString: strerror(failure))) }
     }
