@@ -11,12 +11,18 @@ public final class ZMQContext: @unchecked Sendable {
     // @unchecked Sendable: libzmq contexts are thread-safe (zmq_ctx_new(3)); the handle is immutable.
     let handle: UnsafeMutableRawPointer
 
-    /// - Parameter ioThreads: libzmq I/O threads (one handles well over a gigabyte per second).
-    public init(ioThreads: Int32 = 1) throws(ZMQError) {
+    /// - Parameters:
+    ///   - ioThreads: libzmq I/O threads (one handles well over a gigabyte per second).
+    ///   - maxSockets: the most sockets open at once (`ZMQ_MAX_SOCKETS`; libzmq's default is 1023,
+    ///     and a closed socket counts until libzmq's reaper has finished it), nil for the default.
+    public init(ioThreads: Int32 = 1, maxSockets: Int32? = nil) throws(ZMQError) {
         let handle = try ZMQCall.check("zmq_ctx_new", zmq_ctx_new())
         do {
             try ZMQCall.check("zmq_ctx_set(ZMQ_IO_THREADS)", zmq_ctx_set(handle, ZMQ_IO_THREADS, ioThreads))
             try ZMQCall.check("zmq_ctx_set(ZMQ_BLOCKY)", zmq_ctx_set(handle, ZMQ_BLOCKY, 0))
+            if let maxSockets {
+                try ZMQCall.check("zmq_ctx_set(ZMQ_MAX_SOCKETS)", zmq_ctx_set(handle, ZMQ_MAX_SOCKETS, maxSockets))
+            }
         } catch {
             zmq_ctx_term(handle)
             throw error

@@ -14,6 +14,9 @@ final class LoadMetrics: Sendable {
         /// How often each task was started on a simulated worker.
         var started: [String: Int] = [:]
         var reconnects = 0
+        /// Reconnects that could not open a new socket, and polls that failed (each should stay 0).
+        var failedReconnects = 0
+        var pollErrors = 0
         var exits: [WorkerExit] = []
     }
 
@@ -61,7 +64,9 @@ final class Shard: @unchecked Sendable {
         self.rampRate = rampRate
         self.metrics = metrics
         self.clock = clock
-        context = try ZMQContext()
+        // A socket per worker, and a reconnecting worker's new one opens while its old one is
+        // being reaped: libzmq's default of 1023 sockets per context would refuse them.
+        context = try ZMQContext(maxSockets: Int32(2 * count + 64))
         let now = clock()
         for i in 0..<count {
             let identity = WorkerIdentity(name: "sim-\(index)-\(i)", host: "loadhost", pid: 100_000 + index * 10_000 + i, threads: 1)
@@ -104,6 +109,10 @@ final class Shard: @unchecked Sendable {
         while !stop.load(ordering: .relaxed), running > 0 {
             let due = min(workers.count, Int((clock() - startedAt) * rampRate) + 1)
             if socketsChanged || due != active {
+                // A worker's clock starts with its turn, as a real worker's with its process: made
+                // at the shard's start, its coordinator silence would count the wait for its turn.
+                let now = clock()
+                for i in active..<due { workers[i].machine = workers[i].machine.restarted(now: now) }
                 active = due
                 poller = ZMQPoller()
                 for worker in workers[..<active] { poller.register(worker.socket) }
@@ -119,6 +128,7 @@ final class Shard: @unchecked Sendable {
             do {
                 ready = try poller.poll(timeoutMilliseconds: Int(wait * 1000))
             } catch {
+                metrics.state.withLock { $0.pollErrors += 1 }
                 continue
             }
             for (i, events) in ready.enumerated() where events.contains(.readable) && !workers[i].exited {
@@ -181,10 +191,16 @@ final class Shard: @unchecked Sendable {
                 workers[i].computeUntil = nil
                 perform(i, workers[i].machine.computeFinished(.stopped, now: now), now: now)
             case .reconnect:
-                workers[i].socket.close()
-                if let socket = try? Self.connect(context, endpoint) { workers[i].socket = socket }
-                socketsChanged = true
-                metrics.state.withLock { $0.reconnects += 1 }
+                // The new socket first: a worker that cannot get one keeps the old (still open, so
+                // the shard's poll keeps working) and the failure is counted.
+                if let socket = try? Self.connect(context, endpoint) {
+                    workers[i].socket.close()
+                    workers[i].socket = socket
+                    socketsChanged = true
+                    metrics.state.withLock { $0.reconnects += 1 }
+                } else {
+                    metrics.state.withLock { $0.failedReconnects += 1 }
+                }
             case .exit(let exit):
                 workers[i].exited = true
                 metrics.state.withLock { $0.exits.append(exit) }
@@ -192,5 +208,13 @@ final class Shard: @unchecked Sendable {
                 break
             }
         }
+    }
+}
+
+extension WorkerStateMachine {
+    /// The same worker before its first step, its clock starting at `now`.
+    fileprivate func restarted(now: Double) -> WorkerStateMachine {
+        WorkerStateMachine(
+            identity: identity, silenceTimeout: silenceTimeout, now: now, heartbeatInterval: heartbeatInterval, liveness: liveness)
     }
 }

@@ -222,10 +222,10 @@ func scale(_ options: Options) throws {
         line(
             String(
                 format: "N=%d: %.0f tasks/s (%.2f·N), coordinator CPU %.2f cores, RESULT→ACK p50 %.1f ms p99 %.1f ms max %.1f ms, "
-                    + "journal fsyncs %@/s, harness CPU %.2f cores, reconnects %d, grid %d tasks started in %.1f s, load %@ → %@",
+                    + "journal fsyncs %@/s, harness CPU %.2f cores, reconnects %d (failed %d, poll errors %d), grid %d tasks started in %.1f s, load %@ → %@",
                 workers, rate, rate / Double(workers), (cpu1 - cpu0) / elapsed, 1000 * percentile(latencies, 0.5),
                 1000 * percentile(latencies, 0.99), 1000 * (latencies.max() ?? .nan), fsyncText, (harness1 - harness0) / elapsed,
-                snapshot.reconnects, tasks, startup, load0, load1))
+                snapshot.reconnects, snapshot.failedReconnects, snapshot.pollErrors, tasks, startup, load0, load1))
         line(
             "{\"mode\":\"scale\",\"workers\":\(workers),\"tasks_per_s\":\(rate),\"coordinator_cores\":\((cpu1 - cpu0) / elapsed),"
                 + "\"p50_ms\":\(1000 * percentile(latencies, 0.5)),\"p99_ms\":\(1000 * percentile(latencies, 0.99)),"
@@ -272,12 +272,17 @@ func grid(_ options: Options) throws {
     _ = coordinator.wait(timeout: 5)
     waitForShards(shards, timeout: 30)
     let journal = folder + "/out/journal.sqlite"
-    let acked = metrics.state.withLock { $0.ackTimes.count }
+    let snapshot = metrics.state.withLock { $0 }
     line(
         String(
-            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)", acked,
-            runSeconds,
-            Double(acked) / runSeconds, cpu, coordinator.process.terminationStatus))
+            format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)",
+            snapshot.ackTimes.count, runSeconds, Double(snapshot.ackTimes.count) / runSeconds, cpu,
+            coordinator.process.terminationStatus))
+    let records = try SweepJournal.openReadOnly(path: journal).tasks()
+    let expired = try SweepJournal.openReadOnly(path: journal).events().filter { $0.kind == .leaseExpired }.count
+    line(
+        "tasks done \(records.filter { $0.state == .done }.count) of \(records.count), attempts ≠ 1: "
+            + "\(records.filter { $0.attempts != 1 }.count), lease_expired \(expired); \(harnessHealth(snapshot))")
     let size = fileSize(journal) + fileSize(journal + "-wal")
     line(String(format: "journal: %.1f MB, %.0f bytes per task", Double(size) / 1e6, Double(size) / Double(tasks)))
     let status = run([options.eos, "status", journal], in: folder)
@@ -287,6 +292,11 @@ func grid(_ options: Options) throws {
     let json = run([options.eos, "export", journal, "--format", "json"], in: folder)
     line(String(format: "eos export --format json: %.2f s (exit %d, %.1f MB)", json.seconds, json.status, Double(json.bytes) / 1e6))
     line("load after: \(loadAverage())")
+}
+
+/// The simulated workers' reconnects, and what went wrong in the harness itself (both should be 0).
+func harnessHealth(_ snapshot: LoadMetrics.State) -> String {
+    "worker reconnects \(snapshot.reconnects), failed reconnects \(snapshot.failedReconnects), harness poll errors \(snapshot.pollErrors)"
 }
 
 // MARK: - kill
@@ -344,7 +354,7 @@ func killAndRestart(_ options: Options) throws {
             + "started more than once on a worker: \(startedTwice.count); tasks leased more than once: "
             + "\(leases.values.filter { $0 > 1 }.count); events: late_result \(kinds["late_result"] ?? 0), "
             + "duplicate_result \(kinds["duplicate_result"] ?? 0), lease_expired \(kinds["lease_expired"] ?? 0), "
-            + "task_given_back \(kinds["task_given_back"] ?? 0); worker reconnects \(snapshot.reconnects)")
+            + "task_given_back \(kinds["task_given_back"] ?? 0); \(harnessHealth(snapshot))")
 }
 
 let options = Options(CommandLine.arguments)
