@@ -34,6 +34,11 @@ public final class CoordinatorLoop {
     static let maxMessagesPerTurn = 256
     /// Socket linger on close, in ms, so that the last SHUTDOWNs and ACKs leave.
     static let lingerMilliseconds: Int32 = 1_000
+    /// Connections waiting to be accepted at most (`ZMQ_BACKLOG`; libzmq's default is 100, Linux
+    /// caps it at `net.core.somaxconn`, 4096 by default). The workers of a Slurm array connect
+    /// within a second; a connection the kernel drops from a full queue waits for a SYN
+    /// retransmission (1 s, then 3 s in all), long enough for its worker to give up and reconnect.
+    static let listenBacklog: Int32 = 4096
     /// Seconds between refreshes of the journal's owner heartbeat (what `eos status` shows).
     static let ownerHeartbeatInterval = 1.0
 
@@ -56,6 +61,7 @@ public final class CoordinatorLoop {
             let socket = try ZMQSocket(.router, context: context)
             try socket.set(.maxMessageSize(bytes: Int64(ProtocolConstants.maxFrameBytes)))
             try socket.set(.linger(milliseconds: Self.lingerMilliseconds))
+            try socket.set(.backlog(connections: Self.listenBacklog))
             if case .curve(let secretKey, let allowedKeys) = security {
                 let refusals = refusals
                 let handler = try ZAPHandler(context: context, allowedKeys: Set(allowedKeys.keys)) { decision in

@@ -36,6 +36,9 @@ public enum ZMQSocketOption: Sendable, Equatable {
     case heartbeatTimeout(milliseconds: Int32)
     /// Maximum time for the ZMTP handshake (including CURVE and ZAP), in ms (0 = no limit).
     case handshakeInterval(milliseconds: Int32)
+    /// Connections a bound TCP or IPC socket lets wait to be accepted (listen(2)'s backlog; libzmq's
+    /// default is 100, Linux caps it at `net.core.somaxconn`). Set before `bind`.
+    case backlog(connections: Int32)
 }
 
 extension ZMQSocketOption {
@@ -57,6 +60,7 @@ extension ZMQSocketOption {
         case .heartbeatTTL: (ZMQ_HEARTBEAT_TTL, "ZMQ_HEARTBEAT_TTL")
         case .heartbeatTimeout: (ZMQ_HEARTBEAT_TIMEOUT, "ZMQ_HEARTBEAT_TIMEOUT")
         case .handshakeInterval: (ZMQ_HANDSHAKE_IVL, "ZMQ_HANDSHAKE_IVL")
+        case .backlog: (ZMQ_BACKLOG, "ZMQ_BACKLOG")
         }
     }
 
@@ -67,7 +71,7 @@ extension ZMQSocketOption {
         case .linger(let v), .sendHighWaterMark(let v), .receiveHighWaterMark(let v),
             .receiveTimeout(let v), .sendTimeout(let v), .reconnectInterval(let v),
             .reconnectIntervalMax(let v), .heartbeatInterval(let v), .heartbeatTTL(let v),
-            .heartbeatTimeout(let v), .handshakeInterval(let v):
+            .heartbeatTimeout(let v), .handshakeInterval(let v), .backlog(let v):
             bytes(of: v)
         case .maxMessageSize(let v): bytes(of: v)
         case .routerMandatory(let flag), .immediate(let flag): bytes(of: Int32(flag ? 1 : 0))

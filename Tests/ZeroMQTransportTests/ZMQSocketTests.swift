@@ -144,11 +144,20 @@ import Testing
             .routingID(Data("coordinator".utf8)), .routerMandatory(true), .immediate(true),
             .reconnectInterval(milliseconds: 1000), .reconnectIntervalMax(milliseconds: 32000),
             .heartbeatInterval(milliseconds: 1000), .heartbeatTTL(milliseconds: 3000),
-            .heartbeatTimeout(milliseconds: 3000), .handshakeInterval(milliseconds: 5000),
+            .heartbeatTimeout(milliseconds: 3000), .handshakeInterval(milliseconds: 5000), .backlog(connections: 4096),
         ]
         for option in options { try router.set(option) }
         let tooLong = #expect(throws: ZMQError.self) { try router.set(.routingID(Data(count: 256))) }
         #expect(tooLong?.code == EINVAL)
         #expect(tooLong?.operation == "zmq_setsockopt(ZMQ_ROUTING_ID)")
+    }
+
+    /// `ZMQ_MAX_SOCKETS`: a context opens that many sockets and refuses the next with EMFILE.
+    @Test func contextRefusesSocketsBeyondItsMaximum() throws {
+        let context = try ZMQContext(maxSockets: 2)
+        let open = [try ZMQSocket(.dealer, context: context), try ZMQSocket(.dealer, context: context)]
+        let refused = #expect(throws: ZMQError.self) { _ = try ZMQSocket(.dealer, context: context) }
+        #expect(refused?.code == EMFILE)
+        for socket in open { socket.close() }
     }
 }
