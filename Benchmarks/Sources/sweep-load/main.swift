@@ -278,8 +278,9 @@ func grid(_ options: Options) throws {
             format: "ran %d tasks in %.1f s (%.0f tasks/s), coordinator CPU %.1f s (its last second unsampled; exit status %d)",
             snapshot.ackTimes.count, runSeconds, Double(snapshot.ackTimes.count) / runSeconds, cpu,
             coordinator.process.terminationStatus))
-    let records = try SweepJournal.openReadOnly(path: journal).tasks()
-    let expired = try SweepJournal.openReadOnly(path: journal).events().filter { $0.kind == .leaseExpired }.count
+    let finished = try SweepJournal.openReadOnly(path: journal)
+    let records = try finished.tasks()
+    let expired = try finished.events().filter { $0.kind == .leaseExpired }.count
     line(
         "tasks done \(records.filter { $0.state == .done }.count) of \(records.count), attempts ≠ 1: "
             + "\(records.filter { $0.attempts != 1 }.count), lease_expired \(expired); \(harnessHealth(snapshot))")
