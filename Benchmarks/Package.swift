@@ -19,7 +19,8 @@ let package = Package(
         // N simulated workers (the real WorkerStateMachine over real ZeroMQ sockets) against a
         // real `eos coordinator`: throughput, coordinator CPU, RESULT→ACK latency, fsyncs/s.
         .executableTarget(
-            name: "sweep-load", dependencies: [.product(name: "EdgeOfStabilitySweep", package: "EdgeOfStability")]),
+            name: "sweep-load", dependencies: ["CEpoll", .product(name: "EdgeOfStabilitySweep", package: "EdgeOfStability")]),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .executableTarget(
             name: "EngineBenchmarks",
             dependencies: ["Workloads", .product(name: "Benchmark", package: "benchmark")],

@@ -77,6 +77,19 @@ public final class ZMQSocket {
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The socket's notification descriptor (`ZMQ_FD`), for an event loop of one's own: epoll over
+    /// thousands of sockets costs per ready socket, where `ZMQPoller` looks at every socket on every
+    /// poll. It becomes readable when the socket's state may have changed, not once per message:
+    /// once it signals, receive until `tryReceive()` returns nil, and do the same after every send
+    /// (libzmq may take the signal while sending). libzmq owns it: never read it or close it.
+    public func notificationDescriptor() throws(ZMQError) -> Int32 {
+        let handle = try openHandle("zmq_getsockopt(ZMQ_FD)")
+        var descriptor: Int32 = -1
+        var length = MemoryLayout<Int32>.size
+        try ZMQCall.check("zmq_getsockopt(ZMQ_FD)", zmq_getsockopt(handle, ZMQ_FD, &descriptor, &length))
+        return descriptor
+    }
+
     // MARK: Options
 
     /// Sets one socket option (zmq_setsockopt).

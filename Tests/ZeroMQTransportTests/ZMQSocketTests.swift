@@ -58,6 +58,36 @@ import Testing
         #expect(wake < .milliseconds(2000))
     }
 
+    /// A loop that receives only after `ZMQ_FD` signals (poll(2) on it, as epoll would) gets every
+    /// message: the descriptor wakes it for messages that arrive after the socket was drained.
+    @Test func notificationDescriptorWakesAnEventLoopOfItsOwn() throws {
+        let context = try ZMQContext()
+        let router = try makeSocket(.router, context)
+        try router.bind("tcp://127.0.0.1:*")
+        let dealer = try makeSocket(.dealer, context)
+        try dealer.set(.routingID(Data("w".utf8)))
+        try dealer.connect(try router.lastEndpoint())
+        let descriptor = try dealer.notificationDescriptor()
+        #expect(descriptor >= 0)
+        try dealer.send([Data("hello".utf8)])
+        #expect(try router.receive() == [Data("w".utf8), Data("hello".utf8)])
+
+        var received: [[Data]] = []
+        for round in 0..<3 {
+            #expect(try dealer.tryReceive() == nil)  // drained: what comes next must signal
+            try router.send([Data("w".utf8), Data("reply \(round)".utf8)])
+            let deadline = Date().addingTimeInterval(5)
+            while received.count == round, Date() < deadline {
+                var item = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&item, 1, 100) == 1 else { continue }
+                while let frames = try dealer.tryReceive() { received.append(frames) }
+            }
+        }
+        #expect(received == (0..<3).map { [Data("reply \($0)".utf8)] })
+        dealer.close()
+        #expect(throws: ZMQError.self) { _ = try dealer.notificationDescriptor() }
+    }
+
     @Test func nonBlockingCallsReportNothingReadyInsteadOfThrowing() throws {
         let context = try ZMQContext()
         let router = try makeSocket(.router, context)

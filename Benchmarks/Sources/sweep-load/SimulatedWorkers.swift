@@ -1,3 +1,4 @@
+import CEpoll
 import Foundation
 import SweepProtocol
 import SweepWorker
@@ -25,8 +26,8 @@ final class LoadMetrics: Sendable {
 
 /// `count` simulated workers on one thread: each is a real `WorkerStateMachine` with its own
 /// DEALER socket to the coordinator; the compute is fake (a valid result `taskSeconds` after the
-/// TASK). One event loop polls all the sockets, feeds the machines and carries out their
-/// actions exactly as `Worker` does.
+/// TASK). One event loop waits on all the sockets (epoll), feeds the machines and carries out
+/// their actions exactly as `Worker` does.
 final class Shard: @unchecked Sendable {
     private struct Simulated {
         var machine: WorkerStateMachine
@@ -91,66 +92,61 @@ final class Shard: @unchecked Sendable {
     /// Computes in the order they end (every one lasts `taskSeconds`): (end, worker index).
     private var computes: [(until: Double, worker: Int)] = []
     private var nextCompute = 0
-    /// Seconds between the starts of two polls at least (a RESULT→ACK measured here may be late by as much).
+    /// Seconds between the starts of two waits at least (a RESULT→ACK measured here may be late by as much).
     static let minimumPollInterval = 0.005
-    /// Set when a worker's socket was replaced: the poller is built again.
-    private var socketsChanged = true
+    /// Which socket of each worker its epoll watches (`ZMQ_FD`), nil before its turn.
+    private var watched: [Int32?] = []
+    /// Workers whose sockets may hold messages: signalled by epoll, or sent to (a send may take
+    /// the descriptor's signal), each listed once.
+    private var toDrain: [Int] = []
+    private var listedToDrain: [Bool] = []
+    /// The shard's epoll descriptor while `run` runs.
+    private var epoll: Int32 = -1
 
     /// The event loop; returns once every worker exited, or after a stop request. Workers start
-    /// `rampRate` a second: until its turn a worker sends nothing and is not polled.
+    /// `rampRate` a second: until its turn a worker sends nothing and is not watched.
+    ///
+    /// One epoll waits on the workers' `ZMQ_FD`s and reports only the sockets that signalled: a
+    /// `zmq_poll` looked at every socket of the shard each time, which at 1,000 sockets a shard
+    /// was a third of the harness's CPU, taken from the coordinator it measures.
     func run() {
         defer { finished.store(true, ordering: .relaxed) }
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epoll >= 0 else {
+            metrics.state.withLock { $0.pollErrors += 1 }
+            return
+        }
+        defer { close(epoll) }
+        watched = Array(repeating: nil, count: workers.count)
+        listedToDrain = Array(repeating: false, count: workers.count)
         var lastTick = -Double.infinity
-        var poller = ZMQPoller()
         var running = workers.count
         let startedAt = clock()
         var active = 0
         var lastPoll = -Double.infinity
+        var events = [epoll_event](repeating: epoll_event(), count: 512)
         while !stop.load(ordering: .relaxed), running > 0 {
             let due = min(workers.count, Int((clock() - startedAt) * rampRate) + 1)
-            if socketsChanged || due != active {
+            if due != active {
                 // A worker's clock starts with its turn, as a real worker's with its process: made
                 // at the shard's start, its coordinator silence would count the wait for its turn.
                 let now = clock()
-                for i in active..<due { workers[i].machine = workers[i].machine.restarted(now: now) }
+                for i in active..<due {
+                    workers[i].machine = workers[i].machine.restarted(now: now)
+                    watch(i)
+                }
                 active = due
-                poller = ZMQPoller()
-                for worker in workers[..<active] { poller.register(worker.socket) }
-                socketsChanged = false
             }
-            // A poll looks at every socket of the shard: at most one every `minimumPollInterval`,
-            // so that under load each one finds many messages waiting instead of one.
+            // At most one wait every `minimumPollInterval`, so that under load each finds many
+            // messages waiting instead of one.
             let sincePoll = clock() - lastPoll
             if sincePoll < Self.minimumPollInterval { usleep(UInt32((Self.minimumPollInterval - sincePoll) * 1e6)) }
             lastPoll = clock()
             let wait = max(0, min(0.01, (nextCompute < computes.count ? computes[nextCompute].until : .infinity) - clock()))
-            let ready: [ZMQPollEvents]
-            do {
-                ready = try poller.poll(timeoutMilliseconds: Int(wait * 1000))
-            } catch {
-                metrics.state.withLock { $0.pollErrors += 1 }
-                continue
-            }
-            for (i, events) in ready.enumerated() where events.contains(.readable) && !workers[i].exited {
-                while let frames = try? workers[i].socket.tryReceive() {
-                    let now = clock()
-                    let message: CoordinatorMessage
-                    do {
-                        message = try CoordinatorMessage.decode(frames: frames)
-                    } catch {
-                        perform(i, workers[i].machine.receiveMalformed(error, now: now), now: now)
-                        continue
-                    }
-                    if case .ack(let key) = message, let sent = workers[i].resultSentAt.removeValue(forKey: key) {
-                        metrics.state.withLock {
-                            $0.latencies.append((now, now - sent))
-                            $0.ackTimes.append(now)
-                        }
-                    }
-                    perform(i, workers[i].machine.receive(message, now: now), now: now)
-                    perform(i, workers[i].machine.tick(now: now), now: now)
-                }
-            }
+            let count = epoll_wait(epoll, &events, Int32(events.count), Int32(wait * 1000))
+            if count < 0, errno != EINTR { metrics.state.withLock { $0.pollErrors += 1 } }
+            for event in events.prefix(max(0, Int(count))) { listToDrain(Int(event.data.u64)) }
+            drainListed()
             let now = clock()
             while nextCompute < computes.count, computes[nextCompute].until <= now {
                 let (until, i) = computes[nextCompute]
@@ -171,8 +167,63 @@ final class Shard: @unchecked Sendable {
                 for i in 0..<active where !workers[i].exited { perform(i, workers[i].machine.tick(now: now), now: now) }
                 running = workers.count(where: { !$0.exited })
             }
+            drainListed()
         }
         for worker in workers { worker.socket.close() }
+    }
+
+    /// Watches worker `i`'s current socket.
+    private func watch(_ i: Int) {
+        guard let descriptor = try? workers[i].socket.notificationDescriptor() else {
+            metrics.state.withLock { $0.pollErrors += 1 }
+            return
+        }
+        var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: UInt64(i)))
+        guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else {
+            metrics.state.withLock { $0.pollErrors += 1 }
+            return
+        }
+        watched[i] = descriptor
+        listToDrain(i)
+    }
+
+    /// Stops watching worker `i`'s socket: before it is closed, since its descriptor's number may
+    /// be reused at once.
+    private func unwatch(_ i: Int) {
+        if let descriptor = watched[i] { epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil) }
+        watched[i] = nil
+    }
+
+    private func listToDrain(_ i: Int) {
+        guard !listedToDrain[i] else { return }
+        listedToDrain[i] = true
+        toDrain.append(i)
+    }
+
+    /// Receives every waiting message of the listed workers (a worker sent to while being drained
+    /// is listed again and drained once more).
+    private func drainListed() {
+        while let i = toDrain.popLast() {
+            listedToDrain[i] = false
+            while !workers[i].exited, let frames = try? workers[i].socket.tryReceive() {
+                let now = clock()
+                let message: CoordinatorMessage
+                do {
+                    message = try CoordinatorMessage.decode(frames: frames)
+                } catch {
+                    perform(i, workers[i].machine.receiveMalformed(error, now: now), now: now)
+                    continue
+                }
+                if case .ack(let key) = message, let sent = workers[i].resultSentAt.removeValue(forKey: key) {
+                    metrics.state.withLock {
+                        $0.latencies.append((now, now - sent))
+                        $0.ackTimes.append(now)
+                    }
+                }
+                perform(i, workers[i].machine.receive(message, now: now), now: now)
+                perform(i, workers[i].machine.tick(now: now), now: now)
+            }
+        }
     }
 
     private func perform(_ i: Int, _ actions: [WorkerAction], now: Double) {
@@ -183,6 +234,7 @@ final class Shard: @unchecked Sendable {
                     workers[i].resultSentAt[result.taskKey] = now
                 }
                 _ = try? workers[i].socket.trySend(WorkerMessage.encode(message))
+                listToDrain(i)
             case .startTask(let task):
                 workers[i].computeUntil = now + taskSeconds
                 computes.append((now + taskSeconds, i))
@@ -191,12 +243,13 @@ final class Shard: @unchecked Sendable {
                 workers[i].computeUntil = nil
                 perform(i, workers[i].machine.computeFinished(.stopped, now: now), now: now)
             case .reconnect:
-                // The new socket first: a worker that cannot get one keeps the old (still open, so
-                // the shard's poll keeps working) and the failure is counted.
+                // The new socket first: a worker that cannot get one keeps the old (still open and
+                // watched) and the failure is counted.
                 if let socket = try? Self.connect(context, endpoint) {
+                    unwatch(i)
                     workers[i].socket.close()
                     workers[i].socket = socket
-                    socketsChanged = true
+                    watch(i)
                     metrics.state.withLock { $0.reconnects += 1 }
                 } else {
                     metrics.state.withLock { $0.failedReconnects += 1 }
