@@ -52,48 +52,39 @@ struct MessageBody {
         return value
     }
 
-    func string(_ key: String) throws(ProtocolError) -> String {
-        guard let text = Self.string(try required(key, "a string")) else { throw malformed(key, "expected a string") }
-        return text
+    /// A required field read by `extract` (nil: not of that kind); `kind` names it in the error.
+    private func field<T>(_ key: String, _ kind: String, _ extract: (JSONValue) -> T?) throws(ProtocolError) -> T {
+        guard let value = extract(try required(key, kind)) else { throw malformed(key, "expected \(kind)") }
+        return value
     }
 
-    func optionalString(_ key: String) throws(ProtocolError) -> String? {
+    /// An optional field read by `extract`: nil when absent or null.
+    private func optionalField<T>(_ key: String, _ kind: String, _ extract: (JSONValue) -> T?) throws(ProtocolError) -> T? {
         guard let value = optional(key) else { return nil }
-        guard let text = Self.string(value) else { throw malformed(key, "expected a string") }
-        return text
+        guard let read = extract(value) else { throw malformed(key, "expected \(kind)") }
+        return read
     }
 
-    func integer(_ key: String) throws(ProtocolError) -> Int {
-        guard case .integer(let n) = try required(key, "an integer") else { throw malformed(key, "expected an integer") }
-        return n
-    }
+    func string(_ key: String) throws(ProtocolError) -> String { try field(key, "a string", Self.string) }
 
-    func optionalInteger(_ key: String) throws(ProtocolError) -> Int? {
-        guard let value = optional(key) else { return nil }
-        guard case .integer(let n) = value else { throw malformed(key, "expected an integer") }
-        return n
-    }
+    func optionalString(_ key: String) throws(ProtocolError) -> String? { try optionalField(key, "a string", Self.string) }
+
+    func integer(_ key: String) throws(ProtocolError) -> Int { try field(key, "an integer", Self.integer) }
+
+    func optionalInteger(_ key: String) throws(ProtocolError) -> Int? { try optionalField(key, "an integer", Self.integer) }
 
     /// A JSON number, integer or not.
-    func number(_ key: String) throws(ProtocolError) -> Double {
-        guard let x = Self.number(try required(key, "a number")) else { throw malformed(key, "expected a number") }
-        return x
-    }
+    func number(_ key: String) throws(ProtocolError) -> Double { try field(key, "a number", Self.number) }
 
-    func optionalNumber(_ key: String) throws(ProtocolError) -> Double? {
-        guard let value = optional(key) else { return nil }
-        guard let x = Self.number(value) else { throw malformed(key, "expected a number") }
-        return x
-    }
+    func optionalNumber(_ key: String) throws(ProtocolError) -> Double? { try optionalField(key, "a number", Self.number) }
 
     func bool(_ key: String) throws(ProtocolError) -> Bool {
-        guard case .bool(let flag) = try required(key, "true or false") else { throw malformed(key, "expected true or false") }
-        return flag
+        try field(key, "true or false") { if case .bool(let flag) = $0 { flag } else { nil } }
     }
 
     /// An array of strings; a wrong element is named by its index (`held_results[2]`).
     func strings(_ key: String) throws(ProtocolError) -> [String] {
-        guard case .array(let items) = try required(key, "a JSON array") else { throw malformed(key, "expected a JSON array") }
+        let items = try field(key, "a JSON array") { if case .array(let items) = $0 { items } else { nil } }
         var texts: [String] = []
         texts.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -105,7 +96,7 @@ struct MessageBody {
 
     /// An object of strings (file name → text); a wrong value is named by its key (`files.trace.csv`).
     func stringsByName(_ key: String) throws(ProtocolError) -> [String: String] {
-        guard case .object(let entries) = try required(key, "a JSON object") else { throw malformed(key, "expected a JSON object") }
+        let entries = try field(key, "a JSON object") { if case .object(let entries) = $0 { entries } else { nil } }
         var texts: [String: String] = [:]
         texts.reserveCapacity(entries.count)
         for (name, value) in entries {
@@ -117,13 +108,16 @@ struct MessageBody {
 
     /// A nested object, nil when absent or null; its fields are named `key.field`.
     func optionalObject(_ key: String) throws(ProtocolError) -> MessageBody? {
-        guard let value = optional(key) else { return nil }
-        guard case .object(let members) = value else { throw malformed(key, "expected a JSON object") }
-        return MessageBody(command: command, members: members, path: path + key + ".")
+        let members = try optionalField(key, "a JSON object") { if case .object(let members) = $0 { members } else { nil } }
+        return members.map { MessageBody(command: command, members: $0, path: path + key + ".") }
     }
 
     private static func string(_ value: JSONValue) -> String? {
         if case .string(let text) = value { text } else { nil }
+    }
+
+    private static func integer(_ value: JSONValue) -> Int? {
+        if case .integer(let n) = value { n } else { nil }
     }
 
     private static func number(_ value: JSONValue) -> Double? {
