@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "LinearAlgebra"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Curvature", "NeuralNetwork", "LinearAlgebra"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "LinearAlgebra", "CZlib"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "LinearAlgebra"]),
         .testTarget(name: "RunRecordTests", dependencies: ["RunRecord", "Configuration"]),
         .testTarget(
             name: "ExperimentTests",
@@ -90,7 +90,7 @@ let package = Package(
         // The engine against PyTorch (Tests/oracle/, a venv from scripts/torch-venv via EOS_TORCH_PYTHON).
         .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
-        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "Configuration"]),
+        .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "Configuration", "LinearAlgebra"]),
         .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration"]),
         .testTarget(
             name: "SweepCoordinatorTests",

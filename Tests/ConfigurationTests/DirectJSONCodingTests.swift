@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 @testable import Configuration
 
@@ -101,7 +102,7 @@ import Testing
 
     /// Edge values, then random ones: any bit pattern, whole numbers of every size, powers of ten.
     static func doubles(count: Int) -> [Double] {
-        var random = SplitMix64(state: 20_261_206)
+        var random = SeededGenerator(seed: 20_261_206, stream: .testing)
         var values = edgeDoubles
         for i in 0..<count {
             switch i % 4 {
@@ -122,7 +123,7 @@ import Testing
     ]
 
     static func strings(count: Int) -> [String] {
-        var random = SplitMix64(state: 8785)
+        var random = SeededGenerator(seed: 8785, stream: .testing)
         let ranges: [ClosedRange<UInt32>] = [0...0x7F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF, 0x10000...0x10FFFF]
         return edgeStrings
             + (0..<count).map { _ in
@@ -150,7 +151,7 @@ import Testing
     }
 
     @Test func integersStringsAndBooleans() {
-        var random = SplitMix64(state: 42)
+        var random = SeededGenerator(seed: 42, stream: .testing)
         let integers =
             [0, 1, -1, .max, .min, 1 << 53, (1 << 53) + 1, -(1 << 62)] + (0..<500).map { _ in Int(bitPattern: UInt(random.next())) }
         for n in integers {
@@ -206,7 +207,7 @@ import Testing
     }
 
     @Test func shapesOfCodable() throws {
-        var random = SplitMix64(state: 7)
+        var random = SeededGenerator(seed: 7, stream: .testing)
         let xs = Self.doubles(count: 400).filter(\.isFinite)
         for (i, x) in xs.enumerated() {
             let value = Shapes(
@@ -289,7 +290,7 @@ import Testing
     }
 
     @Test func randomConfigurationsKeyAsBefore() throws {
-        var random = SplitMix64(state: 15)
+        var random = SeededGenerator(seed: 15, stream: .testing)
         let xs = Self.doubles(count: 2000).filter(\.isFinite)
         let strings = Self.strings(count: 100)
         func x() -> Double { xs.randomElement(using: &random)! }

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 @testable import Configuration
 
@@ -41,7 +42,7 @@ struct JSONParserTests {
         var texts = [configuration.resolvedJSON(), canonicalJSON(configuration.jsonValue), #"{"train.lr": 0.25, "model.seed": 3}"#]
         texts.append(
             #"{"status":"completed","eos_step":null,"max_sharpness":3.5,"timings":{"total":1.25,"gd":1},"list":[1,2.5,"x",true,[],{}]}"#)
-        var generator = SplitMix64(state: 11)
+        var generator = SeededGenerator(seed: 11, stream: .testing)
         for _ in 0..<200 { texts.append(canonicalJSON(Self.randomValue(depth: 0, using: &generator))) }
         for text in texts {
             let reference = try #require(Self.decoded(text), "\(text)")
@@ -51,7 +52,7 @@ struct JSONParserTests {
 
     @Test("random number texts: integers, fractions and exponents read as JSONDecoder reads them")
     func randomNumbers() throws {
-        var random = SplitMix64(state: 7)
+        var random = SeededGenerator(seed: 7, stream: .testing)
         func digits(_ count: Int) -> String {
             String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) })
         }
@@ -96,7 +97,7 @@ struct JSONParserTests {
         #expect(Self.decoded(text) == .object(["a": .integer(1)]))
     }
 
-    static func randomValue(depth: Int, using generator: inout SplitMix64) -> JSONValue {
+    static func randomValue(depth: Int, using generator: inout SeededGenerator) -> JSONValue {
         switch Int.random(in: depth > 3 ? 0...5 : 0...7, using: &generator) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &generator))

@@ -1,19 +1,9 @@
 import Foundation
+import LinearAlgebra
 @testable import SweepProtocol
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a seeded generator for the fuzz cases, so every run
-/// checks the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
+    /// `count` random bytes, for the fuzz cases (seeded, so every run checks the same inputs).
     mutating func bytes(_ count: Int) -> Data {
         Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &self) })
     }
