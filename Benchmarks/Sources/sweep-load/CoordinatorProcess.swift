@@ -4,8 +4,7 @@ import Glibc
 /// A real `eos coordinator` child process.
 final class CoordinatorProcess {
     let process: Process
-    /// The eos process itself.
-    let pid: Int32
+    var pid: Int32 { process.processIdentifier }
     let logPath: String
     let launchedAt: Date
 
@@ -26,7 +25,6 @@ final class CoordinatorProcess {
         launchedAt = Date()
         try process.run()
         try? handle.close()
-        pid = process.processIdentifier
     }
 
     /// A /proc file's text (its size reads as 0, so it is read to its end, not by size).

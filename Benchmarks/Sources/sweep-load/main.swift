@@ -196,7 +196,7 @@ func scale(_ options: Options) throws {
         let coordinator = try CoordinatorProcess(
             eos: options.eos, spec: folder + "/spec.toml", endpoint: endpoint, out: folder + "/out",
             log: folder + "/coordinator.log")
-        line("# coordinator pid \(coordinator.pid) (launcher \(coordinator.process.processIdentifier))")
+        line("# coordinator pid \(coordinator.pid)")
         guard let startup = coordinator.waitUntilListening(timeout: 300) else {
             line("N=\(workers): the coordinator did not start; see \(folder)/coordinator.log")
             _ = coordinator.terminate()
