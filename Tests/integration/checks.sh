@@ -10,3 +10,10 @@ wait_for() {
     local deadline=$((SECONDS + $1)); shift
     until "$@"; do (( SECONDS < deadline )) || return 1; sleep 0.5; done
 }
+# exits_within SECONDS PID: whether PID, a child of this shell, exits within SECONDS. One that
+# does not is killed, so that the `wait` for its status that follows never blocks the script.
+exits_within() {
+    wait_for "$1" eval "! kill -0 $2 2>/dev/null" && return 0
+    kill -KILL "$2" 2>/dev/null
+    return 1
+}

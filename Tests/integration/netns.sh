@@ -180,7 +180,7 @@ if [[ -n $cut_task ]]; then
 fi
 
 # ---- The sweep completes ----
-check "the coordinator finishes the sweep within 240 s" wait_for 240 eval "! kill -0 $coordinator 2>/dev/null"
+check "the coordinator finishes the sweep within 240 s" exits_within 240 "$coordinator"
 wait "$coordinator"
 check "coordinator exit status 0" test $? = 0
 check "journal: 8 tasks, all done" test "$(count "SELECT count(*) FROM task WHERE state = 'done'"):$(count \
@@ -196,7 +196,7 @@ check "journal: 9 leases in all (8 tasks + the cut task's second)" test \
     "$(count "SELECT count(*) FROM event WHERE kind = 'task_leased'")" = 9
 for i in 1 2; do
     pid=${pids[$i]}
-    check "worker w$i exits with status 0 (told the sweep is finished)" wait_for 30 eval "! kill -0 $pid 2>/dev/null"
+    check "worker w$i exits with status 0 (told the sweep is finished)" exits_within 30 "$pid"
     wait "$pid"
     status=$?
     check "worker w$i exit status 0" test "$status" = 0

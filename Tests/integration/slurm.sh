@@ -256,7 +256,7 @@ if check "array $array: both workers hold a task" wait_for 120 both_running; the
     sleep 1
     check "scancel ${array}_1 mid-task" scancel "${array}_1"
     check "scontrol requeue ${array}_0 mid-task" scontrol requeue "${array}_0"
-    check "the coordinator finishes the sweep (exit 0) within 300 s" wait_for 300 eval "! kill -0 $coordinator_pid 2>/dev/null"
+    check "the coordinator finishes the sweep (exit 0) within 300 s" exits_within 300 "$coordinator_pid"
     wait "$coordinator_pid"
     check "coordinator exit status 0" test $? = 0
     coordinator_pid=
