@@ -74,6 +74,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Tests
+        // Child processes for the tests: their end asked of the kernel, their output in files.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "BLASRuntimeTests", dependencies: ["BLASRuntime"]),
         .testTarget(name: "NeuralNetworkTests", dependencies: ["NeuralNetwork", "LinearAlgebra"]),
@@ -86,12 +88,14 @@ let package = Package(
             name: "ExperimentTests",
             dependencies: [
                 "Experiment", "Configuration", "RunRecord", "Dynamics", "LinearAlgebra", "Datasets", "NeuralNetwork",
+                "TestSupport",
             ]),
         // The engine against PyTorch (Tests/oracle/, a venv from scripts/torch-venv via EOS_TORCH_PYTHON).
-        .testTarget(name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration"]),
+        .testTarget(
+            name: "OracleTests", dependencies: ["NeuralNetwork", "LinearAlgebra", "Experiment", "Configuration", "TestSupport"]),
         .testTarget(name: "ZeroMQTransportTests", dependencies: ["ZeroMQTransport"]),
         .testTarget(name: "SweepProtocolTests", dependencies: ["SweepProtocol", "Configuration", "LinearAlgebra"]),
-        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration"]),
+        .testTarget(name: "SweepJournalTests", dependencies: ["SweepJournal", "Configuration", "TestSupport"]),
         .testTarget(
             name: "SweepCoordinatorTests",
             dependencies: [
@@ -100,9 +104,11 @@ let package = Package(
         .testTarget(
             name: "SweepWorkerTests",
             dependencies: ["SweepWorker", "SweepProtocol", "ZeroMQTransport", "SweepCoordinator", "SweepJournal"]),
-        .testTarget(name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal"], exclude: ["Golden"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport"],
+            name: "SweepReportsTests", dependencies: ["SweepReports", "SweepJournal", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Configuration", "SweepJournal", "SweepProtocol", "ZeroMQTransport", "TestSupport"],
             exclude: ["HelpSnapshots"]),
     ],
     swiftLanguageModes: [.v6]

@@ -38,11 +38,10 @@ struct PartialTemporaryTests {
         #expect(run.wait(seconds: 60) == 143, "\(run.output)")
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/run/checkpoint.safetensors"))
 
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/true")
-        try gone.run()
-        gone.waitUntilExit()
-        let stale = ".trace.csv.\(gone.processIdentifier).0a1b2c3d.partial"
+        // A writer that is gone: pids are below the kernel's pid_max, so no process has this one.
+        let pidMax = try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)
+        let gone = try #require(Int32(pidMax.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let stale = ".trace.csv.\(gone).0a1b2c3d.partial"
         let live = ".data.safetensors.\(getpid()).4e5f6a7b.partial"
         try scratch.write("run/" + stale, "half a fi")
         try scratch.write("run/" + live, "being written")

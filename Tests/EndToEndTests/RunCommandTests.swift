@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import TestSupport
+import Testing
 
 /// `eos run` as a user runs it: the edge of stability on the bundled digits, the run directory,
 /// and one-line errors for bad input. The EoS run takes ~40 s in release mode.
@@ -75,14 +76,10 @@ import Foundation
             print(json.dumps({k: [list(v.shape), float(v.sum())] for k, v in sorted(out.items())}))
             """
         try scratch.write("read.py", script)
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", scratch.path + "/read.py", scratch.path + "/run/params-final.safetensors"]
-        let pipe = Pipe()
-        python.standardOutput = pipe
-        try python.run()
-        python.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let python = try runToEnd(
+            "/usr/bin/env", ["python3", scratch.path + "/read.py", scratch.path + "/run/params-final.safetensors"])
+        #expect(python.exit == .exited(0), "\(python.errors)")
+        let text = python.output
         try #require(!text.hasPrefix("SKIP"), "NumPy is not installed: the safetensors check was skipped")
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [Any]])
         #expect(parsed.keys.sorted() == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"])

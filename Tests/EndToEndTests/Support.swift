@@ -1,5 +1,6 @@
 import Foundation
 import SweepJournal
+import TestSupport
 
 /// The built `eos` binary: next to the test bundle (`.build/<config>/eos`).
 enum EOSBinary {
@@ -62,14 +63,15 @@ final class Child {
 
     var pid: Int32 { process.processIdentifier }
 
-    /// Waits for the exit; its status, or nil on timeout.
+    /// Waits for the exit; its status (the signal's number if a signal killed it), or nil on timeout.
     func wait(seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        switch process.exit(within: seconds) {
+        case .exited(let status)?, .signaled(let status)?: status
+        case nil: nil
+        }
     }
 
-    func kill9() { if process.isRunning { kill(pid, SIGKILL) } }
+    func kill9() { if process.exit(within: 0) == nil { kill(pid, SIGKILL) } }
 
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 

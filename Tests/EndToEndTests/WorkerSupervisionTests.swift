@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import SweepJournal
+import TestSupport
 import Testing
 
 /// `eos sweep` supervises its worker processes: a dead worker is started again (bounded, with
@@ -98,7 +99,7 @@ struct WorkerSupervisionTests {
         let target = try #require(key)
         var killed: Set<Int32> = []
         let deadline = Date().addingTimeInterval(seconds)
-        while sweep.process.isRunning && Date() < deadline {
+        while sweep.process.exit(within: 0) == nil && Date() < deadline {
             if let task = try? openJournal(path)?.task(key: target), task.state == .leased,
                 let pid = workerPID(task.worker), !killed.contains(pid), children(of: sweep.pid).contains(pid)
             {

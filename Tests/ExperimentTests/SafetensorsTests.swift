@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TestSupport
 import Testing
 @testable import Experiment
 
@@ -15,16 +16,8 @@ private func file(header json: String, buffer: [UInt8]) -> [UInt8] {
 }
 
 /// Whether `python3` on PATH imports safetensors and numpy (the cross-check skips otherwise).
-private let pythonHasSafetensors: Bool = {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", "import safetensors.numpy, numpy"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    guard (try? process.run()) != nil else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
+private let pythonHasSafetensors: Bool =
+    (try? runToEnd("/usr/bin/env", ["python3", "-c", "import safetensors.numpy, numpy"]))?.exit == .exited(0)
 
 @Suite struct SafetensorsTests {
     @Test func exactBytesOfATinyFile() {
@@ -162,19 +155,12 @@ private let pythonHasSafetensors: Bool = {
             st.save_file({"z": np.array([[1.5, -2.0]]), "a": np.array([7, 8, 9], dtype=np.int64), "f": np.array([0.25], dtype=np.float32)},
                          sys.argv[2], metadata={"by": "python"})
             """
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let back = temporaryFile("from-python.safetensors")
         defer { try? FileManager.default.removeItem(at: back) }
-        process.arguments = ["python3", "-c", script, url.path, back.path]
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let python = try runToEnd("/usr/bin/env", ["python3", "-c", script, url.path, back.path])
+        #expect(python.exit == .exited(0), "\(python.errors)")
         #expect(
-            text.trimmingCharacters(in: .whitespacesAndNewlines)
+            python.output.trimmingCharacters(in: .whitespacesAndNewlines)
                 == #"{"labels": ["int64", [2], [9, -3]], "meta": {"source": "eos"}, "w": ["float32", [1, 1], [0.5]], "x": ["float64", [2, 3], [1.5, -2.0, 3.0, 4.25, 5.0, 6.0]]}"#
         )
         let fromPython = try Safetensors(contentsOf: back)

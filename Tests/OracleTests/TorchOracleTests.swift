@@ -3,6 +3,7 @@ import Foundation
 import Experiment
 import LinearAlgebra
 import NeuralNetwork
+import TestSupport
 
 /// The engine against PyTorch in Float64: for every architecture × activation × pool × norm of
 /// `OracleCase.all`, L, ∇L, ∇²L·u and ∇³L[u, u] of `FullBatchLoss` must equal those of
@@ -68,25 +69,12 @@ enum Oracle {
         return folder
     }
 
-    /// Runs `python Tests/oracle/<script> arguments…`; a non-zero exit fails the test with its
-    /// output and returns false.
+    /// Runs `python Tests/oracle/<script> arguments…` (at most 10 minutes); a failure fails the
+    /// test with its output and returns false.
     static func run(_ python: String, script: String, arguments: [String]) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [scripts.appendingPathComponent(script).path] + arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("eos-oracle-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(
-            process.terminationStatus == 0,
-            "\(python) \(script) exited with status \(process.terminationStatus):\n\(text.suffix(4000))")
-        return process.terminationStatus == 0
+        let run = try runToEnd(python, [scripts.appendingPathComponent(script).path] + arguments, seconds: 600)
+        let ended = run.exit.map(\.description) ?? "did not end within 10 minutes"
+        #expect(run.exit == .exited(0), "\(python) \(script): \(ended):\n\((run.output + run.errors).suffix(4000))")
+        return run.exit == .exited(0)
     }
 }

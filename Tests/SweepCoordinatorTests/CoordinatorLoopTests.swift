@@ -55,7 +55,7 @@ final class RunningCoordinator: Sendable {
             done.signal()
         }
         thread.start()
-        ready.wait()
+        guard ready.wait(timeout: .now() + 60) == .success else { throw LoopThreadTimeout(waitingFor: "bind") }
         endpoint = try bound.withLock { try $0!.get() }
     }
 
@@ -64,9 +64,14 @@ final class RunningCoordinator: Sendable {
     /// Makes the loop stall once, in its next tick's callback, for `seconds`.
     func stallOnce(seconds: Double) { stall.count.store(Int(seconds * 1000), ordering: .relaxed) }
 
+    /// Stops the loop and removes the journal; a loop that has not stopped within a minute is
+    /// recorded as the test's failure (its thread is left behind) instead of hanging the run.
     func stop() {
         control.flag.store(true, ordering: .relaxed)
-        done.wait()
+        guard done.wait(timeout: .now() + 60) == .success else {
+            Issue.record(LoopThreadTimeout(waitingFor: "stop"))
+            return
+        }
         harness.value.remove()
     }
 
@@ -74,6 +79,12 @@ final class RunningCoordinator: Sendable {
     func journal() throws -> SweepJournal {
         try SweepJournal.openReadOnly(path: harness.value.journal.path)
     }
+}
+
+/// The coordinator loop's thread did not answer within a minute.
+struct LoopThreadTimeout: Error, CustomStringConvertible {
+    let waitingFor: String
+    var description: String { "the coordinator loop's thread did not \(waitingFor) within 60 s" }
 }
 
 /// Hands a non-Sendable value to the loop thread; the test thread only reads immutable parts of it.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import SweepJournal
 
@@ -79,8 +80,7 @@ struct DurabilityTests {
         let acknowledgements = LineReader(output)
         _ = acknowledgements.lines { $0.count >= 40 }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.exit(within: 60) == .signaled(SIGKILL))
         // A printed key is a committed transaction; read them all up to the end of the pipe.
         let acknowledged = acknowledgements.lines { _ in false }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import SweepJournal
 
 /// A fresh folder under the system temp folder, removed by `remove()`.
@@ -56,8 +57,9 @@ enum Python {
 
     static var isAvailable: Bool { executable != nil }
 
-    /// Runs `script` with `arguments` (sys.argv[1...]) to the end; returns its exit status and stdout.
-    static func run(_ script: String, _ arguments: [String] = []) throws -> (status: Int32, output: String) {
+    /// Runs `script` with `arguments` (sys.argv[1...]) to the end (at most 2 minutes); returns its
+    /// exit status (nil: killed by a signal, or not done in time) and stdout.
+    static func run(_ script: String, _ arguments: [String] = []) throws -> (status: Int32?, output: String) {
         try run(executable: executable ?? "/usr/bin/false", arguments: ["-c", script] + arguments)
     }
 
@@ -74,18 +76,10 @@ enum Python {
         return (process, output.fileHandleForReading, input.fileHandleForWriting)
     }
 
-    private static func run(executable: String, arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        try? output.fileHandleForReading.close()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private static func run(executable: String, arguments: [String]) throws -> (status: Int32?, output: String) {
+        let run = try runToEnd(executable, arguments)
+        guard case .exited(let status) = run.exit else { return (nil, run.output) }
+        return (status, run.output)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import SweepReports
 
@@ -56,21 +57,12 @@ import Testing
 
     /// Runs headless Chromium with `arguments` (killed after 60 s).
     private func runChromium(_ arguments: [String], folder: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
         // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
-        process.arguments =
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
-            ] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        process.waitUntilExit()
-        watchdog.cancel()
-        #expect(process.terminationStatus == 0, "chromium exited with status \(process.terminationStatus)")
+        let options = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+            "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
+        ]
+        let run = try runToEnd(try #require(Self.chromium), options + arguments, seconds: 60)
+        #expect(run.exit == .exited(0), "chromium: \(run.exit.map(\.description) ?? "did not end within 60 s")")
     }
 }

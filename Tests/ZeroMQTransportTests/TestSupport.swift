@@ -27,10 +27,12 @@ final class DecisionLog: Sendable {
 }
 
 /// A socket with a receive timeout, so a test that waits for a message that never comes fails
-/// instead of hanging.
+/// instead of hanging, and no linger, so that a message left for a peer that never took it (a
+/// refused client's READY) cannot hold off the context's end (`zmq_ctx_term`) for ever.
 func makeSocket(_ type: ZMQSocketType, _ context: ZMQContext, receiveTimeout: Int32 = 3000) throws -> ZMQSocket {
     let socket = try ZMQSocket(type, context: context)
     try socket.set(.receiveTimeout(milliseconds: receiveTimeout))
+    try socket.set(.linger(milliseconds: 0))
     return socket
 }
 
