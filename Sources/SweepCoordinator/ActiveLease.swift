@@ -6,7 +6,7 @@ import SweepProtocol
 /// Its deadline lives here; the journal gets it coarsely (docs/ARCHITECTURE.md §6).
 struct ActiveLease {
     /// The TASK the holder was sent; sent again, from memory, when the holder asks READY again.
-    /// Its `leaseID` is the lease token (the journal's lease id, 128 random bits).
+    /// Its `leaseID` is the lease token (the journal's lease id, 76 random bits).
     var assignment: CoordinatorMessage.TaskAssignment
     /// The routing id of the connection that holds it; nil when no connection does (a previous
     /// coordinator granted it, or its holder was forgotten) until a connection proves it by token.

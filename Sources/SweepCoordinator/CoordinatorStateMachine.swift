@@ -24,7 +24,7 @@ import SweepProtocol
 ///   socket the worker abandoned), and a READY from a connection of a session that holds a lease
 ///   on another connection gets that lease's TASK, moved to this connection (the TASK went to a
 ///   socket the worker abandoned), unless it lists the task's result as held;
-/// - a lease belongs to the connection it was handed to: its token (128 random bits) travels
+/// - a lease belongs to the connection it was handed to: its token (76 random bits) travels
 ///   only there. HEARTBEAT progress, FAIL and RETURN count only from that connection. A
 ///   connection that names the token takes the lease over only when no live connection holds
 ///   it: the holder has been silent for two heartbeat intervals (its worker reconnected), or a

@@ -40,7 +40,7 @@ public enum CoordinatorMessage: Equatable, Sendable {
     }
 
     public struct TaskAssignment: Equatable, Sendable {
-        /// The lease token: 32 lowercase hex digits (128 random bits) that only the worker given
+        /// The lease token: 32 lowercase hex digits (76 random bits) that only the worker given
         /// this TASK learns; echoed in its HEARTBEAT, RESULT, FAIL and RETURN, and the proof that
         /// they come from the holder of the lease (`ProtocolConstants.leaseTokenHexDigits`).
         public var leaseID: String

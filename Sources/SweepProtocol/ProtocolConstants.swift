@@ -3,10 +3,11 @@
 /// message fields (`heartbeat_interval`, `retry_after`, `checkpoint_every`).
 public enum ProtocolConstants {
     /// Frame 0 of every message; a peer with another version is refused. Version 2: lease ids
-    /// are 128-bit tokens in hex text (version 1 sent 60-bit integers).
+    /// are tokens of 32 hex digits (version 1 sent 60-bit integers).
     public static let version = "EOS-SWEEP/2"
-    /// Length of a lease token on the wire: 32 lowercase hex digits, 128 bits from the system's
-    /// cryptographic random source, so a peer cannot guess the lease of another worker.
+    /// Length of a lease token on the wire: 32 lowercase hex digits, 76 bits of them from the
+    /// system's cryptographic random source, so a peer cannot guess the lease of another worker
+    /// (the journal makes them: `SweepJournal.newLeaseID()`).
     public static let leaseTokenHexDigits = 32
     /// Length of a worker's session token in READY: 32 lowercase hex digits (128 random bits),
     /// drawn once per worker process and kept across its reconnects.

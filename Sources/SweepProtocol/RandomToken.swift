@@ -1,5 +1,5 @@
-/// 128 random bits from the system's cryptographic source as 32 lowercase hex digits: the format
-/// of lease tokens and session tokens (``ProtocolConstants/leaseTokenHexDigits``).
+/// 128 random bits from the system's cryptographic source as 32 lowercase hex digits: a worker's
+/// session token (``ProtocolConstants/sessionTokenHexDigits``).
 public enum RandomToken {
     public static func hex128() -> String {
         var generator = SystemRandomNumberGenerator()

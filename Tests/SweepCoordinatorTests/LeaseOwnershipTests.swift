@@ -15,7 +15,7 @@ struct LeaseOwnershipTests {
         try h.journal.events().filter { $0.kind == kind }
     }
 
-    @Test("lease tokens on the wire are 128-bit hex, different for every lease")
+    @Test("lease tokens on the wire are 32 lowercase hex digits, different for every lease")
     func tokensAreUnguessable() throws {
         let h = try Harness(tasks: 20)
         defer { h.remove() }

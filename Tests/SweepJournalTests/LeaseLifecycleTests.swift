@@ -4,6 +4,22 @@ import Testing
 
 @Suite("Leases, results and attempts")
 struct LeaseLifecycleTests {
+    @Test("lease ids: 32 lowercase hex digits, growing in the order made (13 of time), the rest random")
+    func leaseIDsGrowAndDiffer() {
+        let ids = (0..<10_000).map { _ in SweepJournal.newLeaseID() }
+        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy { "0123456789abcdef".contains($0) } })
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "not growing")
+        #expect(Set(ids.map { $0.prefix(13) }).count == ids.count, "a time count repeated")
+        // The clock's microseconds lead: the first id's count is within a minute of now.
+        let micros = Double(UInt64(ids[0].prefix(13), radix: 16) ?? 0)
+        #expect(abs(micros / 1_000_000 - Date().timeIntervalSince1970) < 60)
+        // The random 19 digits: all 16 hex digits appear in each of their positions.
+        for position in 13..<32 {
+            let digits = Set(ids.map { Array($0)[position] })
+            #expect(digits.count == 16, "position \(position): \(digits.count) distinct digits")
+        }
+    }
+
     @Test("A sweep from queued to finished: grid order, files, counts, durations and ETA")
     func fullLifecycle() throws {
         let folder = try TemporaryFolder()
