@@ -305,8 +305,8 @@ extension SweepJournal {
     ///
     /// Growing ids land at the end of the two indexes on lease ids (the `lease` table's key and
     /// `task_by_lease`), where one turn's grants and results share a page; random ids put each
-    /// grant and each result on a page of its own in both, about half the journal's writes per
-    /// task at a thousand results a second (docs/BENCHMARKS.md §7).
+    /// grant and each result on a page of its own in both: a quarter of what the coordinator
+    /// writes to the disk per task at 2,000 results a second (docs/BENCHMARKS.md §7).
     static func newLeaseID() -> String {
         let micros = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
         let count = lastLeaseMicros.withLock { last in
