@@ -4,9 +4,10 @@ import Synchronization
 
 /// The two standard streams as the commands use them. Standard error carries log lines,
 /// warnings and progress: a write there never traps and a failed one is dropped (there is no
-/// other place left to report it). Standard output carries a command's result through `print`
-/// (stdio); `outputFailure` tells whether any of it was lost, so that `eos` can end with one line
-/// and exit status 1 instead of pretending success.
+/// other place left to report it). Standard output carries a command's result through `output`
+/// and `line` (stdio, flushed at once, so that a failed write is seen with its reason however
+/// stdout is buffered); `outputFailure` tells whether any of it was lost, so that `eos` can end
+/// with one line and exit status 1 instead of pretending success.
 enum Console {
     /// Writes `text` to standard error with write(2), retrying short writes and EINTR, giving up
     /// silently on any other error (a full disk, a closed pipe).
@@ -24,13 +25,18 @@ enum Console {
         }
     }
 
-    /// Writes `text` to standard output (through stdio, in order with `print`) and flushes it,
+    /// Writes `text` to standard output (through stdio) and flushes it,
     /// so that a failure is noticed with its reason (`outputFailure`).
     static func output(_ text: String) {
         errno = 0
         fputs(text, stdout)
         fflush(stdout)
         _ = noteFailure(errno)
+    }
+
+    /// `text` and a newline on standard output (``output(_:)``).
+    static func line(_ text: String) {
+        output(text + "\n")
     }
 
     /// Flushes standard output; the reason when part of what was printed could not be written

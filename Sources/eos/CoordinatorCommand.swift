@@ -144,9 +144,11 @@ struct OpenedSweep {
 
     func printTable() {
         guard let tasks = try? journal.tasks() else { return }
-        print(SweepTable.render(tasks, gridKeys: specification.gridKeys))
+        Console.line(SweepTable.render(tasks, gridKeys: specification.gridKeys))
         if let counts = try? journal.counts() {
-            print("done \(counts.done), failed \(counts.failed), queued \(counts.queued), running \(counts.leased), stale \(counts.stale)")
+            Console.line(
+                "done \(counts.done), failed \(counts.failed), queued \(counts.queued), running \(counts.leased), "
+                    + "stale \(counts.stale)")
         }
         _ = Console.outputFailure()  // the table before any closing line on standard error
     }

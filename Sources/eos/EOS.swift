@@ -34,7 +34,7 @@ struct EOS: ParsableCommand {
         if let code = error as? ExitCode { return code.rawValue }
         let code = exitCode(for: error)
         if code == .success {
-            print(fullMessage(for: error))
+            Console.line(fullMessage(for: error))
             return 0
         }
         let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

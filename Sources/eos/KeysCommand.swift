@@ -22,7 +22,7 @@ struct KeysCommand: ParsableCommand {
             do {
                 let pair = try CurveKeyPair.generate()
                 let files = try CurveKeyFile.write(pair, name: name, directory: URL(fileURLWithPath: out))
-                print("secret key \(files.secretKey.path)\npublic key \(files.publicKey.path) (\(pair.publicKey.z85))")
+                Console.line("secret key \(files.secretKey.path)\npublic key \(files.publicKey.path) (\(pair.publicKey.z85))")
             } catch let error as CurveKeyFileError {
                 throw fail(error.description)
             } catch {

@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         do {
             let report = try Report.make(source: source, time: time.axis)
             try report.write(to: out)
-            print("\(out)/index.html: \(report.figures.count) figures; \(out)/summary.csv")
+            Console.line("\(out)/index.html: \(report.figures.count) figures; \(out)/summary.csv")
         } catch {
             throw fail(error.description)
         }

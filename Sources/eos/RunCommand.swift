@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
         } catch { throw fail(error.description) }
         if threads == nil, let suggested = prepared.suggestedBLASThreads { BLASThreads.set(suggested) }
         reportBLASKernel()
-        print(
+        Console.line(
             "eos run: \(prepared.datasetDescription); \(RunCommand.modelNote(configuration.model)); loss \(RunCommand.lossConvention(configuration.loss.name)); lr \(configuration.train.lr) (2/lr = \(2 / configuration.train.lr)); \(configuration.train.precision.rawValue)\(RunCommand.optimizerNote(configuration))"
         )
         // The header before the progress bar on stderr, and before --out is created or replaced: an
@@ -71,16 +71,16 @@ struct RunCommand: ParsableCommand {
         let outcome: RunOutcome
         do { outcome = try prepared.run(in: directory) } catch { bar.finish(); throw fail(error.description) }
         bar.finish()
-        print(
+        Console.line(
             "status \(outcome.status) (\(outcome.stopReason)) after \(outcome.stepsDone) steps; summary in \(directory.path("summary.json"))"
         )
         if outcome.stopReason == .lambda2 {
-            print(
+            Console.line(
                 "a second eigenvalue reached the edge (λ₂ > 1.9/η at θ†): [track] follows one unstable direction; "
                     + "[central] enabled = true follows any number of them")
         }
         if outcome.status == .stopped {
-            print("stopped with a checkpoint: the same command with --resume instead of --force continues it")
+            Console.line("stopped with a checkpoint: the same command with --resume instead of --force continues it")
             throw ExitCode(143)
         }
     }

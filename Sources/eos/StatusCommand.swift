@@ -18,8 +18,8 @@ struct StatusCommand: ParsableCommand {
             let journal = try SweepJournal.openReadOnly(path: journalFile.journal)
             guard watch else {
                 let view = try SweepView.stored(journal)
-                for line in view.lines { print(line) }
-                print(try Self.coordinatorLine(journal))
+                Console.output(view.lines.map { $0 + "\n" }.joined())
+                Console.line(try Self.coordinatorLine(journal))
                 return
             }
             let block = LiveBlock(isTerminal: isatty(STDOUT_FILENO) != 0, write: Console.output)

@@ -66,17 +66,22 @@ struct CommandLineErrorTests {
         defer { scratch.remove() }
         try scratch.write("spec.toml", specification(configuration(steps: 2), grid: [#""model.seed" = [0, 1]"#]))
         #expect(try eos(["sweep", "spec.toml", "--workers", "1", "--out", "out"], in: scratch.path).status == 0)
+        // Line-buffered too (stdbuf -oL, as on a terminal): a write fails inside the line that
+        // ends it, and the reason must survive to the closing line.
         for command in [
-            "export out/journal.sqlite --format csv", "export out/journal.sqlite --format json",
-            "status out/journal.sqlite",
+            #""$EOS" export out/journal.sqlite --format csv"#, #""$EOS" export out/journal.sqlite --format json"#,
+            #""$EOS" status out/journal.sqlite"#, #"stdbuf -oL "$EOS" status out/journal.sqlite"#,
+            #"stdbuf -oL "$EOS" export out/journal.sqlite --format csv"#,
         ] {
-            let (status, output) = try shell(#""$EOS" \#(command) >/dev/full"#, in: scratch.path)
+            let (status, output) = try shell(command + " >/dev/full", in: scratch.path)
             #expect(status == 1, "\(command): \(output)")
             #expect(output == "eos: cannot write standard output (No space left on device)\n", "\(command): \(output)")
         }
         try scratch.write("ok.toml", configuration(steps: 2))
-        let (status, output) = try shell(#""$EOS" run ok.toml --out run >/dev/full"#, in: scratch.path)
-        #expect(status == 1 && output.hasSuffix("eos: cannot write standard output (No space left on device)\n"), "\(output)")
+        for (prefix, out) in [("", "run"), ("stdbuf -oL ", "line-buffered")] {
+            let (status, output) = try shell(prefix + #""$EOS" run ok.toml --out \#(out) >/dev/full"#, in: scratch.path)
+            #expect(status == 1 && output.hasSuffix("eos: cannot write standard output (No space left on device)\n"), "\(output)")
+        }
         // With --force, a previous run survives an unwritable standard output.
         #expect(try shell(#""$EOS" run ok.toml --out kept"#, in: scratch.path).status == 0)
         let (forced, forcedOutput) = try shell(#""$EOS" run ok.toml --out kept --force >/dev/full"#, in: scratch.path)
