@@ -11,8 +11,8 @@ import Synchronization
 extension SweepJournal {
     /// Leases the queued task with the lowest ordinal to `worker` until `now + leaseDuration`
     /// (seconds), under a new lease id (``newLeaseID()``: the token the worker proves its lease
-    /// with); nil when nothing is queued. `session`
-    /// is the worker's session token (READY `session`), kept with the grant.
+    /// with); nil when nothing is queued. `session` is the worker's session token (READY
+    /// `session`), kept with the grant.
     public func lease(worker: String, session: String? = nil, now: Double, leaseDuration: Double) throws(JournalError)
         -> Lease?
     {
