@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import GRDB
 import Synchronization
@@ -314,17 +315,12 @@ extension SweepJournal {
             return last
         }
         var generator = SystemRandomNumberGenerator()
-        let random = (generator.next() as UInt64) & ((1 << 60) - 1)  // 15 hex digits…
-        let more = (generator.next() as UInt64) & 0xFFFF  // …and 4 more
-        return hex(count, digits: 13) + hex(random, digits: 15) + hex(more, digits: 4)
+        // 16 hex digits: the count's 13, then 3 random; then 16 more random.
+        let high = count << 12 | (generator.next() as UInt64) >> 52
+        let low = generator.next() as UInt64
+        return SHA256.hex(withUnsafeBytes(of: high.bigEndian, Array.init) + withUnsafeBytes(of: low.bigEndian, Array.init))
     }
 
     /// The microsecond count of the last lease id made (``newLeaseID()``).
     private static let lastLeaseMicros = Mutex<UInt64>(0)
-
-    /// `value` in `digits` lowercase hex digits, zero-padded (its low digits if longer).
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return text.count >= digits ? String(text.suffix(digits)) : String(repeating: "0", count: digits - text.count) + text
-    }
 }
