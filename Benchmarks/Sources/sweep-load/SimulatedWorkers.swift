@@ -94,8 +94,6 @@ final class Shard: @unchecked Sendable {
     private var nextCompute = 0
     /// Seconds between the starts of two waits at least (a RESULT→ACK measured here may be late by as much).
     static let minimumPollInterval = 0.005
-    /// Which socket of each worker its epoll watches (`ZMQ_FD`), nil before its turn.
-    private var watched: [Int32?] = []
     /// Workers whose sockets may hold messages: signalled by epoll, or sent to (a send may take
     /// the descriptor's signal), each listed once.
     private var toDrain: [Int] = []
@@ -117,7 +115,6 @@ final class Shard: @unchecked Sendable {
             return
         }
         defer { close(epoll) }
-        watched = Array(repeating: nil, count: workers.count)
         listedToDrain = Array(repeating: false, count: workers.count)
         var lastTick = -Double.infinity
         var running = workers.count
@@ -183,15 +180,13 @@ final class Shard: @unchecked Sendable {
             metrics.state.withLock { $0.pollErrors += 1 }
             return
         }
-        watched[i] = descriptor
         listToDrain(i)
     }
 
     /// Stops watching worker `i`'s socket: before it is closed, since its descriptor's number may
     /// be reused at once.
     private func unwatch(_ i: Int) {
-        if let descriptor = watched[i] { epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil) }
-        watched[i] = nil
+        if let descriptor = try? workers[i].socket.notificationDescriptor() { epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil) }
     }
 
     private func listToDrain(_ i: Int) {
