@@ -1,11 +1,14 @@
 /// The journal's SQL schema, version ``Schema/version`` (stored in `PRAGMA user_version`).
 ///
-/// Every table is STRICT. Times are unix seconds (REAL). A task's files (the CSVs of its run
-/// directory: `trace.csv`, `track.csv`, `beta.csv`, `track-slow.csv`, `profile.csv`, header
-/// included) live in its task folder, `<--out>/tasks/<key>/` (``TaskFolders``); the journal
-/// records each one's SHA-256 and size in `task_file` (version 5), and `sweep.task_root` names
-/// the folder holding `tasks/` when it is not the journal's own folder. Journals of versions 1–4
-/// kept the files' text in `run_file`, keyed by (task key, file name); readers still read it there.
+/// Every table is STRICT. Times are unix seconds (REAL). A task's result lives in its own row
+/// (version 7): `summary_json`, `received`, `resumed_from_checkpoint`, `result_lease` (the lease
+/// it came under) and `files_json`, the SHA-256 and size of each of its files
+/// (``StoredFile/json(_:)``), all NULL until it has one. Its files (the CSVs of its run directory:
+/// `trace.csv`, `track.csv`, `beta.csv`, `track-slow.csv`, `profile.csv`, header included) live in
+/// its task folder, `<--out>/tasks/<key>/` (``TaskFolders``), and `sweep.task_root` names the
+/// folder holding `tasks/` when it is not the journal's own. Journals of versions 1–6 kept results
+/// in `result` keyed by task key, versions 5–6 the file records in `task_file`, versions 1–4 the
+/// files' text in `run_file`; readers still read them there, and `run_file` stays.
 ///
 /// `task.attempts` counts the attempts that have ended: failed, expired, or completed under
 /// the current lease. A stale task keeps the state it had before in `stale_from`.
@@ -29,7 +32,7 @@
 enum Schema {
     /// Bumped on every change of the schema; a coordinator migrates an older journal
     /// (``migrations``), a journal of a newer version is refused on open.
-    static let version = 6
+    static let version = 7
 
     /// The versions ``SweepJournal/openReadOnly(path:)`` reads: readers use no table added since.
     static let readableVersions = 1...version
@@ -58,7 +61,49 @@ enum Schema {
         """,
         // 4 → 5: task files leave the journal for the task folders; the journal keeps their hash
         // and size. The files of older results stay in run_file, where readers still find them.
-        4: """
+        4: taskFileTable + "ALTER TABLE sweep ADD COLUMN task_root TEXT;",
+        // 5 → 6: no index of events by task. Nothing of eos looks a task's events up, and every
+        // task's two events placed two random pages of it in each transaction's WAL frames: about
+        // a third of the journal's writes per task at a thousand results a second. One task's
+        // events are still a query away (a scan of the log, milliseconds at 100,000 tasks).
+        5: "DROP INDEX event_by_task;",
+        // 6 → 7: results move into their task's row. `result` and `task_file` were keyed by the
+        // task key, a hash: every result wrote a random page of each, which the checkpoint then
+        // copied back — three quarters of the journal's writes per task at two thousand results
+        // a second (docs/BENCHMARKS.md §7). A task row, written at the result anyway, takes it
+        // for no page more.
+        6: """
+        ALTER TABLE task ADD COLUMN summary_json TEXT;
+        ALTER TABLE task ADD COLUMN received REAL;
+        ALTER TABLE task ADD COLUMN resumed_from_checkpoint INTEGER CHECK (resumed_from_checkpoint IN (0, 1));
+        ALTER TABLE task ADD COLUMN result_lease TEXT;
+        ALTER TABLE task ADD COLUMN files_json TEXT;
+        UPDATE task SET summary_json = r.summary_json, received = r.received,
+            resumed_from_checkpoint = r.resumed_from_checkpoint, result_lease = r.lease_id
+            FROM result AS r WHERE r.task_key = task.key;
+        UPDATE task SET files_json = f.files
+            FROM (SELECT task_key, json_group_object(name, json_object('bytes', bytes, 'sha256', sha256)) AS files
+                  FROM task_file GROUP BY task_key) AS f
+            WHERE f.task_key = task.key;
+        DROP TABLE result;
+        DROP TABLE task_file;
+        """,
+    ]
+
+    /// Version 6's `result` table (created by ``sql``, dropped by version 7).
+    static let resultTable = """
+        CREATE TABLE result (
+            task_key TEXT PRIMARY KEY REFERENCES task (key),
+            summary_json TEXT NOT NULL,
+            received REAL NOT NULL,
+            resumed_from_checkpoint INTEGER NOT NULL CHECK (resumed_from_checkpoint IN (0, 1)),
+            lease_id TEXT
+        ) STRICT;
+
+        """
+
+    /// Versions 5–6's `task_file` table (dropped by version 7).
+    static let taskFileTable = """
         CREATE TABLE task_file (
             task_key TEXT NOT NULL REFERENCES task (key),
             name TEXT NOT NULL,
@@ -66,14 +111,8 @@ enum Schema {
             bytes INTEGER NOT NULL CHECK (bytes >= 0),
             PRIMARY KEY (task_key, name)
         ) STRICT, WITHOUT ROWID;
-        ALTER TABLE sweep ADD COLUMN task_root TEXT;
-        """,
-        // 5 → 6: no index of events by task. Nothing of eos looks a task's events up, and every
-        // task's two events placed two random pages of it in each transaction's WAL frames: about
-        // a third of the journal's writes per task at a thousand results a second. One task's
-        // events are still a query away (a scan of the log, milliseconds at 100,000 tasks).
-        5: "DROP INDEX event_by_task;",
-    ]
+
+        """
 
     static let progressTable = """
         CREATE TABLE progress (
@@ -136,14 +175,7 @@ enum Schema {
         CREATE INDEX task_by_state ON task (state, ordinal);
         CREATE UNIQUE INDEX task_by_lease ON task (lease_id) WHERE lease_id IS NOT NULL;
 
-        CREATE TABLE result (
-            task_key TEXT PRIMARY KEY REFERENCES task (key),
-            summary_json TEXT NOT NULL,
-            received REAL NOT NULL,
-            resumed_from_checkpoint INTEGER NOT NULL CHECK (resumed_from_checkpoint IN (0, 1)),
-            lease_id TEXT
-        ) STRICT;
-
+        \(resultTable)
         CREATE TABLE run_file (
             task_key TEXT NOT NULL REFERENCES task (key),
             name TEXT NOT NULL,

@@ -109,10 +109,10 @@ extension SweepJournal {
     }
 
     /// Records a task's result exactly once: its summary, its run files (name → text, e.g.
-    /// "trace.csv" → the CSV with its header) and the state change, in one transaction. The files
-    /// go to the task's folder (``TaskFolders``), written before the transaction commits (by a
-    /// thread of their own inside a batch, after ``writeTaskFilesInBackground()``); the journal
-    /// keeps their SHA-256 and size.
+    /// "trace.csv" → the CSV with its header) and the state change, in one transaction and in the
+    /// task's own row (``Schema``). The files go to the task's folder (``TaskFolders``), written
+    /// before the transaction commits (by a thread of their own inside a batch, after
+    /// ``writeTaskFilesInBackground()``); the journal keeps their SHA-256 and size.
     ///
     /// Refused (`.refused`, logged as `refused_result`) unless `leaseID` is a lease this journal
     /// granted for this task. Accepted whenever the task has no result yet, also from an
@@ -125,7 +125,9 @@ extension SweepJournal {
     ) throws(JournalError) -> CompletionOutcome {
         try write { db in
             guard
-                let task = try db.fetchRow(sql: "SELECT state, lease_id, worker FROM task WHERE key = ?", arguments: [taskKey])
+                let task = try db.fetchRow(
+                    sql: "SELECT state, lease_id, worker, summary_json IS NOT NULL AS has_result, files_json FROM task WHERE key = ?",
+                    arguments: [taskKey])
             else {
                 try Self.insert(
                     JournalEvent(
@@ -143,12 +145,10 @@ extension SweepJournal {
                         detail: "lease \(leaseID) was never granted for this task"), db)
                 return .refused
             }
-            let hasResult =
-                try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
-            if hasResult {
+            if task["has_result"] as Bool {
                 // A redelivered result restores the files of the recorded one that a crash or a
                 // power cut kept from the task folder (each written only if it is not there).
-                let recorded = try Self.storedFiles(taskKey: taskKey, db)
+                let recorded = StoredFile.records(json: task["files_json"])
                 let restorable = TaskFolders.records(of: files).filter { recorded[$0.key] == $0.value }
                 if !restorable.isEmpty {
                     try storeTaskFiles(taskKey: taskKey, files: files.filter { restorable[$0.key] != nil }, records: restorable)
@@ -162,32 +162,24 @@ extension SweepJournal {
             let state: String = task["state"]
             let currentLease: String? = task["lease_id"]
             let isCurrent = state == TaskState.leased.rawValue && currentLease == leaseID
-            try db.run(
-                sql: """
-                    INSERT INTO result (task_key, summary_json, received, resumed_from_checkpoint, lease_id)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [taskKey, summaryJSON, now, resumed ? 1 : 0, leaseID])
             let stored = TaskFolders.records(of: files)
             try storeTaskFiles(taskKey: taskKey, files: files, records: stored)
-            for name in stored.keys.sorted() {
-                try db.run(
-                    sql: "INSERT INTO task_file (task_key, name, sha256, bytes) VALUES (?, ?, ?, ?)",
-                    arguments: [taskKey, name, stored[name]?.sha256, stored[name]?.bytes])
-            }
-            if state == TaskState.stale.rawValue {
-                try db.run(
-                    sql: "UPDATE task SET stale_from = 'done', finished = ? WHERE key = ?",
-                    arguments: [now, taskKey])
-            } else {
-                try db.run(
-                    sql: """
-                        UPDATE task SET state = 'done', lease_id = NULL, lease_deadline = NULL, finished = :now,
-                            last_error = NULL, attempts = attempts + :counted
-                        WHERE key = :key
-                        """,
-                    arguments: ["now": now, "counted": isCurrent ? 1 : 0, "key": taskKey])
-            }
+            // A stale task keeps its state, and done becomes what it was before (stale_from).
+            let stateChange =
+                state == TaskState.stale.rawValue
+                ? "stale_from = 'done'"
+                : "state = 'done', lease_id = NULL, lease_deadline = NULL, last_error = NULL"
+            try db.run(
+                sql: """
+                    UPDATE task SET summary_json = :summary, received = :now, resumed_from_checkpoint = :resumed,
+                        result_lease = :lease, files_json = :files, finished = :now, attempts = attempts + :counted,
+                        \(stateChange)
+                    WHERE key = :key
+                    """,
+                arguments: [
+                    "summary": summaryJSON, "now": now, "resumed": resumed ? 1 : 0, "lease": leaseID,
+                    "files": StoredFile.json(stored), "counted": isCurrent ? 1 : 0, "key": taskKey,
+                ])
             let detail =
                 isCurrent
                 ? "lease \(leaseID)\(resumed ? ", resumed from a checkpoint" : "")"

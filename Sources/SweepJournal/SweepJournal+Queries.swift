@@ -48,7 +48,7 @@ extension SweepJournal {
     /// Every task: the grid's in grid order, then the stale ones.
     public func tasks() throws(JournalError) -> [TaskRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: Self.taskQuery + " ORDER BY t.state = 'stale', t.ordinal, t.key")
+            try Row.fetchAll(db, sql: taskQuery + " ORDER BY t.state = 'stale', t.ordinal, t.key")
                 .map(Self.taskRecord)
         }
     }
@@ -57,7 +57,7 @@ extension SweepJournal {
     /// reading the whole grid.
     public func tasks(in state: TaskState) throws(JournalError) -> [TaskRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: Self.taskQuery + " WHERE t.state = ? ORDER BY t.ordinal, t.key", arguments: [state.rawValue])
+            try Row.fetchAll(db, sql: taskQuery + " WHERE t.state = ? ORDER BY t.ordinal, t.key", arguments: [state.rawValue])
                 .map(Self.taskRecord)
         }
     }
@@ -65,14 +65,16 @@ extension SweepJournal {
     /// Whether task `taskKey` has a recorded result: one index probe, what a READY's held results
     /// are checked with.
     public func hasResult(taskKey: String) throws(JournalError) -> Bool {
-        try read { db in
-            try db.fetchBool(sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)", arguments: [taskKey]) ?? false
-        }
+        let sql =
+            schemaVersion >= 7
+            ? "SELECT EXISTS (SELECT 1 FROM task WHERE key = ? AND summary_json IS NOT NULL)"
+            : "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)"
+        return try read { db in try db.fetchBool(sql: sql, arguments: [taskKey]) ?? false }
     }
 
     public func task(key: String) throws(JournalError) -> TaskRecord? {
         try read { db in
-            try db.fetchRow(sql: Self.taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
+            try db.fetchRow(sql: taskQuery + " WHERE t.key = ?", arguments: [key]).map(Self.taskRecord)
         }
     }
 
@@ -98,18 +100,25 @@ extension SweepJournal {
     }
 
     /// What the journal recorded of a task's files in its task folder: name → SHA-256 and size.
+    /// In the task's row from version 7 on, in `task_file` in versions 5–6, nowhere before.
     public func storedFiles(taskKey: String) throws(JournalError) -> [String: StoredFile] {
-        guard schemaVersion >= 5 else { return [:] }
-        return try read { db in try Self.storedFiles(taskKey: taskKey, db) }
-    }
-
-    /// ``storedFiles(taskKey:)`` on an open connection (a journal of version 5 or later).
-    static func storedFiles(taskKey: String, _ db: Database) throws -> [String: StoredFile] {
-        var files: [String: StoredFile] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT name, sha256, bytes FROM task_file WHERE task_key = ?", arguments: [taskKey]) {
-            files[row["name"]] = StoredFile(sha256: row["sha256"], bytes: row["bytes"])
+        switch schemaVersion {
+        case 7...:
+            return try read { db in
+                StoredFile.records(json: try db.fetchString(sql: "SELECT files_json FROM task WHERE key = ?", arguments: [taskKey]))
+            }
+        case 5...:
+            return try read { db in
+                var files: [String: StoredFile] = [:]
+                let sql = "SELECT name, sha256, bytes FROM task_file WHERE task_key = ?"
+                for row in try Row.fetchAll(db, sql: sql, arguments: [taskKey]) {
+                    files[row["name"]] = StoredFile(sha256: row["sha256"], bytes: row["bytes"])
+                }
+                return files
+            }
+        default:
+            return [:]
         }
-        return files
     }
 
     /// Files kept in the journal itself (`run_file`, versions 1–4), all or the one named.
@@ -144,11 +153,15 @@ extension SweepJournal {
         }
     }
 
-    private static let taskQuery = """
-        SELECT t.key, t.ordinal, t.state, t.stale_from, t.attempts, t.worker, t.last_error, t.config_json,
-               t.grid_json, r.summary_json, r.resumed_from_checkpoint, t.lease_id, t.lease_deadline, t.started, t.finished
-        FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key
-        """
+    /// Every task with its result: in the task's own row from version 7 on, in `result` before.
+    private var taskQuery: String {
+        let result = schemaVersion >= 7 ? "t" : "r"
+        return """
+            SELECT t.key, t.ordinal, t.state, t.stale_from, t.attempts, t.worker, t.last_error, t.config_json, t.grid_json,
+                   \(result).summary_json, \(result).resumed_from_checkpoint, t.lease_id, t.lease_deadline, t.started, t.finished
+            FROM task AS t\(schemaVersion >= 7 ? "" : " LEFT JOIN result AS r ON r.task_key = t.key")
+            """
+    }
 
     private static func taskRecord(_ row: Row) -> TaskRecord {
         TaskRecord(

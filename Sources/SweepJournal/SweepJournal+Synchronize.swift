@@ -57,7 +57,7 @@ extension SweepJournal {
                 case .stale?:
                     let hasResult =
                         try db.fetchBool(
-                            sql: "SELECT EXISTS (SELECT 1 FROM result WHERE task_key = ?)",
+                            sql: "SELECT summary_json IS NOT NULL FROM task WHERE key = ?",
                             arguments: [task.key]) ?? false
                     let state: TaskState = hasResult ? .done : .queued
                     try db.run(

@@ -97,15 +97,3 @@ public struct TaskFolders: Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 }
-
-/// What the journal records of a task file: its content hash and size.
-public struct StoredFile: Equatable, Sendable {
-    /// 64 lowercase hex digits.
-    public var sha256: String
-    public var bytes: Int
-
-    public init(sha256: String, bytes: Int) {
-        self.sha256 = sha256
-        self.bytes = bytes
-    }
-}

@@ -20,11 +20,14 @@ struct DurabilityTests {
         _ = try journal.lease(worker: "w", now: 2, leaseDuration: 10)
 
         // Read-only URI while the coordinator still has the journal open; the task's files are in
-        // its task folder beside the journal, with their hash and size in task_file.
+        // its task folder beside the journal, with their hash and size in its row's files_json.
         let script = """
             import hashlib, json, os, sqlite3, sys
             db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-            key, sha, size = db.execute("SELECT task_key, sha256, bytes FROM task_file WHERE name = 'trace.csv'").fetchone()
+            entry = '$."trace.csv"'
+            key, sha, size = db.execute(
+                "SELECT key, json_extract(files_json, ? || '.sha256'), json_extract(files_json, ? || '.bytes')"
+                " FROM task WHERE files_json IS NOT NULL", (entry, entry)).fetchone()
             trace = open(os.path.join(os.path.dirname(sys.argv[1]), "tasks", key, "trace.csv"), "rb").read()
             print(json.dumps({
                 "version": db.execute("PRAGMA user_version").fetchone()[0],
@@ -32,14 +35,14 @@ struct DurabilityTests {
                 "states": dict(db.execute("SELECT state, count(*) FROM task GROUP BY state").fetchall()),
                 "trace": trace.decode(),
                 "hash_matches": hashlib.sha256(trace).hexdigest() == sha and len(trace) == size,
-                "summary": json.loads(db.execute("SELECT summary_json FROM result").fetchone()[0]),
+                "summary": json.loads(db.execute("SELECT summary_json FROM task WHERE summary_json IS NOT NULL").fetchone()[0]),
                 "strict": db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%STRICT%'").fetchone()[0],
             }, sort_keys=True))
             """
         let result = try Python.run(script, [folder.journalPath])
         #expect(result.status == 0)
         let expected =
-            #"{"hash_matches": true, "mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 9, "#
+            #"{"hash_matches": true, "mode": "wal", "states": {"done": 1, "leased": 1, "queued": 1}, "strict": 7, "#
             + #""summary": {"status": "completed"}, "trace": "step,loss\n0,1.5\n", "version": \#(Schema.version)}"#
         #expect(result.output == expected + "\n")
     }
@@ -56,8 +59,9 @@ struct DurabilityTests {
             try journal.synchronize(Array(1...taskCount))
             try journal.close(now: 0)
         }
-        // A writer that completes tasks the way the coordinator does (one transaction each:
-        // result, run file, state) and acknowledges each commit on stdout, until it is killed.
+        // A writer that completes tasks the way the coordinator does (one transaction each: the
+        // result in the task's row, with a run file's text beside it for the transaction's size,
+        // as journals of version 4 kept it) and acknowledges each commit on stdout, until killed.
         let script = """
             import fcntl, os, sqlite3, sys
             lock = open(sys.argv[1] + ".lock", "a")
@@ -68,9 +72,10 @@ struct DurabilityTests {
             trace = "step,loss\\n" + "".join("%d,%r\\n" % (i, 1.0 / (i + 1)) for i in range(200))
             for (key,) in db.execute("SELECT key FROM task WHERE state = 'queued' ORDER BY ordinal").fetchall():
                 db.execute("BEGIN IMMEDIATE")
-                db.execute("INSERT INTO result VALUES (?, '{}', 1.0, 0, NULL)", (key,))
                 db.execute("INSERT INTO run_file VALUES (?, 'trace.csv', ?)", (key, trace))
-                db.execute("UPDATE task SET state = 'done', attempts = 1, finished = 1.0 WHERE key = ?", (key,))
+                db.execute(
+                    "UPDATE task SET state = 'done', attempts = 1, finished = 1.0, summary_json = '{}', received = 1.0,"
+                    " resumed_from_checkpoint = 0 WHERE key = ?", (key,))
                 db.execute("COMMIT")
                 print(key)
             sys.stdin.read()

@@ -125,6 +125,7 @@ struct OpeningSafetyTests {
         let downgrade = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
+            db.executescript(sys.argv[2])
             db.execute("CREATE INDEX event_by_task ON event (task_key)")
             db.execute("DROP TABLE lease")
             db.execute("DROP TABLE progress")
@@ -133,7 +134,7 @@ struct OpeningSafetyTests {
             db.execute("PRAGMA user_version = 1")
             db.commit()
             """
-        #expect(try Python.run(downgrade, [folder.journalPath]).status == 0)
+        #expect(try Python.run(downgrade, [folder.journalPath, versionSixSQL]).status == 0)
         #expect(try SweepJournal.openReadOnly(path: folder.journalPath).counts() == StateCounts(queued: 2))
 
         let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 4)

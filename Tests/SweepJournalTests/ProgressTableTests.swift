@@ -41,6 +41,7 @@ import Testing
         // What version 2 was: no progress table (and none of what versions 4 and 5 added, with
         // the index version 6 dropped).
         try journal.write { db in
+            try db.execute(sql: versionSixSQL)
             try db.execute(sql: "CREATE INDEX event_by_task ON event (task_key)")
             try db.execute(sql: "DROP TABLE progress")
             try db.execute(sql: "ALTER TABLE lease DROP COLUMN session")

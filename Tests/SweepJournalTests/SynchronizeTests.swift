@@ -73,6 +73,8 @@ struct SynchronizeTests {
                 taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}",
                 files: [:], resumed: false, now: 3) == .acceptedLate)
         #expect(try journal.state(1) == .stale)
+        #expect(try journal.task(key: taskKey(1))?.staleFrom == .done)
+        #expect(try journal.task(key: taskKey(1))?.summaryJSON == "{}")
         #expect(try journal.synchronize([1, 2], now: 4) == SynchronizationCounts(added: 0, kept: 1, staled: 0, revived: 1))
         #expect(try journal.state(1) == .done)
     }

@@ -94,6 +94,7 @@ struct TaskFileTests {
         let downgrade = """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
+            db.executescript(sys.argv[4])
             db.execute("CREATE INDEX event_by_task ON event (task_key)")
             db.execute("DROP TABLE task_file")
             db.execute("ALTER TABLE sweep DROP COLUMN task_root")
@@ -103,7 +104,7 @@ struct TaskFileTests {
             db.execute("PRAGMA user_version = 4")
             db.commit()
             """
-        #expect(try Python.run(downgrade, [folder.journalPath, old.taskKey, old.leaseID]).status == 0)
+        #expect(try Python.run(downgrade, [folder.journalPath, old.taskKey, old.leaseID, versionSixSQL]).status == 0)
         let reader = try SweepJournal.openReadOnly(path: folder.journalPath)
         #expect(try reader.files(taskKey: old.taskKey) == ["trace.csv": "step\n0\n"])
         #expect(try reader.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 4)
@@ -119,7 +120,7 @@ struct TaskFileTests {
         #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("tasks/\(next.taskKey)/trace.csv").path))
     }
 
-    @Test("a version-5 journal loses only its index of events by task when migrated to version 6; a new journal has none")
+    @Test("a version-5 journal loses only its index of events by task when migrated to version 6 (and on); a new journal has none")
     func migrationFromVersion5() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -128,8 +129,9 @@ struct TaskFileTests {
         let lease = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 3))
         let indexes = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event'"
         #expect(try journal.read { db in try String.fetchAll(db, sql: indexes) }.isEmpty)
-        // What version 5 was: the same tables, and the index.
+        // What version 5 was: version 6's tables, and the index.
         try journal.write { db in
+            try db.execute(sql: versionSixSQL)
             try db.execute(sql: "CREATE INDEX event_by_task ON event (task_key)")
             try db.execute(sql: "PRAGMA user_version = 5")
         }
@@ -139,12 +141,62 @@ struct TaskFileTests {
 
         let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 3)
         defer { try? migrated.close(now: 9) }
-        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 6)
+        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
         #expect(try migrated.read { db in try String.fetchAll(db, sql: indexes) }.isEmpty)
         #expect(try migrated.events(taskKey: lease.taskKey).map(\.kind) == [.taskLeased])
         #expect(
             try migrated.complete(
                 taskKey: lease.taskKey, leaseID: lease.leaseID, summaryJSON: "{}", files: [:], resumed: false, now: 4) == .accepted)
         #expect(try migrated.events(taskKey: lease.taskKey).map(\.kind) == [.taskLeased, .taskCompleted])
+    }
+
+    @Test("a version-6 journal (results in result, file records in task_file) is read as it is, and migrated to version 7 with both in the task rows")
+    func migrationFromVersion6() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let journal = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 0)
+        try journal.synchronize([1, 2, 3])
+        let files = ["trace.csv": "step\n0\n", "track.csv": "step,sharpness\n0,1.5\n"]
+        let first = try #require(try journal.lease(worker: "w", now: 1, leaseDuration: 30))
+        #expect(
+            try journal.complete(
+                taskKey: first.taskKey, leaseID: first.leaseID, summaryJSON: #"{"loss":0.5}"#, files: files, resumed: true, now: 2)
+                == .accepted)
+        let second = try #require(try journal.lease(worker: "w", now: 3, leaseDuration: 30))
+        try journal.write { db in try db.execute(sql: versionSixSQL) }
+        try journal.close(now: 4)
+
+        let reader = try SweepJournal.openReadOnly(path: folder.journalPath)
+        #expect(try reader.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 6)
+        #expect(try reader.hasResult(taskKey: first.taskKey))
+        #expect(try !reader.hasResult(taskKey: second.taskKey))
+        #expect(try reader.task(key: first.taskKey)?.summaryJSON == #"{"loss":0.5}"#)
+        #expect(try reader.task(key: first.taskKey)?.resumedFromCheckpoint == true)
+        #expect(try reader.tasks().map(\.summaryJSON) == [#"{"loss":0.5}"#, nil, nil])
+        #expect(try reader.files(taskKey: first.taskKey) == files)
+
+        let migrated = try SweepJournal.openAsCoordinator(path: folder.journalPath, now: 5)
+        defer { try? migrated.close(now: 9) }
+        #expect(try migrated.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == Schema.version)
+        #expect(try migrated.read { db in try db.tableExists("result") || db.tableExists("task_file") } == false)
+        #expect(try migrated.hasResult(taskKey: first.taskKey))
+        #expect(try migrated.task(key: first.taskKey)?.summaryJSON == #"{"loss":0.5}"#)
+        #expect(try migrated.task(key: first.taskKey)?.resumedFromCheckpoint == true)
+        #expect(try migrated.storedFiles(taskKey: first.taskKey) == TaskFolders.records(of: files))
+        #expect(try migrated.files(taskKey: first.taskKey) == files)
+        // The moved records still tell a redelivered result which lost file to restore.
+        try FileManager.default.removeItem(at: folder.url.appendingPathComponent("tasks/\(first.taskKey)/trace.csv"))
+        #expect(try migrated.file(taskKey: first.taskKey, name: "trace.csv") == nil)
+        #expect(
+            try migrated.complete(
+                taskKey: first.taskKey, leaseID: first.leaseID, summaryJSON: "{}", files: files, resumed: false, now: 6)
+                == .duplicate)
+        #expect(try migrated.files(taskKey: first.taskKey) == files)
+        // A lease granted under version 6 completes its task under version 7.
+        #expect(
+            try migrated.complete(
+                taskKey: second.taskKey, leaseID: second.leaseID, summaryJSON: "{}", files: [:], resumed: false, now: 7)
+                == .accepted)
+        #expect(try migrated.task(key: second.taskKey)?.state == .done)
     }
 }

@@ -212,14 +212,14 @@ one_done_one_running() {
 }
 if check "job $job: a task done and another running" wait_for 240 one_done_one_running; then
     sleep 1 # let the running task get past its first steps
-    before=$(sql out/journal.sqlite "SELECT task_key, received FROM result ORDER BY task_key")
+    before=$(sql out/journal.sqlite "SELECT key, received FROM task WHERE summary_json IS NOT NULL ORDER BY key")
     check "scontrol requeue $job mid-sweep" scontrol requeue "$job"
     check "job $job runs again and ends within 300 s" wait_for 300 eval \
         "grep -q 'run 2 on' job.log && job_gone $job"
     check "job $job COMPLETED with exit code 0:0 after the requeue" \
         test "$(job_state "$job"):$(job_exit "$job")" = "COMPLETED:0:0"
     check "journal: all 4 tasks done, each in one attempt (the requeue cost none)" every_task_done out/journal.sqlite 4
-    after=$(sql out/journal.sqlite "SELECT task_key, received FROM result ORDER BY task_key")
+    after=$(sql out/journal.sqlite "SELECT key, received FROM task WHERE summary_json IS NOT NULL ORDER BY key")
     check "journal: the $(wc -l <<< "$before") result(s) recorded before the requeue are kept as they were" \
         test -z "$(grep -Fxv -f <(printf '%s\n' "$after") <<< "$before")"
     check "journal: tasks done before the requeue were leased only once" test -z "$(sql out/journal.sqlite \
@@ -230,7 +230,7 @@ if check "job $job: a task done and another running" wait_for 240 one_done_one_r
     check "journal: no lease expired, no attempt failed" test "$(count out/journal.sqlite \
         "SELECT count(*) FROM event WHERE kind IN ('lease_expired', 'attempt_failed', 'task_failed')")" = 0
     check "journal: an interrupted task continued from its checkpoint" journal_has out/journal.sqlite \
-        "SELECT count(*) FROM result WHERE resumed_from_checkpoint = 1"
+        "SELECT count(*) FROM task WHERE resumed_from_checkpoint = 1"
 fi
 
 # ---- 3. eos-workers.sbatch: a job array dialing out to a coordinator outside Slurm ----
