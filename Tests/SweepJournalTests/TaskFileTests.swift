@@ -150,7 +150,7 @@ struct TaskFileTests {
         #expect(try migrated.events(taskKey: lease.taskKey).map(\.kind) == [.taskLeased, .taskCompleted])
     }
 
-    @Test("a version-6 journal (results in result, file records in task_file) is read as it is, and migrated to version 7 with both in the task rows")
+    @Test("a version-6 journal is read as it is, and migrated to version 7 with results and file records in the task rows")
     func migrationFromVersion6() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
