@@ -17,6 +17,8 @@ run_folder and error. `history` has key, status, the same configuration columns,
 own columns, one row per row of each task's file, read from the sweep's task folders (a file is
 used when it has the SHA-256 the journal recorded; results recorded by an eos before journal
 schema 5 are read from the journal); a running task contributes the live file of its folder.
+Journals of every schema version are read as they are (1–6 kept results in a table of their own,
+7 keeps each in its task's row).
 For a run directory the configuration columns are all its keys. Where a task's config.json
 leaves a key out (a default the run does not read), the column shows its grid value, as eos export
 does.
@@ -92,12 +94,20 @@ def _open(journal):
     return sqlite3.connect(f"file:{os.path.abspath(journal)}?mode=ro", uri=True)
 
 
+def _results_in_rows(db):
+    """Whether results live in their task's row (schema 7 on) rather than in `result`."""
+    return db.execute("PRAGMA user_version").fetchone()[0] >= 7
+
+
 def _tasks(journal):
     with _open(journal) as db:
         db.row_factory = sqlite3.Row
+        in_rows = _results_in_rows(db)
+        source = "task AS t" if in_rows else "task AS t LEFT JOIN result AS r ON r.task_key = t.key"
+        summary = "t.summary_json" if in_rows else "r.summary_json"
         rows = db.execute(
             "SELECT t.key, t.state, t.attempts, t.worker, t.last_error, t.config_json, t.grid_json, t.started, "
-            "t.finished, r.summary_json FROM task AS t LEFT JOIN result AS r ON r.task_key = t.key "
+            f"t.finished, {summary} AS summary_json FROM {source} "
             "ORDER BY t.state = 'stale', t.ordinal, t.key").fetchall()
         spec = db.execute("SELECT spec_text FROM sweep WHERE id = 1").fetchone()
     tasks = [dict(r) for r in rows]
@@ -120,17 +130,23 @@ def _task_root(journal):
 
 def _stored_file(db, root, key, name):
     """A finished task's file: from its task folder when it has the SHA-256 and size the journal
-    recorded (task_file, schema 5 on), else from the journal itself (run_file, older results)."""
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_file'").fetchone():
+    recorded (the task's files_json from schema 7 on, task_file in schemas 5–6), else from the
+    journal itself (run_file, older results)."""
+    row = None
+    if _results_in_rows(db):
+        found = db.execute("SELECT files_json FROM task WHERE key = ?", (key,)).fetchone()
+        entry = json.loads(found[0]).get(name) if found and found[0] else None
+        row = (entry["sha256"], entry["bytes"]) if entry else None
+    elif db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_file'").fetchone():
         row = db.execute("SELECT sha256, bytes FROM task_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
-        if row:
-            try:
-                with open(os.path.join(root, "tasks", key, name), "rb") as f:
-                    data = f.read()
-            except OSError:
-                return None
-            ok = len(data) == row[1] and hashlib.sha256(data).hexdigest() == row[0]
-            return data.decode() if ok else None
+    if row:
+        try:
+            with open(os.path.join(root, "tasks", key, name), "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        ok = len(data) == row[1] and hashlib.sha256(data).hexdigest() == row[0]
+        return data.decode() if ok else None
     found = db.execute("SELECT content FROM run_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
     return found[0] if found else None
 
