@@ -1,5 +1,6 @@
 import Foundation
 import SweepJournal
+import TestSupport
 import Testing
 
 /// `eos export` in full (docs/CONFIGURATION.md §8), and python/eos_frames.py against it. The
@@ -92,5 +93,27 @@ struct ExportTests {
             in: scratch.path, log: "frames.log", executable: python)
         #expect(check.wait(seconds: 120) == 0, "\(check.output)")
         #expect(check.output.hasSuffix("ok\n"), "\(check.output)")
+
+        // The same frames from the same sweep's journal as schema 6 kept it (results and file
+        // records in tables of their own): a copy beside it, so that the task folders are its too.
+        let copy = """
+            import sqlite3, sys
+            source, copy = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+            source.backup(copy)
+            copy.executescript(sys.argv[3])
+            copy.close()
+            """
+        let downgrade = try Child(
+            ["-c", copy, scratch.path + "/out/journal.sqlite", scratch.path + "/out/journal-6.sqlite", versionSixSQL],
+            in: scratch.path, log: "downgrade.log", executable: python)
+        #expect(downgrade.wait(seconds: 60) == 0, "\(downgrade.output)")
+        let oldCheck = try Child(
+            [
+                script, scratch.path + "/out/journal-6.sqlite", scratch.path + "/export.csv", scratch.path + "/history.csv",
+                scratch.path + "/run",
+            ],
+            in: scratch.path, log: "frames-6.log", executable: python)
+        #expect(oldCheck.wait(seconds: 120) == 0, "\(oldCheck.output)")
+        #expect(oldCheck.output.hasSuffix("ok\n"), "\(oldCheck.output)")
     }
 }

@@ -105,21 +105,3 @@ final class LineReader {
         return read
     }
 }
-
-/// SQL that turns a journal of version 7 back into what version 6 was: results in `result`, their
-/// file records in `task_file`, no result columns in `task` (``Schema``'s step 6 → 7 undone). For
-/// GRDB's `execute(sql:)` or Python's `executescript`; older versions are made from it.
-let versionSixSQL =
-    Schema.resultTable + Schema.taskFileTable + """
-        INSERT INTO result SELECT key, summary_json, received, resumed_from_checkpoint, result_lease FROM task
-            WHERE summary_json IS NOT NULL;
-        INSERT INTO task_file
-            SELECT t.key, f.key, json_extract(f.value, '$.sha256'), json_extract(f.value, '$.bytes')
-            FROM task AS t, json_each(t.files_json) AS f;
-        ALTER TABLE task DROP COLUMN summary_json;
-        ALTER TABLE task DROP COLUMN received;
-        ALTER TABLE task DROP COLUMN resumed_from_checkpoint;
-        ALTER TABLE task DROP COLUMN result_lease;
-        ALTER TABLE task DROP COLUMN files_json;
-        PRAGMA user_version = 6;
-        """
