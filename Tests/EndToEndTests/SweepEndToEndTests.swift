@@ -220,6 +220,7 @@ struct SweepEndToEndTests {
         for frames in attacks {
             let socket = try ZMQSocket(.dealer, context: context)
             try socket.set(.linger(milliseconds: 2_000))
+            try socket.set(.sendTimeout(milliseconds: 3_000))
             try socket.connect("ipc://\(scratch.path)/out/coordinator.ipc")
             try socket.send(frames)
             socket.close()

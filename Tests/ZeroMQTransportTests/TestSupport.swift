@@ -32,6 +32,8 @@ final class DecisionLog: Sendable {
 func makeSocket(_ type: ZMQSocketType, _ context: ZMQContext, receiveTimeout: Int32 = 3000) throws -> ZMQSocket {
     let socket = try ZMQSocket(type, context: context)
     try socket.set(.receiveTimeout(milliseconds: receiveTimeout))
+    // A DEALER with no live pipe (say, refused in the handshake) blocks a send for ever.
+    try socket.set(.sendTimeout(milliseconds: 3000))
     try socket.set(.linger(milliseconds: 0))
     return socket
 }
