@@ -128,16 +128,26 @@ def _task_root(journal):
     return root[0] if root and root[0] else os.path.dirname(os.path.abspath(journal))
 
 
-def _stored_file(db, root, key, name):
-    """A finished task's file: from its task folder when it has the SHA-256 and size the journal
-    recorded (the task's files_json from schema 7 on, task_file in schemas 5–6), else from the
-    journal itself (run_file, older results)."""
-    row = None
+def _file_records(db):
+    """Where the journal records its task files' SHA-256 and size: "row" (each task's files_json,
+    schema 7 on), "task_file" (schemas 5–6), or None (older: the files' text is in run_file)."""
     if _results_in_rows(db):
+        return "row"
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_file'").fetchone():
+        return "task_file"
+    return None
+
+
+def _stored_file(db, records, root, key, name):
+    """A finished task's file: from its task folder when it has the SHA-256 and size the journal
+    recorded (where `records`, from _file_records, says), else from the journal itself (run_file,
+    older results)."""
+    row = None
+    if records == "row":
         found = db.execute("SELECT files_json FROM task WHERE key = ?", (key,)).fetchone()
         entry = json.loads(found[0]).get(name) if found and found[0] else None
         row = (entry["sha256"], entry["bytes"]) if entry else None
-    elif db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_file'").fetchone():
+    elif records == "task_file":
         row = db.execute("SELECT sha256, bytes FROM task_file WHERE task_key = ? AND name = ?", (key, name)).fetchone()
     if row:
         try:
@@ -269,8 +279,9 @@ def history(source, file="trace.csv"):
     folder = _task_root(source)
     frames = []
     with _open(source) as db:
+        records = _file_records(db)
         for task, config in zip(tasks, configs):
-            text = _stored_file(db, folder, task["key"], file)
+            text = _stored_file(db, records, folder, task["key"], file)
             if text is None and task["state"] == "leased":
                 text = _live(folder, task["key"], file)
             if text is None:
